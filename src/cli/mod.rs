@@ -1,0 +1,129 @@
+//! The command line (clap derive): one file per command, and the only module that prints or
+//! chooses exit codes. Exit codes: 0 analysed and nothing at or above `--fail-on`; 1 gaps at or
+//! above it; 2 usage, configuration or library error (nothing analysed).
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod extract;
+mod scan;
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::extract::Limits;
+use crate::library::Library;
+
+/// Checks supplier contracts and tender responses for AI assurance: required clauses (present,
+/// weak, contradicted or missing) and AI features a bid describes but does not declare.
+/// Everything runs on this machine; no document leaves it.
+#[derive(Debug, Parser)]
+#[command(name = "aiassure", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Analyse files and folders (recursively) and write a gap report.
+    Scan(scan::ScanArgs),
+    /// Show the text the analyser reads, with page and section of every paragraph.
+    Extract(extract::ExtractArgs),
+}
+
+/// Limits on what one file may cost; shared by every command that reads documents.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct LimitArgs {
+    /// Largest file read, in MB.
+    #[arg(long, value_name = "MB", default_value_t = 200)]
+    max_file_mb: u64,
+    /// Largest decompressed size of one DOCX package or one PDF's streams, in MB.
+    #[arg(long, value_name = "MB", default_value_t = 512)]
+    max_decompressed_mb: u64,
+    /// Deepest XML nesting accepted in a DOCX part.
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    max_xml_depth: usize,
+    /// Most objects accepted in one PDF.
+    #[arg(long, value_name = "N", default_value_t = 2_000_000)]
+    max_pdf_objects: usize,
+}
+
+impl LimitArgs {
+    pub(crate) fn limits(&self) -> Limits {
+        Limits {
+            max_file_bytes: self.max_file_mb.saturating_mul(1024 * 1024),
+            max_decompressed_bytes: self.max_decompressed_mb.saturating_mul(1024 * 1024),
+            max_xml_depth: self.max_xml_depth,
+            max_pdf_objects: self.max_pdf_objects,
+            ..Limits::default()
+        }
+    }
+}
+
+/// Text or JSON, for commands with both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum TextOrJson {
+    /// Human-readable text.
+    Text,
+    /// JSON.
+    Json,
+}
+
+/// How a command ended.
+pub(crate) enum Outcome {
+    /// Exit 0.
+    Clean,
+    /// Exit 1: analysed, with gaps at or above the threshold.
+    Gaps,
+}
+
+/// Loads the default library, with a custom one over it when `--library` is given.
+pub(crate) fn load_library(dir: Option<&PathBuf>) -> anyhow::Result<Library> {
+    match dir {
+        None => Ok(Library::builtin()),
+        Some(dir) => anyhow::bail!(
+            "custom libraries are not supported yet (asked for {})",
+            dir.display()
+        ),
+    }
+}
+
+/// Runs the command and turns its result into an exit code, printing errors for a person.
+pub fn main(cli: Cli) -> ExitCode {
+    let result = match cli.command {
+        Command::Scan(args) => scan::run(args),
+        Command::Extract(args) => extract::run(&args),
+    };
+    match result {
+        Ok(Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(Outcome::Gaps) => ExitCode::from(1),
+        Err(err) => {
+            // A closed pipe (`aiassure scan ... | head`) is not an error.
+            if err
+                .downcast_ref::<io::Error>()
+                .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+            {
+                return ExitCode::SUCCESS;
+            }
+            let mut stderr = io::stderr().lock();
+            let _ = writeln!(stderr, "aiassure: {err}");
+            for cause in err.chain().skip(1) {
+                let _ = writeln!(stderr, "  because: {cause}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Opens the output: a file when `-o` is given, else standard output.
+pub(crate) fn open_output(path: Option<&PathBuf>) -> anyhow::Result<Box<dyn Write>> {
+    use anyhow::Context;
+    Ok(match path {
+        Some(p) => Box::new(io::BufWriter::new(std::fs::File::create(p).with_context(
+            || format!("could not create the output file {}", p.display()),
+        )?)),
+        None => Box::new(io::BufWriter::new(io::stdout().lock())),
+    })
+}

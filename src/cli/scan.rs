@@ -1,0 +1,198 @@
+//! `aiassure scan`: analyse files and folders and write a gap report.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+
+use super::{LimitArgs, Outcome, load_library, open_output};
+use crate::discover;
+use crate::model::{ClauseStatus, DocType, DocumentReport, Format, Report, Severity, Status};
+use crate::report::{self, OutputFormat};
+use crate::scan::{self, ScanOptions};
+
+/// Report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FormatArg {
+    /// Readable summary for a terminal.
+    Text,
+    /// The JSON report (a stable contract).
+    Json,
+    /// Markdown, for pull-request comments.
+    Markdown,
+    /// One self-contained HTML file.
+    Html,
+    /// CSV, one row per document and rule and one per AI feature.
+    Csv,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+}
+
+/// Document types for `--doc-type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DocTypeArg {
+    /// Supplier contract, template, call-off or terms.
+    Contract,
+    /// Tender response or bid.
+    Tender,
+    /// Detect from the text.
+    Auto,
+}
+
+/// What makes the exit code 1. Each level includes the ones before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
+enum FailOn {
+    /// Always exit 0 when the scan ran.
+    Never,
+    /// A required rule is contradicted.
+    Contradicted,
+    /// A required rule is contradicted or missing.
+    Missing,
+    /// A required rule is contradicted, missing or weak.
+    Weak,
+    /// As `weak`, or an AI feature is not covered by the document's disclosure.
+    Undisclosed,
+    /// As `undisclosed`, or a file could not be read.
+    Unreadable,
+}
+
+/// Arguments of `aiassure scan`.
+#[derive(Debug, Args)]
+pub(crate) struct ScanArgs {
+    /// Files and folders to analyse (folders recursively: .pdf, .docx, .txt, .md, .html).
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    format: FormatArg,
+    /// Write the report to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// A folder of extra or replacement rules (same format as clause-library/).
+    #[arg(long, value_name = "DIR")]
+    library: Option<PathBuf>,
+    /// Treat every document as this type instead of detecting it.
+    #[arg(long, value_enum, default_value_t = DocTypeArg::Auto)]
+    doc_type: DocTypeArg,
+    /// Exit with code 1 when the report has gaps at or above this level (default: a required rule
+    /// contradicted or missing).
+    #[arg(long, value_enum, default_value_t = FailOn::Missing)]
+    fail_on: FailOn,
+    /// Number of files read at once (default: one per core).
+    #[arg(short, long, value_name = "N")]
+    jobs: Option<usize>,
+    /// No progress bar and no summary on standard error.
+    #[arg(short, long)]
+    quiet: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
+    let library = load_library(args.library.as_ref())?;
+    if let Some(jobs) = args.jobs {
+        // Fails only when the pool was already built, which cannot happen before a scan.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs.max(1))
+            .build_global();
+    }
+    let found = discover::discover(&args.paths);
+    if found.sources.is_empty() && found.unsupported.is_empty() {
+        for p in &found.problems {
+            eprintln!("aiassure: {}: {}", p.path.display(), p.message);
+        }
+        anyhow::bail!(
+            "nothing to analyse: no .pdf, .docx, .txt, .md or .html files were found in the paths given"
+        );
+    }
+    if !args.quiet {
+        for p in &found.problems {
+            eprintln!("aiassure: {}: {}", p.path.display(), p.message);
+        }
+    }
+    let options = ScanOptions {
+        library: &library,
+        doc_type: match args.doc_type {
+            DocTypeArg::Contract => Some(DocType::Contract),
+            DocTypeArg::Tender => Some(DocType::Tender),
+            DocTypeArg::Auto => None,
+        },
+        register: None,
+        limits: args.limits.limits(),
+    };
+    let bar =
+        (!args.quiet && std::io::stderr().is_terminal() && found.sources.len() > 1).then(|| {
+            let bar = indicatif::ProgressBar::new(found.sources.len() as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} {pos}/{len} files {wide_bar} {eta}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar
+        });
+    let mut documents = scan::scan(&found.sources, &options, &|_| {
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+    });
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    documents.extend(found.unsupported.iter().map(|p| DocumentReport {
+        path: p.path.to_string_lossy().into_owned(),
+        format: Format::Text,
+        sha256: String::new(),
+        doc_type: DocType::Unknown,
+        status: Status::Unreadable,
+        error: Some(p.message.clone()),
+        pages: None,
+        clauses: Vec::new(),
+        ai_features: Vec::new(),
+        ai_declaration: None,
+    }));
+    documents.sort_by(|a, b| a.path.cmp(&b.path));
+    let report = scan::build_report(&library, documents);
+    let format = match args.format {
+        FormatArg::Text => OutputFormat::Text,
+        FormatArg::Json => OutputFormat::Json,
+        FormatArg::Markdown => OutputFormat::Markdown,
+        FormatArg::Html => OutputFormat::Html,
+        FormatArg::Csv => OutputFormat::Csv,
+        FormatArg::Sarif => OutputFormat::Sarif,
+    };
+    let mut out = open_output(args.output.as_ref())?;
+    report::render(&report, format, &mut out).context("could not write the report")?;
+    out.flush().context("could not write the report")?;
+    Ok(if fails(&report, args.fail_on) {
+        Outcome::Gaps
+    } else {
+        Outcome::Clean
+    })
+}
+
+/// True when the report has something at or above the `--fail-on` level.
+fn fails(report: &Report, level: FailOn) -> bool {
+    let gap_level = |s: ClauseStatus| match s {
+        ClauseStatus::Contradicted => Some(FailOn::Contradicted),
+        ClauseStatus::Missing => Some(FailOn::Missing),
+        ClauseStatus::Weak => Some(FailOn::Weak),
+        ClauseStatus::Present => None,
+    };
+    if level == FailOn::Never {
+        return false;
+    }
+    report.documents.iter().any(|d| {
+        let gaps = d
+            .clauses
+            .iter()
+            .filter(|c| c.severity == Severity::Required)
+            .filter_map(|c| gap_level(c.status))
+            .any(|l| l <= level);
+        let undisclosed =
+            level >= FailOn::Undisclosed && d.ai_features.iter().any(|f| !f.disclosed);
+        let unreadable = level >= FailOn::Unreadable && d.status != Status::Analysed;
+        gaps || undisclosed || unreadable
+    })
+}

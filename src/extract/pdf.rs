@@ -1,0 +1,11 @@
+//! PDF reader (in progress).
+
+use super::{ExtractError, Limits};
+use crate::model::Extracted;
+
+/// Extracts the text of a PDF file.
+pub fn extract(_bytes: &[u8], _limits: &Limits) -> Result<Extracted, ExtractError> {
+    Err(ExtractError::Unreadable(
+        "PDF reading is not built yet".into(),
+    ))
+}

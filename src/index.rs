@@ -1,0 +1,1 @@
+//! Full-text index of a contract repository (in progress).

@@ -1,0 +1,491 @@
+//! Plain data shared by every stage: what discovery finds, what extraction yields, the located text
+//! the checker reads, and the report every renderer and the index consume.
+//!
+//! Nothing here does I/O or analysis; the types only carry data one way through the pipeline
+//! (discover -> extract -> segment -> check -> report/index).
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+/// File formats the tool reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// Portable Document Format.
+    Pdf,
+    /// Office Open XML word-processing document.
+    Docx,
+    /// Plain text.
+    Text,
+    /// Markdown.
+    Markdown,
+    /// HTML.
+    Html,
+}
+
+impl Format {
+    /// The format for a file name's extension, if the tool reads it.
+    pub fn from_path(path: &std::path::Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "pdf" => Some(Format::Pdf),
+            "docx" => Some(Format::Docx),
+            "txt" | "text" => Some(Format::Text),
+            "md" | "markdown" => Some(Format::Markdown),
+            "html" | "htm" => Some(Format::Html),
+            _ => None,
+        }
+    }
+
+    /// The name used in reports (`pdf`, `docx`, `text`, `markdown`, `html`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Pdf => "pdf",
+            Format::Docx => "docx",
+            Format::Text => "text",
+            Format::Markdown => "markdown",
+            Format::Html => "html",
+        }
+    }
+}
+
+/// A file found by discovery.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Source {
+    /// Where to read it.
+    pub path: PathBuf,
+    /// How reports name it: as given on the command line, or relative to the scanned folder.
+    pub display: String,
+    /// Its format, from the extension.
+    pub format: Format,
+}
+
+/// What a block of text is, as the reader sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BlockKind {
+    /// A heading or title.
+    Heading,
+    /// Body text.
+    Paragraph,
+    /// A numbered or bulleted list item (most numbered clauses are list items in DOCX).
+    ListItem,
+    /// One cell of a table, in reading order.
+    TableCell,
+    /// A footnote or endnote.
+    Footnote,
+}
+
+/// One block as an extractor yields it: reading order, before clause numbers are resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawBlock {
+    /// What the block is.
+    pub kind: BlockKind,
+    /// The text as the reader sees it, on one line (no `\n`), whitespace collapsed, list label
+    /// included at the start where the document shows one ("14.3 The Supplier shall ...").
+    pub text: String,
+    /// 1-based page where the block starts (PDF), or `None`.
+    pub page: Option<u32>,
+    /// The list label when the format knows it structurally (DOCX numbering: "14.3", "(a)").
+    pub label: Option<String>,
+    /// Heading level (1 = top) or list nesting level (0 = top), where known.
+    pub level: Option<u8>,
+}
+
+/// What an extractor yields for one file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Extracted {
+    /// Number of pages (PDF), or `None` for formats without pages.
+    pub pages: Option<u32>,
+    /// Blocks in reading order.
+    pub blocks: Vec<RawBlock>,
+}
+
+/// One block of located text: what the checker reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Block {
+    /// 1-based page where the block starts, or `None`.
+    pub page: Option<u32>,
+    /// The clause number a reader would cite ("14.3", "2.1(a)", "Clause 5", "Schedule 2 paragraph 4",
+    /// "B1", "Q3"), inherited from the enclosing clause or heading when the block has none itself.
+    pub section: Option<String>,
+    /// What the block is.
+    pub kind: BlockKind,
+    /// The block's text (one line).
+    pub text: String,
+    /// Offset of the block's first character in the document text, in characters (Unicode scalar
+    /// values), where the document text is the blocks joined with `\n`.
+    pub start: usize,
+    /// Offset one past the block's last character, in characters.
+    pub end: usize,
+    /// Text of the nearest heading above this block (its own text for a heading), if any.
+    #[serde(skip)]
+    pub heading: Option<String>,
+}
+
+/// A sentence inside a block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sentence {
+    /// Index of the block in [`Document::blocks`].
+    pub block: usize,
+    /// Byte offset of the sentence's start in the block's text.
+    pub start: usize,
+    /// Byte offset one past the sentence's end in the block's text.
+    pub end: usize,
+}
+
+/// A document as located text: blocks with page and section, split into sentences.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    /// Blocks in reading order.
+    pub blocks: Vec<Block>,
+    /// Sentences in reading order.
+    pub sentences: Vec<Sentence>,
+    /// Number of pages (PDF), or `None`.
+    pub pages: Option<u32>,
+}
+
+impl Document {
+    /// The text the checker reads: the blocks joined with `\n`.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        for (i, b) in self.blocks.iter().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            out.push_str(&b.text);
+        }
+        out
+    }
+
+    /// The text of a sentence.
+    pub fn sentence_text(&self, s: &Sentence) -> &str {
+        &self.blocks[s.block].text[s.start..s.end]
+    }
+
+    /// Evidence pointing at bytes `start..end` of block `block`'s text.
+    pub fn evidence(&self, block: usize, start: usize, end: usize) -> Evidence {
+        let b = &self.blocks[block];
+        let quote = b.text[start..end].trim();
+        let lead = b.text[start..end].len() - b.text[start..end].trim_start().len();
+        let cstart = b.start + b.text[..start + lead].chars().count();
+        let quote = truncate_quote(quote);
+        Evidence {
+            page: b.page,
+            section: b.section.clone(),
+            start: cstart,
+            end: cstart + quote.chars().count(),
+            quote,
+        }
+    }
+
+    /// Evidence for a whole sentence.
+    pub fn sentence_evidence(&self, s: &Sentence) -> Evidence {
+        self.evidence(s.block, s.start, s.end)
+    }
+}
+
+/// Quotes are at most about 600 characters (report contract); longer text is cut at a word boundary.
+fn truncate_quote(text: &str) -> String {
+    const MAX: usize = 600;
+    if text.chars().count() <= MAX {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(MAX).collect();
+    match cut.rfind(' ') {
+        Some(i) if i > MAX / 2 => cut[..i].to_string(),
+        _ => cut,
+    }
+}
+
+/// Kind of document, which decides the rules that apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DocType {
+    /// A contract, template, call-off or set of terms.
+    Contract,
+    /// A tender response or bid.
+    Tender,
+    /// Neither could be told.
+    Unknown,
+}
+
+impl DocType {
+    /// The name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocType::Contract => "contract",
+            DocType::Tender => "tender",
+            DocType::Unknown => "unknown",
+        }
+    }
+}
+
+/// Whether a file could be analysed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Read and checked.
+    Analysed,
+    /// Could not be read as text: no text layer, password, unsupported.
+    Unreadable,
+    /// Corrupt or over a limit.
+    Error,
+}
+
+/// How much a rule matters for the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Must be in the document.
+    Required,
+    /// Good practice.
+    Recommended,
+}
+
+/// The verdict for one rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClauseStatus {
+    /// The obligation is there, on the supplier, in AI scope, with its essential elements.
+    Present,
+    /// The obligation is there but softened.
+    Weak,
+    /// The document says the opposite, waives or disclaims it.
+    Contradicted,
+    /// Nothing relevant.
+    Missing,
+}
+
+impl ClauseStatus {
+    /// The name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClauseStatus::Present => "present",
+            ClauseStatus::Weak => "weak",
+            ClauseStatus::Contradicted => "contradicted",
+            ClauseStatus::Missing => "missing",
+        }
+    }
+}
+
+/// A located quote relied on for a verdict or feature.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// 1-based page where the quote starts, or `None`.
+    pub page: Option<u32>,
+    /// Clause number as the reader sees it, or `None`.
+    pub section: Option<String>,
+    /// The sentence or clause relied on, as extracted (at most about 600 characters).
+    pub quote: String,
+    /// Character offset of the quote in the document text.
+    pub start: usize,
+    /// Character offset one past the quote's end.
+    pub end: usize,
+}
+
+/// The verdict of one rule on one document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClauseVerdict {
+    /// Stable rule id from the clause library.
+    pub id: String,
+    /// The rule's title.
+    pub title: String,
+    /// Required or recommended for this document.
+    pub severity: Severity,
+    /// The verdict.
+    pub status: ClauseStatus,
+    /// Quotes relied on, strongest first; empty when missing.
+    pub evidence: Vec<Evidence>,
+    /// Why this status: what was found, what was weak or contrary.
+    pub explanation: String,
+}
+
+/// Kinds of AI capability.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FeatureCategory {
+    /// Generative AI: drafting, summarising, chat, image or voice generation.
+    Generative,
+    /// Chatbots, voicebots, virtual assistants.
+    Conversational,
+    /// Predictive models, risk scores, forecasting.
+    Predictive,
+    /// Facial recognition, biometric identification.
+    Biometric,
+    /// Computer vision, image and video analytics.
+    Vision,
+    /// Speech recognition, transcription, synthetic voice.
+    Speech,
+    /// Automated decisions about people.
+    AutomatedDecision,
+    /// Intelligent document processing, OCR with ML.
+    DocumentProcessing,
+    /// Anything else.
+    Other,
+}
+
+/// An AI feature's standing in the buyer's register of approved AI tools.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RegisterStatus {
+    /// Listed as approved.
+    Approved,
+    /// Not listed.
+    NotInRegister,
+    /// Listed as prohibited.
+    Prohibited,
+}
+
+/// An AI capability the document says the supplier's offering has or uses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AiFeature {
+    /// Short label.
+    pub name: String,
+    /// Kind of capability.
+    pub category: FeatureCategory,
+    /// Named or covered by the document's AI disclosure.
+    pub disclosed: bool,
+    /// Standing in the approved-tools register, when one was given.
+    pub register: Option<RegisterStatus>,
+    /// Where the document describes it.
+    pub evidence: Evidence,
+    /// Vendor of the product, where known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<String>,
+}
+
+/// What the document declares about its use of AI.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AiDeclaration {
+    /// True when the declaration says AI is used.
+    pub says_ai_used: bool,
+    /// Where it says so.
+    pub evidence: Evidence,
+}
+
+/// One document's part of the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentReport {
+    /// As given on the command line, or relative to the scanned folder.
+    pub path: String,
+    /// File format.
+    pub format: Format,
+    /// sha256 of the file's bytes, hex.
+    pub sha256: String,
+    /// Detected or forced document type.
+    pub doc_type: DocType,
+    /// Whether it could be analysed.
+    pub status: Status,
+    /// Plain-English reason when not analysed.
+    pub error: Option<String>,
+    /// PDF pages, or `None`.
+    pub pages: Option<u32>,
+    /// One verdict per rule that applies; empty when not analysed.
+    pub clauses: Vec<ClauseVerdict>,
+    /// AI capabilities the document describes.
+    pub ai_features: Vec<AiFeature>,
+    /// The document's declaration about AI use, if any.
+    pub ai_declaration: Option<AiDeclaration>,
+}
+
+/// Counts of gaps across the report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Gaps {
+    /// Rules missing.
+    pub missing: usize,
+    /// Rules present but weak.
+    pub weak: usize,
+    /// Rules contradicted.
+    pub contradicted: usize,
+}
+
+/// Totals for the whole report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Documents in the report.
+    pub documents: usize,
+    /// Documents analysed.
+    pub analysed: usize,
+    /// Documents that could not be read.
+    pub unreadable: usize,
+    /// Documents that failed (corrupt, over a limit).
+    pub error: usize,
+    /// Gaps by kind.
+    pub gaps: Gaps,
+    /// AI features not covered by their document's disclosure.
+    pub undisclosed_ai_features: usize,
+}
+
+impl Summary {
+    /// Totals computed from documents.
+    pub fn of(documents: &[DocumentReport]) -> Summary {
+        let mut s = Summary {
+            documents: documents.len(),
+            ..Summary::default()
+        };
+        for d in documents {
+            match d.status {
+                Status::Analysed => s.analysed += 1,
+                Status::Unreadable => s.unreadable += 1,
+                Status::Error => s.error += 1,
+            }
+            for c in &d.clauses {
+                match c.status {
+                    ClauseStatus::Missing => s.gaps.missing += 1,
+                    ClauseStatus::Weak => s.gaps.weak += 1,
+                    ClauseStatus::Contradicted => s.gaps.contradicted += 1,
+                    ClauseStatus::Present => {}
+                }
+            }
+            s.undisclosed_ai_features += d.ai_features.iter().filter(|f| !f.disclosed).count();
+        }
+        s
+    }
+}
+
+/// Name and version of a program or library.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NameVersion {
+    /// Name.
+    pub name: String,
+    /// Version.
+    pub version: String,
+}
+
+/// What a report needs to know about a rule to explain a gap: title, why, and wording to add.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleInfo {
+    /// Stable rule id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Tier: "A", "B", "recommended" or "tender".
+    pub tier: String,
+    /// What a compliant clause requires, in one or two sentences.
+    pub requires: String,
+    /// Why the rule exists (policy).
+    pub why: String,
+    /// Policy sources.
+    pub sources: Vec<String>,
+    /// Model clause wording a buyer can paste in.
+    pub model_wording: String,
+}
+
+/// The scan report: the input of every renderer and of the index.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    /// JSON contract version ("1").
+    pub schema_version: String,
+    /// This program.
+    pub tool: NameVersion,
+    /// The clause library used.
+    pub library: NameVersion,
+    /// Documents, sorted by path.
+    pub documents: Vec<DocumentReport>,
+    /// Totals.
+    pub summary: Summary,
+    /// The rules cited by the documents' verdicts, sorted by id.
+    pub rules: Vec<RuleInfo>,
+}

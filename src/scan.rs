@@ -1,0 +1,196 @@
+//! Orchestration: discovered files -> read -> extract -> segment -> check, in parallel over files,
+//! sorted into a [`Report`].
+//!
+//! This is the only module that knows about threads. Each file is processed on its own and then
+//! dropped, so memory stays flat however many files there are: only the per-document results are
+//! kept. A file that cannot be read, or that trips a bug, becomes a document with status
+//! `unreadable` or `error` and a plain-English reason; the batch always goes on.
+
+use std::io::Read;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::check::{self, CheckOptions};
+use crate::extract::{self, ExtractError, Limits};
+use crate::library::{Library, Register};
+use crate::model::{
+    DocType, Document, DocumentReport, NameVersion, Report, Source, Status, Summary,
+};
+use crate::segment;
+
+/// Options of a scan.
+#[derive(Debug, Clone, Copy)]
+pub struct ScanOptions<'a> {
+    /// The clause library.
+    pub library: &'a Library,
+    /// Document type forced by the user; detected when `None`.
+    pub doc_type: Option<DocType>,
+    /// Approved-tools register.
+    pub register: Option<&'a Register>,
+    /// Limits on what one file may cost.
+    pub limits: Limits,
+}
+
+/// A file's bytes, read within the size limit.
+fn read_limited(source: &Source, limits: &Limits) -> Result<Vec<u8>, ExtractError> {
+    let file = std::fs::File::open(&source.path)
+        .map_err(|e| ExtractError::Failed(format!("could not open the file: {e}")))?;
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if len > limits.max_file_bytes {
+        return Err(ExtractError::Failed(format!(
+            "file too large: {} MB is over the limit of {} MB; raise it with --max-file-mb if the file is genuine",
+            len / (1024 * 1024),
+            limits.max_file_bytes / (1024 * 1024)
+        )));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    file.take(limits.max_file_bytes + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| ExtractError::Failed(format!("could not read the file: {e}")))?;
+    Ok(bytes)
+}
+
+/// Hex sha256 of bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    Sha256::digest(bytes)
+        .iter()
+        .fold(String::with_capacity(64), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+/// A file read and turned into located text.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// sha256 of the file's bytes (empty when the file could not be read at all).
+    pub sha256: String,
+    /// The located text, or why there is none.
+    pub document: Result<Document, ExtractError>,
+}
+
+/// Reads, extracts and segments one file. Never panics on user data: a panic in a reader becomes
+/// an error for this file.
+pub fn load(source: &Source, limits: &Limits) -> Loaded {
+    let bytes = match read_limited(source, limits) {
+        Ok(b) => b,
+        Err(e) => {
+            return Loaded {
+                sha256: String::new(),
+                document: Err(e),
+            };
+        }
+    };
+    let sha256 = sha256_hex(&bytes);
+    let document = catch_unwind(AssertUnwindSafe(|| {
+        extract::extract(source.format, &bytes, limits).map(segment::segment)
+    }))
+    .unwrap_or_else(|_| {
+        Err(ExtractError::Failed(
+            "internal error while reading this file (a bug in aiassure, please report it with the file if you can share it)"
+                .into(),
+        ))
+    });
+    Loaded { sha256, document }
+}
+
+/// Scans one file.
+pub fn scan_one(source: &Source, options: &ScanOptions<'_>) -> DocumentReport {
+    let loaded = load(source, &options.limits);
+    let mut report = DocumentReport {
+        path: source.display.clone(),
+        format: source.format,
+        sha256: loaded.sha256,
+        doc_type: options.doc_type.unwrap_or(DocType::Unknown),
+        status: Status::Analysed,
+        error: None,
+        pages: None,
+        clauses: Vec::new(),
+        ai_features: Vec::new(),
+        ai_declaration: None,
+    };
+    match loaded.document {
+        Ok(doc) => {
+            report.pages = doc.pages;
+            let check_options = CheckOptions {
+                doc_type: options.doc_type,
+                register: options.register,
+            };
+            let analysed = catch_unwind(AssertUnwindSafe(|| {
+                check::check(options.library, &doc, &check_options)
+            }));
+            match analysed {
+                Ok(a) => {
+                    report.doc_type = a.doc_type;
+                    report.clauses = a.clauses;
+                    report.ai_features = a.ai_features;
+                    report.ai_declaration = a.ai_declaration;
+                }
+                Err(_) => {
+                    report.status = Status::Error;
+                    report.error = Some(
+                        "internal error while checking this file (a bug in aiassure, please report it)".into(),
+                    );
+                }
+            }
+        }
+        Err(ExtractError::Unreadable(reason)) => {
+            report.status = Status::Unreadable;
+            report.error = Some(reason);
+        }
+        Err(ExtractError::Failed(reason)) => {
+            report.status = Status::Error;
+            report.error = Some(reason);
+        }
+    }
+    report
+}
+
+/// Scans files in parallel; `progress` is called once per finished file (from any thread).
+pub fn scan(
+    sources: &[Source],
+    options: &ScanOptions<'_>,
+    progress: &(dyn Fn(&DocumentReport) + Sync),
+) -> Vec<DocumentReport> {
+    let mut docs: Vec<DocumentReport> = sources
+        .par_iter()
+        .map(|s| {
+            let r = scan_one(s, options);
+            progress(&r);
+            r
+        })
+        .collect();
+    docs.sort_by(|a, b| a.path.cmp(&b.path));
+    docs
+}
+
+/// Assembles the report: totals, and the documentation of every rule the verdicts cite.
+pub fn build_report(library: &Library, documents: Vec<DocumentReport>) -> Report {
+    let mut ids: Vec<&str> = documents
+        .iter()
+        .flat_map(|d| d.clauses.iter().map(|c| c.id.as_str()))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let rules = ids
+        .into_iter()
+        .filter_map(|id| library.rule_info(id))
+        .collect();
+    Report {
+        schema_version: "1".into(),
+        tool: NameVersion {
+            name: "aiassure".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        library: NameVersion {
+            name: library.name.clone(),
+            version: library.version.clone(),
+        },
+        summary: Summary::of(&documents),
+        documents,
+        rules,
+    }
+}
