@@ -4,6 +4,9 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod extract;
+mod index;
+mod redline;
+mod rules;
 mod scan;
 
 use std::io::{self, Write};
@@ -31,6 +34,17 @@ enum Command {
     Scan(scan::ScanArgs),
     /// Show the text the analyser reads, with page and section of every paragraph.
     Extract(extract::ExtractArgs),
+    /// List the clause library's rules, or check a custom library (`--check DIR`).
+    Rules(rules::RulesArgs),
+    /// Explain a rule: what it requires, why, what weakens it, and wording to add.
+    Explain(rules::ExplainArgs),
+    /// Write a copy of a DOCX template with the wording of every missing or weak rule inserted as
+    /// tracked changes.
+    Redline(redline::RedlineArgs),
+    /// Build or update a full-text index of a contract repository (incremental).
+    Index(index::IndexArgs),
+    /// Search an index built by `aiassure index`.
+    Search(index::SearchArgs),
 }
 
 /// Limits on what one file may cost; shared by every command that reads documents.
@@ -81,13 +95,7 @@ pub(crate) enum Outcome {
 
 /// Loads the default library, with a custom one over it when `--library` is given.
 pub(crate) fn load_library(dir: Option<&PathBuf>) -> anyhow::Result<Library> {
-    match dir {
-        None => Ok(Library::builtin()),
-        Some(dir) => anyhow::bail!(
-            "custom libraries are not supported yet (asked for {})",
-            dir.display()
-        ),
-    }
+    Ok(Library::load(dir.map(PathBuf::as_path))?)
 }
 
 /// Runs the command and turns its result into an exit code, printing errors for a person.
@@ -95,6 +103,11 @@ pub fn main(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Scan(args) => scan::run(args),
         Command::Extract(args) => extract::run(&args),
+        Command::Rules(args) => rules::run_rules(&args),
+        Command::Explain(args) => rules::run_explain(&args),
+        Command::Redline(args) => redline::run(&args),
+        Command::Index(args) => index::run_index(&args),
+        Command::Search(args) => index::run_search(&args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

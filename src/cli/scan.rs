@@ -79,6 +79,15 @@ pub(crate) struct ScanArgs {
     /// contradicted or missing).
     #[arg(long, value_enum, default_value_t = FailOn::Missing)]
     fail_on: FailOn,
+    /// Approved AI tools register (CSV: name, vendor, status approved/prohibited, aliases).
+    #[arg(long, value_name = "FILE.csv")]
+    register: Option<PathBuf>,
+    /// Reuse verdicts stored in this index for files that have not changed.
+    #[arg(long, value_name = "DIR")]
+    index: Option<PathBuf>,
+    /// Folder of report templates overriding the built-in ones (report.html.j2, report.md.j2).
+    #[arg(long, value_name = "DIR")]
+    template: Option<PathBuf>,
     /// Number of files read at once (default: one per core).
     #[arg(short, long, value_name = "N")]
     jobs: Option<usize>,
@@ -91,6 +100,15 @@ pub(crate) struct ScanArgs {
 
 pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
     let library = load_library(args.library.as_ref())?;
+    if args.register.is_some() {
+        anyhow::bail!("--register is not supported yet");
+    }
+    if args.index.is_some() {
+        anyhow::bail!("--index is not supported yet");
+    }
+    if args.template.is_some() {
+        anyhow::bail!("--template is not supported yet");
+    }
     if let Some(jobs) = args.jobs {
         // Fails only when the pool was already built, which cannot happen before a scan.
         let _ = rayon::ThreadPoolBuilder::new()

