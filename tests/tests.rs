@@ -1,6 +1,7 @@
 //! The integration tests: one binary (ripgrep's layout), one module per area.
 //!
 //! - `cli`: runs the real `aiassure` binary in a temporary folder and checks output and exit codes.
+//! - `report`: every report format from one fixture report (snapshots), escaping, schema, redline.
 //!
 //! Tests that read the shared corpus (`../shared/corpus`, or `$AIASSURE_CORPUS`) skip with a
 //! message when it is absent.
@@ -9,3 +10,4 @@
 
 mod cli;
 mod common;
+mod report;

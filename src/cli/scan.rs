@@ -106,9 +106,10 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
     if args.index.is_some() {
         anyhow::bail!("--index is not supported yet");
     }
-    if args.template.is_some() {
-        anyhow::bail!("--template is not supported yet");
-    }
+    let templates = match &args.template {
+        Some(dir) => report::Templates::from_dir(dir)?,
+        None => report::Templates::builtin(),
+    };
     if let Some(jobs) = args.jobs {
         // Fails only when the pool was already built, which cannot happen before a scan.
         let _ = rayon::ThreadPoolBuilder::new()
@@ -181,7 +182,7 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
         FormatArg::Sarif => OutputFormat::Sarif,
     };
     let mut out = open_output(args.output.as_ref())?;
-    report::render(&report, format, &mut out).context("could not write the report")?;
+    report::render(&report, format, &templates, &mut out).context("could not write the report")?;
     out.flush().context("could not write the report")?;
     Ok(if fails(&report, args.fail_on) {
         Outcome::Gaps
