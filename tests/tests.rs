@@ -10,4 +10,5 @@
 
 mod cli;
 mod common;
+mod pdf;
 mod report;
