@@ -191,9 +191,12 @@ pub fn scan_cached(
     cache: Option<&dyn Cache>,
     progress: &(dyn Fn(&DocumentReport) + Sync),
 ) -> Vec<DocumentReport> {
-    par_map(sources, progress, |r| r, |source| {
-        cached(source, cache).unwrap_or_else(|| scan_one(source, options))
-    })
+    par_map(
+        sources,
+        progress,
+        |r| r,
+        |source| cached(source, cache).unwrap_or_else(|| scan_one(source, options)),
+    )
 }
 
 /// As [`scan_cached`], keeping the located text of each file analysed now (for the index). Call it
@@ -204,21 +207,26 @@ pub fn scan_located(
     cache: Option<&dyn Cache>,
     progress: &(dyn Fn(&DocumentReport) + Sync),
 ) -> Vec<Scanned> {
-    par_map(sources, progress, |s| &s.report, |source| match cached(source, cache) {
-        Some(report) => Scanned {
-            report,
-            document: None,
-            reused: true,
-        },
-        None => {
-            let (report, document) = analyse(source, options);
-            Scanned {
+    par_map(
+        sources,
+        progress,
+        |s| &s.report,
+        |source| match cached(source, cache) {
+            Some(report) => Scanned {
                 report,
-                document,
-                reused: false,
+                document: None,
+                reused: true,
+            },
+            None => {
+                let (report, document) = analyse(source, options);
+                Scanned {
+                    report,
+                    document,
+                    reused: false,
+                }
             }
-        }
-    })
+        },
+    )
 }
 
 /// The cache's report for a file, under the file's current display path.

@@ -1,6 +1,7 @@
 //! The integration tests: one binary (ripgrep's layout), one module per area.
 //!
 //! - `cli`: runs the real `aiassure` binary in a temporary folder and checks output and exit codes.
+//! - `index`: `aiassure index`, `search` and `scan --index` on small repositories in temporary folders.
 //!
 //! Tests that read the shared corpus (`../shared/corpus`, or `$AIASSURE_CORPUS`) skip with a
 //! message when it is absent.
@@ -9,3 +10,4 @@
 
 mod cli;
 mod common;
+mod index;

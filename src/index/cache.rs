@@ -41,7 +41,8 @@ impl FileStat {
     /// changed in the same second it was indexed keeps its size and time).
     pub fn trustworthy(&self, now: SystemTime) -> bool {
         const MARGIN: Duration = Duration::from_secs(2);
-        self.mtime != 0 && self.mtime.saturating_add(duration_nanos(MARGIN)) < nanos_since_epoch(now)
+        self.mtime != 0
+            && self.mtime.saturating_add(duration_nanos(MARGIN)) < nanos_since_epoch(now)
     }
 }
 
@@ -85,7 +86,11 @@ impl StoredFiles {
     }
 
     /// Loads the document entries of the last commit of `index`.
-    pub fn load(index: &Index, fields: &Fields, settings: String) -> Result<StoredFiles, IndexError> {
+    pub fn load(
+        index: &Index,
+        fields: &Fields,
+        settings: String,
+    ) -> Result<StoredFiles, IndexError> {
         let reader = index.reader()?;
         let searcher = reader.searcher();
         let query = TermQuery::new(
@@ -145,7 +150,9 @@ impl StoredFiles {
 
     /// True when the stored report of `path` was computed with other settings than this run's.
     pub fn settings_changed(&self, path: &str) -> bool {
-        self.files.get(path).is_some_and(|f| f.settings != self.settings)
+        self.files
+            .get(path)
+            .is_some_and(|f| f.settings != self.settings)
     }
 
     /// True when the file at `path` is stored under this run's settings with this size and time,

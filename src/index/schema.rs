@@ -16,8 +16,7 @@
 //! `aiassure search '*' --rule R --status missing` finds the documents that lack R.
 
 use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
-    TextOptions,
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 
 /// Name of the tokenizer of the `text` field (built into tantivy).

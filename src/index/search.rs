@@ -229,8 +229,11 @@ mod tests {
 
     #[test]
     fn marks_ranges_and_survives_bad_ones() {
-        assert_eq!(marked("may train models", &[4..9]), "may [[train]] models");
-        assert_eq!(marked("abc", &[1..10]), "abc");
+        assert_eq!(
+            marked("may train models", &[0..3, 4..9]),
+            "[[may]] [[train]] models"
+        );
+        assert_eq!(marked("abc", &[0..1, 1..10]), "[[a]]bc");
         assert_eq!(lead("short"), "short");
         let long = "word ".repeat(100);
         assert!(lead(&long).ends_with(" ..."));

@@ -112,9 +112,8 @@ pub fn open_for_writing(dir: &Path) -> Result<Opened, IndexError> {
     if read_meta(dir)?.is_none() && !entries(dir, false)?.is_empty() {
         return Err(IndexError::NotAnIndex(dir.to_path_buf()));
     }
-    let directory = MmapDirectory::open(dir).map_err(|e| {
-        io_error(dir, std::io::Error::other(e.to_string()))
-    })?;
+    let directory = MmapDirectory::open(dir)
+        .map_err(|e| io_error(dir, std::io::Error::other(e.to_string())))?;
     let lock = directory
         .acquire_lock(&Lock {
             filepath: PathBuf::from(LOCK_FILE),
@@ -143,7 +142,9 @@ pub fn open_for_writing(dir: &Path) -> Result<Opened, IndexError> {
                         _lock: lock,
                     });
                 }
-                Ok(_) => rebuilt = Some("its layout does not match this version of aiassure".into()),
+                Ok(_) => {
+                    rebuilt = Some("its layout does not match this version of aiassure".into())
+                }
                 Err(e) => rebuilt = Some(format!("it could not be opened ({e})")),
             }
         } else {

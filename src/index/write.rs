@@ -87,7 +87,11 @@ impl Indexer {
 
     /// What the last commit holds about each file.
     pub fn stored(&self) -> Result<StoredFiles, IndexError> {
-        StoredFiles::load(&self.opened.index, &self.opened.fields, self.settings.clone())
+        StoredFiles::load(
+            &self.opened.index,
+            &self.opened.fields,
+            self.settings.clone(),
+        )
     }
 
     /// Replaces everything indexed for `report.path` with this report and, when given, the blocks
@@ -107,7 +111,12 @@ impl Indexer {
                 self.writer.add_document(entry)?;
             }
         } else {
-            uncited.extend(report.clauses.iter().map(|c| (c.id.as_str(), c.status.as_str())));
+            uncited.extend(
+                report
+                    .clauses
+                    .iter()
+                    .map(|c| (c.id.as_str(), c.status.as_str())),
+            );
         }
         let entry = self.document_entry(report, stat, &uncited)?;
         self.writer.add_document(entry)?;
