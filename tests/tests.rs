@@ -11,3 +11,4 @@
 mod cli;
 mod common;
 mod index;
+mod pdf;
