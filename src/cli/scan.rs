@@ -103,9 +103,6 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
     if args.register.is_some() {
         anyhow::bail!("--register is not supported yet");
     }
-    if args.index.is_some() {
-        anyhow::bail!("--index is not supported yet");
-    }
     let templates = match &args.template {
         Some(dir) => report::Templates::from_dir(dir)?,
         None => report::Templates::builtin(),
@@ -151,13 +148,30 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
             );
             bar
         });
-    let mut documents = scan::scan(&found.sources, &options, &|_| {
+    // `--index`: reuse the reports the index holds for files that have not changed (read-only).
+    let cache = match &args.index {
+        Some(dir) => Some(crate::index::StoredFiles::open(
+            dir,
+            crate::index::settings_key(&library, options.doc_type, options.register.is_some()),
+        )?),
+        None => None,
+    };
+    let cached = cache.as_ref().map(|c| c as &dyn scan::Cache);
+    let mut documents = scan::scan_cached(&found.sources, &options, cached, &|_| {
         if let Some(b) = &bar {
             b.inc(1);
         }
     });
     if let Some(b) = bar {
         b.finish_and_clear();
+    }
+    if let Some(c) = &cache
+        && !args.quiet
+    {
+        eprintln!(
+            "aiassure: reused the stored results of {} unchanged files from the index",
+            c.reused()
+        );
     }
     documents.extend(found.unsupported.iter().map(|p| DocumentReport {
         path: p.path.to_string_lossy().into_owned(),
