@@ -102,12 +102,10 @@ pub(crate) struct ScanArgs {
 pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
     let library = load_library(args.library.as_ref())?;
     let register = args.register.as_ref().map(load_register).transpose()?;
-    if args.index.is_some() {
-        anyhow::bail!("--index is not supported yet");
-    }
-    if args.template.is_some() {
-        anyhow::bail!("--template is not supported yet");
-    }
+    let templates = match &args.template {
+        Some(dir) => report::Templates::from_dir(dir)?,
+        None => report::Templates::builtin(),
+    };
     if let Some(jobs) = args.jobs {
         // Fails only when the pool was already built, which cannot happen before a scan.
         let _ = rayon::ThreadPoolBuilder::new()
@@ -149,13 +147,30 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
             );
             bar
         });
-    let mut documents = scan::scan(&found.sources, &options, &|_| {
+    // `--index`: reuse the reports the index holds for files that have not changed (read-only).
+    let cache = match &args.index {
+        Some(dir) => Some(crate::index::StoredFiles::open(
+            dir,
+            crate::index::settings_key(&library, options.doc_type, options.register.is_some()),
+        )?),
+        None => None,
+    };
+    let cached = cache.as_ref().map(|c| c as &dyn scan::Cache);
+    let mut documents = scan::scan_cached(&found.sources, &options, cached, &|_| {
         if let Some(b) = &bar {
             b.inc(1);
         }
     });
     if let Some(b) = bar {
         b.finish_and_clear();
+    }
+    if let Some(c) = &cache
+        && !args.quiet
+    {
+        eprintln!(
+            "aiassure: reused the stored results of {} unchanged files from the index",
+            c.reused()
+        );
     }
     documents.extend(found.unsupported.iter().map(|p| DocumentReport {
         path: p.path.to_string_lossy().into_owned(),
@@ -180,7 +195,7 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
         FormatArg::Sarif => OutputFormat::Sarif,
     };
     let mut out = open_output(args.output.as_ref())?;
-    report::render(&report, format, &mut out).context("could not write the report")?;
+    report::render(&report, format, &templates, &mut out).context("could not write the report")?;
     out.flush().context("could not write the report")?;
     Ok(if fails(&report, args.fail_on) {
         Outcome::Gaps
