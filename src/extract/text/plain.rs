@@ -49,7 +49,11 @@ fn ends_mid_phrase(line: &str) -> bool {
     if line.ends_with([',', '-', '&', '/']) {
         return true;
     }
-    let last = line.rsplit(' ').next().unwrap_or_default().to_ascii_lowercase();
+    let last = line
+        .rsplit(' ')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     FUNCTION_WORDS.contains(&last.as_str())
 }
 
@@ -162,7 +166,9 @@ mod tests {
 
     #[test]
     fn short_lines_end_blocks() {
-        let got = texts("1. Definitions\nIn this Agreement words mean what they say.\nSchedule 2 Pricing\nQ3 Describe it.");
+        let got = texts(
+            "1. Definitions\nIn this Agreement words mean what they say.\nSchedule 2 Pricing\nQ3 Describe it.",
+        );
         assert_eq!(got.len(), 4, "{got:?}");
     }
 
