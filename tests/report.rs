@@ -259,3 +259,272 @@ fn broken_or_absent_templates_are_explained() {
     let missing = Templates::from_dir(Path::new("/nonexistent/templates")).unwrap_err();
     assert!(missing.to_string().contains("could not read the template"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// The JSON Schema of the contract (docs/report.schema.json).
+
+fn schema() -> serde_json::Value {
+    let text = std::fs::read_to_string(root().join("docs/report.schema.json")).unwrap();
+    serde_json::from_str(&text).expect("the schema is JSON")
+}
+
+fn validator() -> jsonschema::Validator {
+    jsonschema::draft202012::new(&schema()).expect("the schema is a valid draft 2020-12 schema")
+}
+
+/// Every validation error of an instance, as text.
+fn schema_errors(instance: &serde_json::Value) -> Vec<String> {
+    validator()
+        .iter_errors(instance)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect()
+}
+
+#[test]
+fn fixture_report_matches_the_schema() {
+    let json: serde_json::Value =
+        serde_json::from_str(&rendered(&sample(), OutputFormat::Json)).unwrap();
+    assert_eq!(schema_errors(&json), Vec::<String>::new());
+}
+
+/// Real output of the binary on the bundled examples, plus files it cannot read.
+#[test]
+fn real_scan_output_matches_the_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let examples = root().join("fixtures/examples");
+    std::fs::write(dir.path().join("broken.pdf"), b"%PDF-1.7 this is not a PDF").unwrap();
+    std::fs::write(dir.path().join("empty.docx"), b"").unwrap();
+    std::fs::write(
+        dir.path().join("bid.md"),
+        "# Response\n\n1. We use ChatGPT to answer <script>alert(1)</script> enquiries.\n",
+    )
+    .unwrap();
+    let out = crate::common::aiassure(&[
+        "scan",
+        "--quiet",
+        "--format",
+        "json",
+        examples.to_str().unwrap(),
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert_eq!(schema_errors(&json), Vec::<String>::new());
+    let docs = json["documents"].as_array().unwrap();
+    assert!(docs.len() >= 3);
+    assert!(docs.iter().any(|d| d["status"] != "analysed"));
+}
+
+/// A change that breaks a report.
+type Breakage = fn(&mut serde_json::Value);
+
+/// The validation can fail: each broken report is rejected.
+#[test]
+fn schema_rejects_reports_that_break_the_contract() {
+    let good: serde_json::Value =
+        serde_json::from_str(&rendered(&sample(), OutputFormat::Json)).unwrap();
+    let breakages: [(&str, Breakage); 7] = [
+        ("unknown status", |r| {
+            r["documents"][0]["status"] = "fine".into()
+        }),
+        ("summary removed", |r| {
+            r.as_object_mut().unwrap().remove("summary");
+        }),
+        ("verdicts on an unreadable document", |r| {
+            let clause = r["documents"][0]["clauses"][0].clone();
+            r["documents"][2]["clauses"] = serde_json::json!([clause]);
+        }),
+        ("evidence on a missing rule", |r| {
+            let e = r["documents"][4]["clauses"][3]["evidence"][0].clone();
+            r["documents"][4]["clauses"][1]["evidence"] = serde_json::json!([e]);
+        }),
+        ("page as text", |r| {
+            r["documents"][1]["pages"] = "14".into();
+        }),
+        ("unknown feature category", |r| {
+            r["documents"][0]["ai_features"][0]["category"] = "magic".into();
+        }),
+        ("schema version 2", |r| r["schema_version"] = "2".into()),
+    ];
+    for (what, breakage) in breakages {
+        let mut bad = good.clone();
+        breakage(&mut bad);
+        assert!(!validator().is_valid(&bad), "the schema accepted: {what}");
+    }
+}
+
+/// Where each field of the contract (report-json.md) must be required in the schema.
+const CONTRACT_FIELDS: [(&str, &[&str]); 8] = [
+    (
+        "",
+        &["schema_version", "tool", "library", "documents", "summary"],
+    ),
+    ("/$defs/nameVersion", &["name", "version"]),
+    (
+        "/$defs/document",
+        &[
+            "path",
+            "format",
+            "sha256",
+            "doc_type",
+            "status",
+            "error",
+            "pages",
+            "clauses",
+            "ai_features",
+            "ai_declaration",
+        ],
+    ),
+    (
+        "/$defs/clause",
+        &[
+            "id",
+            "title",
+            "severity",
+            "status",
+            "evidence",
+            "explanation",
+        ],
+    ),
+    (
+        "/$defs/evidence",
+        &["page", "section", "quote", "start", "end"],
+    ),
+    (
+        "/$defs/feature",
+        &["name", "category", "disclosed", "register", "evidence"],
+    ),
+    ("/$defs/declaration", &["says_ai_used", "evidence"]),
+    (
+        "/$defs/summary",
+        &[
+            "documents",
+            "analysed",
+            "unreadable",
+            "error",
+            "gaps",
+            "undisclosed_ai_features",
+        ],
+    ),
+];
+
+#[test]
+fn schema_requires_every_field_of_the_contract() {
+    let schema = schema();
+    let mut listed = std::collections::BTreeSet::new();
+    for (pointer, fields) in CONTRACT_FIELDS {
+        let required = schema
+            .pointer(&format!("{pointer}/required"))
+            .and_then(serde_json::Value::as_array)
+            .unwrap_or_else(|| panic!("no `required` at {pointer:?}"));
+        for f in fields {
+            assert!(
+                required.iter().any(|r| r == f),
+                "{f} is not required at {pointer:?}"
+            );
+            listed.insert(*f);
+        }
+    }
+    let gaps = schema
+        .pointer("/$defs/summary/properties/gaps/required")
+        .unwrap();
+    for f in ["missing", "weak", "contradicted"] {
+        assert!(gaps.as_array().unwrap().iter().any(|r| r == f));
+        listed.insert(f);
+    }
+    // Every key written in the contract's example (when the spec is at hand) is in the list above.
+    let spec = root().join("../shared/spec/report-json.md");
+    let Ok(spec) = std::fs::read_to_string(&spec) else {
+        eprintln!("skipped the spec cross-check: {} is absent", spec.display());
+        return;
+    };
+    let block = spec
+        .split("```jsonc")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .unwrap();
+    let keys = regex::Regex::new(r#""([a-z_0-9]+)"\s*:"#).unwrap();
+    for k in keys.captures_iter(block) {
+        assert!(
+            listed.contains(&k[1]),
+            "{} (report-json.md) is not required by the schema",
+            &k[1]
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A real browser.
+
+/// Headless Chromium opens the HTML report: it loads, lays out, and a `<script>` in a bid stays
+/// text. Set `AIASSURE_SCREENSHOT=path.png` to keep the screenshot.
+#[test]
+fn chromium_renders_the_html_report() {
+    let Some(chromium) = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|c| {
+            std::process::Command::new(c)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+    else {
+        eprintln!("skipped: chromium is not installed (apt-get install chromium)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("report.html");
+    std::fs::write(&html, rendered(&sample(), OutputFormat::Html)).unwrap();
+    let png = dir.path().join("report.png");
+    let url = format!("file://{}", html.display());
+    let run = |extra: &[&str]| {
+        let mut cmd = std::process::Command::new(chromium);
+        cmd.args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--hide-scrollbars",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            dir.path().join("profile").display()
+        ))
+        .args(extra)
+        .arg(&url);
+        cmd.output().expect("chromium runs")
+    };
+    let shot = run(&[
+        &format!("--screenshot={}", png.display()),
+        "--window-size=1280,2000",
+    ]);
+    let bytes = std::fs::read(&png).unwrap_or_else(|_| {
+        panic!(
+            "no screenshot; chromium said: {}",
+            String::from_utf8_lossy(&shot.stderr)
+        )
+    });
+    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"));
+    assert!(
+        bytes.len() > 50_000,
+        "screenshot suspiciously small: {} bytes",
+        bytes.len()
+    );
+    println!("chromium screenshot: {} bytes", bytes.len());
+    if let Some(keep) = std::env::var_os("AIASSURE_SCREENSHOT") {
+        std::fs::copy(&png, keep).unwrap();
+    }
+    // The DOM after load: the bid's script is text, and no script element exists.
+    let dom = run(&["--dump-dom"]);
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    assert!(dom.contains("At a glance"), "the page did not load");
+    assert!(dom.contains("chat with CareBot &lt;script&gt;alert('bid')&lt;/script&gt;"));
+    assert!(!dom.to_lowercase().contains("<script"));
+}
