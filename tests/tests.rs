@@ -11,6 +11,7 @@
 
 mod cli;
 mod common;
+mod features;
 mod index;
 mod pdf;
 mod report;

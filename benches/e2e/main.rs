@@ -54,14 +54,27 @@ fn median(mut xs: Vec<f64>) -> f64 {
     }
 }
 
-/// Wall time of one run of a command, and its peak resident memory in KB when `/usr/bin/time` is
-/// there to measure it. A failed command stops the bench: its figures would mean nothing.
-fn timed(program: &str, args: &[&str]) -> (f64, Option<u64>) {
-    let rss_file = std::env::temp_dir().join(format!("aiassure-e2e-rss-{}", std::process::id()));
+/// What one run of a command cost.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    /// Wall-clock seconds.
+    wall: f64,
+    /// User plus system CPU seconds, when `/usr/bin/time` is there to measure them.
+    cpu: Option<f64>,
+    /// Peak resident memory in KB, likewise.
+    rss_kb: Option<u64>,
+}
+
+/// Runs a command once, under `/usr/bin/time` when it is installed. A failed command stops the
+/// bench: its figures would mean nothing.
+fn timed(program: &str, args: &[&str]) -> Run {
+    let stats_file = std::env::temp_dir().join(format!("aiassure-e2e-time-{}", std::process::id()));
     let gnu_time = Path::new("/usr/bin/time").exists();
     let mut cmd = if gnu_time {
         let mut c = Command::new("/usr/bin/time");
-        c.arg("-f").arg("%M").arg("-o").arg(&rss_file).arg(program);
+        c.args(["-f", "%M %U %S", "-o"])
+            .arg(&stats_file)
+            .arg(program);
         c
     } else {
         Command::new(program)
@@ -69,7 +82,7 @@ fn timed(program: &str, args: &[&str]) -> (f64, Option<u64>) {
     cmd.args(args);
     let start = Instant::now();
     let out = cmd.output();
-    let secs = start.elapsed().as_secs_f64();
+    let wall = start.elapsed().as_secs_f64();
     match out {
         Ok(o) if o.status.success() => {}
         Ok(o) => {
@@ -85,15 +98,27 @@ fn timed(program: &str, args: &[&str]) -> (f64, Option<u64>) {
             std::process::exit(1);
         }
     }
-    let rss = gnu_time
-        .then(|| std::fs::read_to_string(&rss_file).ok())
-        .flatten()
-        .and_then(|s| s.lines().last().and_then(|l| l.trim().parse().ok()));
-    (secs, rss)
+    let stats = if gnu_time {
+        std::fs::read_to_string(&stats_file).unwrap_or_default()
+    } else {
+        String::new()
+    };
+    let fields: Vec<&str> = stats
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect();
+    let num = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok());
+    Run {
+        wall,
+        cpu: num(1).zip(num(2)).map(|(u, s)| u + s),
+        rss_kb: fields.first().and_then(|f| f.parse().ok()),
+    }
 }
 
-/// `aiassure scan` of `paths` with `jobs` threads, JSON report thrown away.
-fn scan(paths: &[PathBuf], jobs: usize) -> (f64, Option<u64>) {
+/// `aiassure scan` of `paths` with `jobs` threads, JSON report written to `output`.
+fn scan_to(paths: &[PathBuf], jobs: usize, output: &str) -> Run {
     let jobs = jobs.to_string();
     let mut args = vec!["scan"];
     args.extend(paths.iter().filter_map(|p| p.to_str()));
@@ -101,7 +126,7 @@ fn scan(paths: &[PathBuf], jobs: usize) -> (f64, Option<u64>) {
         "--format",
         "json",
         "-o",
-        "/dev/null",
+        output,
         "--fail-on",
         "never",
         "--quiet",
@@ -111,11 +136,36 @@ fn scan(paths: &[PathBuf], jobs: usize) -> (f64, Option<u64>) {
     timed(BIN, &args)
 }
 
+/// `aiassure scan` of `paths` with `jobs` threads, JSON report thrown away.
+fn scan(paths: &[PathBuf], jobs: usize) -> Run {
+    scan_to(paths, jobs, "/dev/null")
+}
+
+/// Scans once, keeping the report, and says how many documents were analysed: a scan that read
+/// nothing would be fast for the wrong reason.
+fn validate(paths: &[PathBuf], jobs: usize) -> String {
+    let report = std::env::temp_dir().join(format!("aiassure-e2e-{}.json", std::process::id()));
+    scan_to(paths, jobs, &report.to_string_lossy());
+    let json: serde_json::Value = std::fs::read(&report)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    let _ = std::fs::remove_file(&report);
+    let n = |k: &str| json["summary"][k].as_u64().unwrap_or(0);
+    format!(
+        "the report counts {} documents: {} analysed, {} unreadable, {} error",
+        n("documents"),
+        n("analysed"),
+        n("unreadable"),
+        n("error")
+    )
+}
+
 /// `pdftotext` on every PDF under `dir`, `jobs` at a time (text thrown away).
-fn pdftotext(dir: &Path, jobs: usize) -> f64 {
+fn pdftotext(dir: &Path, jobs: usize) -> Run {
     let script = r#"find "$1" -type f -iname '*.pdf' -print0 | xargs -0 -P "$2" -I{} pdftotext -q {} /dev/null; exit 0"#;
     let dir = dir.to_string_lossy();
-    timed("sh", &["-c", script, "sh", &dir, &jobs.to_string()]).0
+    timed("sh", &["-c", script, "sh", &dir, &jobs.to_string()])
 }
 
 fn have_pdftotext() -> bool {
@@ -157,6 +207,24 @@ fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
+fn mb(kb: Option<u64>) -> String {
+    kb.map_or("n/a".into(), |kb| format!("{:.0} MB", kb as f64 / 1024.0))
+}
+
+fn secs(x: Option<f64>) -> String {
+    x.map_or("n/a".into(), |x| format!("{x:.2} s"))
+}
+
+/// Medians of the runs: wall time, CPU time, and the largest peak memory.
+fn summarise(runs: &[Run]) -> Run {
+    let cpu: Vec<f64> = runs.iter().filter_map(|r| r.cpu).collect();
+    Run {
+        wall: median(runs.iter().map(|r| r.wall).collect()),
+        cpu: (!cpu.is_empty()).then(|| median(cpu)),
+        rss_kb: runs.iter().filter_map(|r| r.rss_kb).max(),
+    }
+}
+
 /// 1 and 2: the CUAD PDFs, scan against pdftotext, all cores and then one and two threads.
 fn cuad(dir: &Path, reps: usize) {
     let n = cores();
@@ -166,51 +234,58 @@ fn cuad(dir: &Path, reps: usize) {
         .filter_map(|p| std::fs::metadata(p).ok())
         .map(|m| m.len())
         .sum();
+    // Warms the page cache and both programs before timing.
+    let checked = validate(&[dir.to_path_buf()], n);
+    pdftotext(dir, n);
     println!(
-        "### CUAD PDFs against pdftotext\n\n{} PDFs, {:.1} MB, in {}. Medians of {reps} alternating runs.\n",
+        "### CUAD PDFs against pdftotext\n\n{} PDFs, {:.1} MB, in {}; {checked}. Medians of {reps} \
+         alternating runs.\n",
         files.len(),
         bytes as f64 / 1e6,
         dir.display()
     );
-    // Warm the page cache and both programs before timing.
-    scan(&[dir.to_path_buf()], n);
-    pdftotext(dir, n);
-    let jobs: Vec<usize> = if n >= 2 { vec![n, 1, 2] } else { vec![1] };
-    let mut rows = Vec::new();
+    let mut jobs = vec![n, 1, 2];
+    jobs.retain(|&j| j <= n.max(1));
+    jobs.sort_unstable();
+    jobs.dedup();
+    println!(
+        "| threads | aiassure scan | its CPU time | pdftotext | its CPU time | **ratio scan / pdftotext** (target <= 1.0) | scan, MB of PDF/s | scan peak memory |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
     let mut at = std::collections::BTreeMap::new();
-    for &j in jobs.iter().collect::<std::collections::BTreeSet<_>>() {
-        let (mut s, mut p, mut rss) = (Vec::new(), Vec::new(), Vec::new());
+    for j in jobs {
+        let (mut s, mut p) = (Vec::new(), Vec::new());
         for r in 0..reps {
             eprintln!("e2e: CUAD, {j} thread(s), run {}/{reps}", r + 1);
-            let (secs, m) = scan(&[dir.to_path_buf()], j);
-            s.push(secs);
-            rss.extend(m);
+            s.push(scan(&[dir.to_path_buf()], j));
             p.push(pdftotext(dir, j));
         }
-        let (s, p) = (median(s), median(p));
-        at.insert(j, (s, p));
-        rows.push(format!(
-            "| {j} | {s:.2} s | {p:.2} s | **{:.2}** | {:.1} MB/s | {} |",
-            s / p,
-            bytes as f64 / 1e6 / s,
-            rss.iter()
-                .max()
-                .map_or("n/a".into(), |kb| format!("{:.0} MB", *kb as f64 / 1024.0))
-        ));
-    }
-    println!(
-        "| threads | aiassure scan | pdftotext | ratio scan / pdftotext (target <= 1.0) | scan, MB of PDF/s | scan peak memory |"
-    );
-    println!("|---|---|---|---|---|---|");
-    for r in rows {
-        println!("{r}");
-    }
-    if let (Some(one), Some(two)) = (at.get(&1), at.get(&2)) {
+        let (s, p) = (summarise(&s), summarise(&p));
         println!(
-            "\nScaling from 1 to 2 threads: aiassure {:.2}x, pdftotext {:.2}x (2.00x is linear; pdftotext \
-             shows what the machine allowed under its load at the time).\n",
-            one.0 / two.0,
-            one.1 / two.1
+            "| {j} | {:.2} s | {} | {:.2} s | {} | **{:.3}** | {:.1} MB/s | {} |",
+            s.wall,
+            secs(s.cpu),
+            p.wall,
+            secs(p.cpu),
+            s.wall / p.wall,
+            bytes as f64 / 1e6 / s.wall,
+            mb(s.rss_kb)
+        );
+        at.insert(j, (s, p));
+    }
+    if let (Some((s1, p1)), Some((s2, p2))) = (at.get(&1), at.get(&2)) {
+        let cpu = |r: &Run| r.cpu.map_or(f64::NAN, |c| c / r.wall * 100.0);
+        println!(
+            "\nScaling from 1 to 2 threads (wall time at -j 1 / at -j 2; 2.00x is linear): aiassure \
+             **{:.2}x**, pdftotext {:.2}x. CPU in use at 2 threads: aiassure {:.0} %, pdftotext {:.0} % \
+             (200 % is two whole cores; less means the other processes on the machine held them). CPU \
+             time at -j 2 over -j 1 (1.00 = no parallel overhead): aiassure {:.2}, pdftotext {:.2}.\n",
+            s1.wall / s2.wall,
+            p1.wall / p2.wall,
+            cpu(s2),
+            cpu(p2),
+            s2.cpu.zip(s1.cpu).map_or(f64::NAN, |(a, b)| a / b),
+            p2.cpu.zip(p1.cpu).map_or(f64::NAN, |(a, b)| a / b),
         );
     }
 }
@@ -218,6 +293,7 @@ fn cuad(dir: &Path, reps: usize) {
 /// 3: scans of generated repositories of growing size: time and peak memory.
 fn generated(root: &Path, largest: usize, reps: usize) -> Vec<PathBuf> {
     let n = cores();
+    let reps = reps.min(3);
     let mut sizes = vec![largest / 4, largest / 2, largest];
     sizes.retain(|&s| s > 0);
     sizes.dedup();
@@ -241,45 +317,39 @@ fn generated(root: &Path, largest: usize, reps: usize) -> Vec<PathBuf> {
         made.bytes += g.bytes;
         folders.push(folder);
         from = size;
-        scan(&folders, n); // warm the page cache
-        let (mut times, mut rss) = (Vec::new(), Vec::new());
-        for r in 0..reps.min(3) {
-            eprintln!(
-                "e2e: generated {size} documents, run {}/{}",
-                r + 1,
-                reps.min(3)
-            );
-            let (secs, m) = scan(&folders, n);
-            times.push(secs);
-            rss.extend(m);
-        }
-        let t = median(times);
+        let checked = validate(&folders, n); // also warms the page cache
+        let runs: Vec<Run> = (0..reps)
+            .map(|r| {
+                eprintln!("e2e: generated {size} documents, run {}/{reps}", r + 1);
+                scan(&folders, n)
+            })
+            .collect();
+        let run = summarise(&runs);
         rows.push(format!(
-            "| {} | {:.1} MB | {t:.2} s | {:.0} | {:.1} MB/s | {} |",
+            "| {} | {:.1} MB | {:.2} s | {} | {:.0} | {:.1} MB/s | {} | {checked} |",
             made.total(),
             made.bytes as f64 / 1e6,
-            made.total() as f64 / t,
-            made.bytes as f64 / 1e6 / t,
-            rss.iter()
-                .max()
-                .map_or("n/a".into(), |kb| format!("{:.0} MB", *kb as f64 / 1024.0))
+            run.wall,
+            secs(run.cpu),
+            made.total() as f64 / run.wall,
+            made.bytes as f64 / 1e6 / run.wall,
+            mb(run.rss_kb)
         ));
     }
     println!(
         "### Generated repository\n\n{} documents: {} plain text, {} Markdown, {} DOCX, {} PDF \
-         (contracts and tender responses with varied clauses, written by benches/e2e/generate.rs). \
-         Scanned with {n} threads; medians of {} runs.\n",
+         (contracts and tender responses with varied clauses, written by benches/e2e/generate.rs \
+         into a temporary folder). Scanned with {n} threads; medians of {reps} runs.\n",
         made.total(),
         made.files[0],
         made.files[1],
         made.files[2],
         made.files[3],
-        reps.min(3)
     );
     println!(
-        "| documents | size on disk | scan | documents/s | MB/s | peak memory (target: flat) |"
+        "| documents | size on disk | scan | CPU time | documents/s | MB/s | **peak memory** (target: flat) | report summary |"
     );
-    println!("|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|");
     for r in rows {
         println!("{r}");
     }
@@ -291,6 +361,7 @@ fn generated(root: &Path, largest: usize, reps: usize) -> Vec<PathBuf> {
 #[derive(Default)]
 struct Stages {
     files: usize,
+    unread: usize,
     file_bytes: u64,
     text_bytes: u64,
     read: Duration,
@@ -317,10 +388,11 @@ fn stages(sources: &[Source], library: &Library) -> Stages {
         let extracted = extract::extract(source.format, &bytes, &limits);
         s.extract += t.elapsed();
         s.files += 1;
-        s.file_bytes += bytes.len() as u64;
         let Ok(extracted) = extracted else {
+            s.unread += 1;
             continue;
         };
+        s.file_bytes += bytes.len() as u64;
         let t = Instant::now();
         let doc = segment::segment(extracted);
         s.segment += t.elapsed();
@@ -336,13 +408,13 @@ fn stages(sources: &[Source], library: &Library) -> Stages {
 fn breakdown(sets: &[(String, Vec<Source>)], reps: usize) {
     let library = Library::builtin();
     println!(
-        "### Time per stage, one thread, in-process\n\nMedian of {} passes per row. Checking \
-         throughput is MB of document text (blocks joined with newlines) per second on one core \
+        "### Time per stage, one thread, in-process\n\nMedian of {} passes per row; rates count \
+         only the files read. Checking throughput is MB of document text (blocks joined with newlines) per second on one core \
          (target >= 50).\n",
         reps.min(3)
     );
     println!(
-        "| set | files | MB in | MB text | read | sha256 | extract | segment | check | extract MB/s (in) | segment MB/s (text) | **check MB/s (text)** |"
+        "| set | files (not read) | MB read | MB text | read | sha256 | extract | segment | check | extract MB/s (in) | segment MB/s (text) | **check MB/s (text)** |"
     );
     println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (name, sources) in sets {
@@ -362,14 +434,24 @@ fn breakdown(sets: &[(String, Vec<Source>)], reps: usize) {
         let mb_in = first.file_bytes as f64 / 1e6;
         let mb_text = first.text_bytes as f64 / 1e6;
         println!(
-            "| {name} | {} | {mb_in:.1} | {mb_text:.1} | {read:.3} s | {hash:.3} s | {extract:.3} s | {seg:.3} s | {chk:.3} s | {:.1} | {:.1} | **{:.1}** |",
+            "| {name} | {} ({}) | {mb_in:.1} | {mb_text:.1} | {read:.3} s | {hash:.3} s | {extract:.3} s | {seg:.3} s | {chk:.3} s | {} | {} | **{}** |",
             first.files,
-            mb_in / extract,
-            mb_text / seg,
-            mb_text / chk
+            first.unread,
+            rate(mb_in, extract),
+            rate(mb_text, seg),
+            rate(mb_text, chk)
         );
     }
     println!();
+}
+
+/// MB per second, or "n/a" when nothing was measured (a reader not built yet, an empty library).
+fn rate(mb: f64, secs: f64) -> String {
+    if mb > 0.0 && secs > 1e-6 {
+        format!("{:.1}", mb / secs)
+    } else {
+        "n/a".into()
+    }
 }
 
 /// Sources found under `paths`, split by format, with a name for each group.

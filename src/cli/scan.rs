@@ -8,6 +8,7 @@ use clap::{Args, ValueEnum};
 
 use super::{LimitArgs, Outcome, load_library, open_output};
 use crate::discover;
+use crate::library::{Register, register};
 use crate::model::{ClauseStatus, DocType, DocumentReport, Format, Report, Severity, Status};
 use crate::report::{self, OutputFormat};
 use crate::scan::{self, ScanOptions};
@@ -100,9 +101,7 @@ pub(crate) struct ScanArgs {
 
 pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
     let library = load_library(args.library.as_ref())?;
-    if args.register.is_some() {
-        anyhow::bail!("--register is not supported yet");
-    }
+    let register = args.register.as_ref().map(load_register).transpose()?;
     let templates = match &args.template {
         Some(dir) => report::Templates::from_dir(dir)?,
         None => report::Templates::builtin(),
@@ -134,7 +133,7 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
             DocTypeArg::Tender => Some(DocType::Tender),
             DocTypeArg::Auto => None,
         },
-        register: None,
+        register: register.as_ref(),
         limits: args.limits.limits(),
     };
     let bar =
@@ -202,6 +201,36 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
         Outcome::Gaps
     } else {
         Outcome::Clean
+    })
+}
+
+/// Reads the approved-tools register given with `--register`.
+fn load_register(path: &PathBuf) -> anyhow::Result<Register> {
+    let too_big = || {
+        anyhow::anyhow!(
+            "the AI register {} is larger than {} MB; split it or remove unused rows",
+            path.display(),
+            register::MAX_REGISTER_BYTES / (1024 * 1024)
+        )
+    };
+    let meta = std::fs::metadata(path)
+        .with_context(|| format!("could not read the AI register {}", path.display()))?;
+    if meta.len() > register::MAX_REGISTER_BYTES as u64 {
+        return Err(too_big());
+    }
+    let bytes = std::fs::read(path)
+        .with_context(|| format!("could not read the AI register {}", path.display()))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        anyhow::anyhow!(
+            "the AI register {} is not UTF-8 text; save it from your spreadsheet as \"CSV UTF-8\"",
+            path.display()
+        )
+    })?;
+    Register::from_csv(&text).map_err(|e| {
+        anyhow::anyhow!(
+            "the AI register {} is not valid: {e} (see docs/register.md for the format)",
+            path.display()
+        )
     })
 }
 
