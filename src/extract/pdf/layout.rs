@@ -182,13 +182,15 @@ fn find_gutter(page: &PageText, rows: &[Vec<usize>]) -> Option<f32> {
             }
             if i - start > best_len {
                 best_len = i - start;
-                best = Some((start + i) as f32 / 2.0);
+                best = Some((start, i));
             }
         } else {
             i += 1;
         }
     }
-    let cut = min_x + best? / BINS as f32 * width;
+    let (start, stop) = best?;
+    let at = |b: usize| min_x + b as f32 / BINS as f32 * width;
+    let (gutter_start, cut) = (at(start), (at(start) + at(stop)) / 2.0);
     if best_len < 2 {
         return None;
     }
@@ -203,7 +205,7 @@ fn find_gutter(page: &PageText, rows: &[Vec<usize>]) -> Option<f32> {
                 .map(|g| g.end)
                 .reduce(f32::max)
         })
-        .map(|end| (cut - end) / (cut - min_x).max(1.0))
+        .map(|end| (gutter_start - end).max(0.0) / (gutter_start - min_x).max(1.0))
         .collect();
     fill.sort_by(f32::total_cmp);
     let median_gap = fill.get(fill.len() / 2).copied().unwrap_or(1.0);
