@@ -38,7 +38,7 @@ impl Library {
             name: "uk-public-sector".into(),
             version: "2026.1".into(),
             rules: Vec::new(),
-            lexicon: Lexicon::default(),
+            lexicon: Lexicon::builtin(),
         }
     }
 
