@@ -594,10 +594,10 @@ fn absurd_operands_and_a_cyclic_page_tree_do_not_break_reading() {
         .get(b"Pages")
         .and_then(Object::as_reference)
         .expect("pages");
-    if let Ok(Object::Dictionary(d)) = doc.get_object_mut(pages_id) {
-        if let Ok(Object::Array(kids)) = d.get_mut(b"Kids") {
-            kids.push(Object::Reference(pages_id));
-        }
+    if let Ok(Object::Dictionary(d)) = doc.get_object_mut(pages_id)
+        && let Ok(Object::Array(kids)) = d.get_mut(b"Kids")
+    {
+        kids.push(Object::Reference(pages_id));
     }
     bytes.clear();
     doc.save_to(&mut bytes).expect("write");
@@ -609,8 +609,8 @@ fn absurd_operands_and_a_cyclic_page_tree_do_not_break_reading() {
 fn decompression_is_bounded() {
     use std::io::Write;
     let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
-    let body = b"BT /F1 12 Tf 72 700 Td (bomb) Tj ET\n".repeat(1);
-    z.write_all(&body).expect("compress");
+    z.write_all(b"BT /F1 12 Tf 72 700 Td (bomb) Tj ET\n")
+        .expect("compress");
     z.write_all(&vec![b' '; 20 * 1024 * 1024])
         .expect("compress");
     let packed = z.finish().expect("compress");
