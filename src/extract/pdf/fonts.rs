@@ -200,11 +200,8 @@ impl Font {
     /// Appends the text of `code` to `out`; returns false when the font cannot say what it is.
     pub fn text(&self, code: Code, out: &mut String) -> bool {
         if let Some(map) = &self.to_unicode
-            && let Some(s) = map.get(code.code, code.len)
-            && !s.is_empty()
-            && !s.contains('\u{FFFD}')
+            && map.push(code.code, code.len, out)
         {
-            out.push_str(&s);
             return true;
         }
         if let Some(simple) = &self.simple {
