@@ -99,6 +99,11 @@ pub fn load(source: &Source, limits: &Limits) -> Loaded {
 
 /// Scans one file.
 pub fn scan_one(source: &Source, options: &ScanOptions<'_>) -> DocumentReport {
+    analyse(source, options).0
+}
+
+/// Scans one file and keeps its located text (for the index), or `None` when it could not be read.
+fn analyse(source: &Source, options: &ScanOptions<'_>) -> (DocumentReport, Option<Document>) {
     let loaded = load(source, &options.limits);
     let mut report = DocumentReport {
         path: source.display.clone(),
@@ -112,6 +117,7 @@ pub fn scan_one(source: &Source, options: &ScanOptions<'_>) -> DocumentReport {
         ai_features: Vec::new(),
         ai_declaration: None,
     };
+    let mut document = None;
     match loaded.document {
         Ok(doc) => {
             report.pages = doc.pages;
@@ -128,6 +134,7 @@ pub fn scan_one(source: &Source, options: &ScanOptions<'_>) -> DocumentReport {
                     report.clauses = a.clauses;
                     report.ai_features = a.ai_features;
                     report.ai_declaration = a.ai_declaration;
+                    document = Some(doc);
                 }
                 Err(_) => {
                     report.status = Status::Error;
@@ -146,7 +153,26 @@ pub fn scan_one(source: &Source, options: &ScanOptions<'_>) -> DocumentReport {
             report.error = Some(reason);
         }
     }
-    report
+    (report, document)
+}
+
+/// Earlier results, consulted before a file is read: `scan --index` and `index` reuse the report
+/// the index holds for a file that has not changed (see [`crate::index::StoredFiles`]).
+pub trait Cache: Sync {
+    /// The stored report for this file, when the file has not changed since it was stored.
+    fn lookup(&self, source: &Source) -> Option<DocumentReport>;
+}
+
+/// One file's result, with what the index needs besides the report.
+#[derive(Debug, Clone)]
+pub struct Scanned {
+    /// The report (its path is the source's display path).
+    pub report: DocumentReport,
+    /// The located text, when the file was analysed now; `None` when it could not be read or
+    /// when the report came from the cache.
+    pub document: Option<Document>,
+    /// True when the report came from the cache.
+    pub reused: bool,
 }
 
 /// Scans files in parallel; `progress` is called once per finished file (from any thread).
@@ -155,16 +181,78 @@ pub fn scan(
     options: &ScanOptions<'_>,
     progress: &(dyn Fn(&DocumentReport) + Sync),
 ) -> Vec<DocumentReport> {
-    let mut docs: Vec<DocumentReport> = sources
+    scan_cached(sources, options, None, progress)
+}
+
+/// As [`scan`], but a file the cache knows unchanged is not read: its stored report is used.
+pub fn scan_cached(
+    sources: &[Source],
+    options: &ScanOptions<'_>,
+    cache: Option<&dyn Cache>,
+    progress: &(dyn Fn(&DocumentReport) + Sync),
+) -> Vec<DocumentReport> {
+    par_map(
+        sources,
+        progress,
+        |r| r,
+        |source| cached(source, cache).unwrap_or_else(|| scan_one(source, options)),
+    )
+}
+
+/// As [`scan_cached`], keeping the located text of each file analysed now (for the index). Call it
+/// on batches of files, as the located text of a whole repository may not fit in memory.
+pub fn scan_located(
+    sources: &[Source],
+    options: &ScanOptions<'_>,
+    cache: Option<&dyn Cache>,
+    progress: &(dyn Fn(&DocumentReport) + Sync),
+) -> Vec<Scanned> {
+    par_map(
+        sources,
+        progress,
+        |s| &s.report,
+        |source| match cached(source, cache) {
+            Some(report) => Scanned {
+                report,
+                document: None,
+                reused: true,
+            },
+            None => {
+                let (report, document) = analyse(source, options);
+                Scanned {
+                    report,
+                    document,
+                    reused: false,
+                }
+            }
+        },
+    )
+}
+
+/// The cache's report for a file, under the file's current display path.
+fn cached(source: &Source, cache: Option<&dyn Cache>) -> Option<DocumentReport> {
+    let mut report = cache?.lookup(source)?;
+    report.path.clone_from(&source.display);
+    Some(report)
+}
+
+/// The one parallel seam: `f` on every file, `progress` after each; results sorted by path.
+fn par_map<T: Send>(
+    sources: &[Source],
+    progress: &(dyn Fn(&DocumentReport) + Sync),
+    report: fn(&T) -> &DocumentReport,
+    f: impl Fn(&Source) -> T + Sync,
+) -> Vec<T> {
+    let mut out: Vec<T> = sources
         .par_iter()
         .map(|s| {
-            let r = scan_one(s, options);
-            progress(&r);
+            let r = f(s);
+            progress(report(&r));
             r
         })
         .collect();
-    docs.sort_by(|a, b| a.path.cmp(&b.path));
-    docs
+    out.sort_by(|a, b| report(a).path.cmp(&report(b).path));
+    out
 }
 
 /// Assembles the report: totals, and the documentation of every rule the verdicts cite.

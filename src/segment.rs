@@ -64,7 +64,14 @@ fn parse_label(text: &str) -> Option<Label> {
         return Some(Label::Container(format!("{} {}", capitalise(&c[1]), &c[2])));
     }
     if let Some(c) = DECIMAL.captures(text) {
-        return Some(Label::Decimal(c[1].to_string()));
+        let number = &c[1];
+        let dotted = number.contains('.') || text[number.len()..].starts_with('.');
+        let next_capital = text[c[0].len()..]
+            .starts_with(|ch: char| ch.is_uppercase() || ch == '"' || ch == '\u{201c}');
+        // "30 days' notice" is not clause 30; "3 Services" and "3. The Supplier" are.
+        if dotted || next_capital {
+            return Some(Label::Decimal(number.to_string()));
+        }
     }
     if let Some(c) = SUB.captures(text) {
         return Some(Label::Sub(c[1].to_string()));
@@ -95,13 +102,20 @@ impl Numbering {
             (None, None) => None,
         };
         match (&self.container, clause) {
+            // Numbered paragraphs inside a schedule are cited within it; references such as "B1" and
+            // named clauses are cited as they stand.
             (Some(k), Some(c)) if c.starts_with(|ch: char| ch.is_ascii_digit()) => {
                 Some(format!("{k} paragraph {c}"))
             }
-            (Some(k), Some(c)) => Some(format!("{k} {c}")),
             (Some(k), None) => Some(k.clone()),
-            (None, c) => c,
+            (_, c) => c,
         }
+    }
+
+    /// An unnumbered heading starts a new part of the document: the clause above no longer applies.
+    fn unnumbered_heading(&mut self) {
+        self.clause = None;
+        self.sub = None;
     }
 
     fn apply(&mut self, label: Label, kind: BlockKind) {
@@ -160,8 +174,10 @@ pub fn segment(extracted: Extracted) -> Document {
             .as_deref()
             .and_then(parse_label)
             .or_else(|| parse_label(&text));
-        if let Some(l) = parsed {
-            numbering.apply(l, kind);
+        match parsed {
+            Some(l) => numbering.apply(l, kind),
+            None if kind == BlockKind::Heading => numbering.unnumbered_heading(),
+            None => {}
         }
         if kind == BlockKind::Heading {
             heading = Some(text.clone());
@@ -285,6 +301,9 @@ mod tests {
             raw(BlockKind::Paragraph, "4. The Processor shall comply."),
             raw(BlockKind::Paragraph, "B1 Describe your service."),
             raw(BlockKind::Paragraph, "Question 3: Do you use AI?"),
+            raw(BlockKind::Paragraph, "30 days after the Effective Date."),
+            raw(BlockKind::Heading, "Declarations"),
+            raw(BlockKind::Paragraph, "Unnumbered text."),
         ]);
         let want = [
             "14",
@@ -293,13 +312,14 @@ mod tests {
             "Clause 5",
             "Schedule 2",
             "Schedule 2 paragraph 4",
-            "Schedule 2 B1",
-            "Schedule 2 Q3",
+            "B1",
+            "Q3",
+            "Q3",
+            "Schedule 2",
+            "Schedule 2",
         ];
-        assert_eq!(
-            got,
-            want.iter().map(|s| Some(s.to_string())).collect::<Vec<_>>()
-        );
+        let want: Vec<Option<String>> = want.iter().map(|s| Some(s.to_string())).collect();
+        assert_eq!(got, want);
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The integration tests: one binary (ripgrep's layout), one module per area.
 //!
 //! - `cli`: runs the real `aiassure` binary in a temporary folder and checks output and exit codes.
+//! - `index`: `aiassure index`, `search` and `scan --index` on small repositories in temporary folders.
+//! - `report`: every report format from one fixture report (snapshots), escaping, schema, redline.
 //!
 //! Tests that read the shared corpus (`../shared/corpus`, or `$AIASSURE_CORPUS`) skip with a
 //! message when it is absent.
@@ -9,4 +11,8 @@
 
 mod cli;
 mod common;
+mod features;
+mod index;
 mod library;
+mod pdf;
+mod report;

@@ -1,7 +1,31 @@
-//! AI features and disclosure (in progress).
+//! AI features and disclosure: what the document says the supplier's offering has or uses, and
+//! what it declares about AI.
+//!
+//! 1. The vocabulary ([`Lexicon`]) is matched once per sentence (Aho-Corasick); context rules run
+//!    only around a hit: ambiguous words need support, acronyms have their other meanings ruled
+//!    out, brand words that are ordinary nouns need a product context.
+//! 2. Each mention is placed: a question to the bidder, a definition, a governance clause ("the
+//!    Supplier shall not use AI"), a policy statement, a negated statement ("we do not use AI"), or
+//!    a description of the offering. Only descriptions become features; negated statements feed
+//!    the declaration.
+//! 3. Disclosure regions ([`disclosure`]): sections headed as AI disclosures or FactSheets, and
+//!    answers to questions about AI. Each yields a declaration (AI used or not) and what it names
+//!    (products, vendors, techniques, categories). A feature is disclosed when a declaration that
+//!    does not deny AI covers it.
+//! 4. One feature per product or technique per document, with the first description as evidence,
+//!    and its standing in the approved-tools register when one is given.
 
+mod context;
+mod disclosure;
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::library::lexicon::{EntryKind, Hit};
 use crate::library::{Lexicon, Register};
-use crate::model::{AiDeclaration, AiFeature, Document};
+use crate::model::{AiDeclaration, AiFeature, Document, FeatureCategory};
 
 /// AI features a document describes, and its declaration.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -12,7 +36,431 @@ pub struct Features {
     pub declaration: Option<AiDeclaration>,
 }
 
+/// Where a mention sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// Describes the offering: a feature.
+    Feature,
+    /// Negated ("we do not use AI"): feeds the declaration.
+    Negated,
+    /// A question, definition, governance clause or policy statement: neither.
+    Other,
+}
+
+/// One accepted mention of the vocabulary.
+#[derive(Debug, Clone)]
+struct Mention {
+    /// Index into `doc.sentences`.
+    sentence: usize,
+    entry: usize,
+    label: String,
+    category: FeatureCategory,
+    role: Role,
+    /// The sentence (or the one before it in the block) speaks of the offering; products and
+    /// mentions inside a disclosure need no anchor.
+    anchored: bool,
+}
+
+/// Sentences stating a general principle rather than a capability.
+static POLICY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(responsible|ethical|trustworthy|safe|fair)\s+(?:use of\s+|and\s+\w+\s+)?(?:AI|artificial intelligence)\b|\b(?:AI|artificial intelligence) (?:policy|policies|principles|governance|ethics|regulation|act|strategy|playbook|framework)\b|\bEU AI Act\b|\b(is|are) becoming increasingly\b|\bPPN\s?\d")
+        .unwrap_or_else(|e| panic!("bad built-in pattern: {e}"))
+});
+
+/// Words that never finish a label ("AI to ...", "AI and ...").
+const STOP: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "by", "can", "for", "from", "has", "have", "in",
+    "into", "is", "it", "its", "may", "of", "on", "or", "that", "the", "their", "this", "to",
+    "was", "were", "which", "will", "with", "within", "where", "we", "our", "used", "use", "uses",
+    "using", "also", "so", "such", "than", "then", "when", "would", "could", "should", "all",
+    "any", "each", "more", "most", "not", "no", "only", "both", "who", "what", "how", "does", "do",
+    "did", "being", "been", "across", "over", "under", "between", "about", "via", "helps", "help",
+    "makes", "make", "is", "tells", "works", "runs",
+];
+
 /// Finds AI features and the AI declaration in a document.
-pub fn detect(_lexicon: &Lexicon, _doc: &Document, _register: Option<&Register>) -> Features {
-    Features::default()
+pub fn detect(lexicon: &Lexicon, doc: &Document, register: Option<&Register>) -> Features {
+    let titles = block_titles(doc);
+    let mentions = mentions(lexicon, doc, &titles);
+    let disclosure = disclosure::analyse(lexicon, doc, &mentions_view(&mentions));
+    let features = merge(lexicon, doc, &mentions, &disclosure, register);
+    Features {
+        features,
+        declaration: disclosure.main,
+    }
+}
+
+/// The nearest heading above each block (the extractor's, or a block that reads as one).
+fn block_titles(doc: &Document) -> Vec<Option<String>> {
+    let mut current: Option<String> = None;
+    doc.blocks
+        .iter()
+        .map(|b| {
+            if b.kind == crate::model::BlockKind::Heading || context::looks_like_heading(&b.text) {
+                current = Some(b.text.trim().trim_start_matches('#').trim().to_string());
+            } else if let Some(h) = &b.heading
+                && current.is_none()
+            {
+                current = Some(h.clone());
+            }
+            current.clone()
+        })
+        .collect()
+}
+
+fn mentions_view(mentions: &[Mention]) -> Vec<disclosure::MentionRef> {
+    mentions
+        .iter()
+        .map(|m| disclosure::MentionRef {
+            sentence: m.sentence,
+            entry: m.entry,
+            key: key_of(m),
+            category: m.category,
+            describes: m.role == Role::Feature,
+            negated: m.role == Role::Negated,
+        })
+        .collect()
+}
+
+fn key_of(m: &Mention) -> String {
+    m.label.to_lowercase()
+}
+
+/// Every accepted mention of the vocabulary, with its role.
+fn mentions(lexicon: &Lexicon, doc: &Document, titles: &[Option<String>]) -> Vec<Mention> {
+    let mut out = Vec::new();
+    let mut previous_anchor: Option<usize> = None; // block whose last sentence spoke of the offering
+    for (si, s) in doc.sentences.iter().enumerate() {
+        let text = doc.sentence_text(s);
+        let hits = lexicon.find(text);
+        let anchored_here = !hits.is_empty() && context::has_anchor(text);
+        if hits.is_empty() {
+            previous_anchor = None;
+            continue;
+        }
+        let accepted = accept(lexicon, text, &hits);
+        if accepted.is_empty() {
+            previous_anchor = anchored_here.then_some(s.block);
+            continue;
+        }
+        let heading = titles.get(s.block).and_then(|t| t.as_deref());
+        let question = context::is_question(text);
+        let definition = context::is_definition(text, heading);
+        let obligation = context::is_obligation(text);
+        let policy = POLICY.is_match(text);
+        let anchor = anchored_here || previous_anchor == Some(s.block);
+        let has_product = accepted.iter().any(|h| lexicon.entry(h.entry).is_product());
+        let mut families: Vec<String> = Vec::new();
+        let mut skip_next: Option<usize> = None;
+        for (i, h) in accepted.iter().enumerate() {
+            if skip_next == Some(i) {
+                continue;
+            }
+            let entry = lexicon.entry(h.entry);
+            let (label, category, absorbed) = label_for(lexicon, text, &accepted, i);
+            if absorbed {
+                skip_next = Some(i + 1);
+            }
+            let negated = context::is_negated(text, h.start, h.end);
+            let role = if question || definition {
+                Role::Other
+            } else if negated {
+                Role::Negated
+            } else if entry.is_product() {
+                if obligation && context::is_rule_about(text) {
+                    Role::Other
+                } else {
+                    Role::Feature
+                }
+            } else if obligation || policy || context::is_defined_term(text, h.end) || has_product {
+                Role::Other
+            } else {
+                Role::Feature
+            };
+            // One feature per product family in a sentence ("Azure OpenAI GPT-4o").
+            if let EntryKind::Product {
+                family: Some(f), ..
+            } = &entry.kind
+                && role == Role::Feature
+            {
+                if families.contains(f) {
+                    continue;
+                }
+                families.push(f.clone());
+            }
+            out.push(Mention {
+                sentence: si,
+                entry: h.entry,
+                label,
+                category,
+                role,
+                anchored: anchor || entry.is_product(),
+            });
+        }
+        previous_anchor = anchored_here.then_some(s.block);
+    }
+    out
+}
+
+/// The hits whose context rules hold in this sentence.
+fn accept(lexicon: &Lexicon, text: &str, hits: &[Hit]) -> Vec<Hit> {
+    let mut welsh: Option<bool> = None;
+    let ok = |h: &Hit, welsh: &mut Option<bool>| {
+        let e = lexicon.entry(h.entry);
+        if e.unless.as_ref().is_some_and(|r| r.is_match(text)) {
+            return false;
+        }
+        let needs_ok = e.needs.as_ref().is_none_or(|r| r.is_match(text));
+        let acronym = text[h.start..h.end]
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+        if acronym && *welsh.get_or_insert_with(|| context::is_welsh(text)) {
+            return false;
+        }
+        match e.kind {
+            EntryKind::Product { .. } => !h.weak || needs_ok,
+            EntryKind::Technique { tier } => tier == 1 || needs_ok,
+        }
+    };
+    let strong: Vec<Hit> = hits
+        .iter()
+        .filter(|h| lexicon.entry(h.entry).tier() < 3)
+        .filter(|h| ok(h, &mut welsh))
+        .copied()
+        .collect();
+    // Ambiguous words count only where nothing stronger is in the sentence.
+    if !strong.is_empty() {
+        return strong;
+    }
+    hits.iter()
+        .filter(|h| lexicon.entry(h.entry).tier() == 3)
+        .filter(|h| ok(h, &mut welsh))
+        .take(1)
+        .copied()
+        .collect()
+}
+
+/// The feature label of hit `i`: the product name, the technique's label, or for `next_word`
+/// entries the match and the word after it ("AI-powered triage"). Also returns the category,
+/// and whether the next hit was folded into this label ("AI chatbot").
+fn label_for(
+    lexicon: &Lexicon,
+    text: &str,
+    hits: &[Hit],
+    i: usize,
+) -> (String, FeatureCategory, bool) {
+    let h = hits[i];
+    let e = lexicon.entry(h.entry);
+    if !e.next_word {
+        return (e.label.clone(), e.category, false);
+    }
+    let matched = tidy(&text[h.start..h.end]);
+    let rest = &text[h.end..];
+    let trimmed = rest.trim_start_matches([' ', '-']);
+    let word_start = h.end + (rest.len() - trimmed.len());
+    let word: String = trimmed
+        .chars()
+        .take_while(|c| c.is_alphabetic() || *c == '-')
+        .collect();
+    let word = word.trim_end_matches('-');
+    let usable = !word.is_empty()
+        && word.chars().next().is_some_and(char::is_lowercase)
+        && !STOP.contains(&word)
+        && word_start > h.end;
+    if !usable {
+        return (matched, e.category, false);
+    }
+    if let Some(next) = hits.get(i + 1).filter(|n| n.start == word_start) {
+        let ne = lexicon.entry(next.entry);
+        if !ne.is_product() {
+            let category = if e.category == FeatureCategory::Other {
+                ne.category
+            } else {
+                e.category
+            };
+            return (
+                format!("{matched} {}", tidy(&text[next.start..next.end])),
+                category,
+                true,
+            );
+        }
+    }
+    (format!("{matched} {word}"), e.category, false)
+}
+
+/// A label from matched text: lower case, with "AI" kept in capitals.
+fn tidy(matched: &str) -> String {
+    if matched.chars().all(|c| !c.is_lowercase()) {
+        return matched.to_string();
+    }
+    let lower = matched.to_lowercase();
+    lower
+        .split(' ')
+        .map(|w| {
+            w.split('-')
+                .map(|p| if p == "ai" { "AI" } else { p })
+                .collect::<Vec<_>>()
+                .join("-")
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// One feature per product or technique label, first description as evidence.
+fn merge(
+    lexicon: &Lexicon,
+    doc: &Document,
+    mentions: &[Mention],
+    disclosure: &disclosure::Disclosure,
+    register: Option<&Register>,
+) -> Vec<AiFeature> {
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut out: Vec<AiFeature> = Vec::new();
+    let mut entries: Vec<usize> = Vec::new();
+    for m in mentions.iter().filter(|m| m.role == Role::Feature) {
+        let key = key_of(m);
+        let in_region = disclosure.affirmative(m.sentence);
+        if !(m.anchored || in_region) {
+            continue;
+        }
+        let idx = match by_key.get(&key) {
+            Some(&i) => i,
+            None => {
+                let Some(s) = doc.sentences.get(m.sentence) else {
+                    continue;
+                };
+                let entry = lexicon.entry(m.entry);
+                out.push(AiFeature {
+                    name: m.label.clone(),
+                    category: m.category,
+                    disclosed: false,
+                    register: None,
+                    evidence: doc.sentence_evidence(s),
+                    vendor: entry.vendor().filter(|v| *v != "various").map(String::from),
+                });
+                entries.push(m.entry);
+                by_key.insert(key.clone(), out.len() - 1);
+                out.len() - 1
+            }
+        };
+        if in_region {
+            out[idx].disclosed = true;
+        }
+    }
+    for (f, &entry) in out.iter_mut().zip(&entries) {
+        let e = lexicon.entry(entry);
+        if !f.disclosed {
+            f.disclosed = disclosure.covers(lexicon, entry, &f.name.to_lowercase(), f.category);
+        }
+        if let Some(reg) = register {
+            let mut names: Vec<&str> = vec![f.name.as_str()];
+            if e.is_product() {
+                names.extend(e.names.iter().map(String::as_str));
+            }
+            f.register = Some(reg.status_of(lexicon, &names));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{BlockKind, Extracted, RawBlock};
+
+    fn doc(paragraphs: &[&str]) -> Document {
+        crate::segment::segment(Extracted {
+            pages: None,
+            blocks: paragraphs
+                .iter()
+                .map(|t| RawBlock {
+                    kind: BlockKind::Paragraph,
+                    text: (*t).to_string(),
+                    page: None,
+                    label: None,
+                    level: None,
+                })
+                .collect(),
+        })
+    }
+
+    fn names(paragraphs: &[&str]) -> Vec<(String, bool)> {
+        detect(&Lexicon::builtin(), &doc(paragraphs), None)
+            .features
+            .into_iter()
+            .map(|f| (f.name, f.disclosed))
+            .collect()
+    }
+
+    #[test]
+    fn describes_features_not_clauses() {
+        let got = names(&[
+            "Our platform uses machine learning to triage referrals.",
+            "The Supplier shall not use AI without the Authority's approval.",
+            "\"AI System\" means a machine-based system.",
+            "Our assistant is built on Azure OpenAI and drafts replies.",
+            "Q4. Describe any machine learning used in your service.",
+        ]);
+        assert_eq!(
+            got,
+            [
+                ("machine learning".to_string(), false),
+                ("Azure OpenAI".to_string(), false)
+            ]
+        );
+    }
+
+    #[test]
+    fn traps_are_not_features() {
+        let got = names(&[
+            "We report progress monthly with RAG ratings for each milestone.",
+            "Our lead solicitor holds an LLM in commercial law.",
+            "Servers are delivered with GPT partition tables on every disk.",
+            "Mae'r cyngor yn gofyn a ydych chi ai peidio yn darparu'r gwasanaeth.",
+            "We set SMART objectives and deliver staff training on our financial model.",
+            "Each heat pump delivers 3,600 joules per second; the bedrock of our service is quality.",
+            "Our letting agent will contact tenants.",
+        ]);
+        assert!(got.is_empty(), "{got:?}");
+    }
+
+    #[test]
+    fn no_ai_declaration_contradicted() {
+        let d = doc(&[
+            "Q3. Do you use AI in the delivery of the service?",
+            "No. We do not use artificial intelligence.",
+            "Our smart triage learns from past referrals to route each case.",
+        ]);
+        let f = detect(&Lexicon::builtin(), &d, None);
+        assert_eq!(f.declaration.as_ref().map(|d| d.says_ai_used), Some(false));
+        assert_eq!(f.features.len(), 1, "{:?}", f.features);
+        assert!(!f.features[0].disclosed);
+    }
+
+    #[test]
+    fn disclosure_covers_by_product_and_vendor() {
+        let d = doc(&[
+            "7. AI Disclosure",
+            "We use Magic Notes to transcribe visits, and Microsoft AI services.",
+            "8. Our solution",
+            "Case notes are recorded with Magic Notes.",
+            "Staff draft letters with Microsoft 365 Copilot.",
+            "Our chatbot is built on Amazon Bedrock.",
+        ]);
+        let f = detect(&Lexicon::builtin(), &d, None);
+        let got: Vec<(String, bool)> = f
+            .features
+            .iter()
+            .map(|f| (f.name.clone(), f.disclosed))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Magic Notes".to_string(), true),
+                ("Microsoft Copilot".to_string(), true),
+                ("Amazon Bedrock".to_string(), false)
+            ]
+        );
+        assert_eq!(f.declaration.map(|d| d.says_ai_used), Some(true));
+    }
 }

@@ -8,6 +8,7 @@ use clap::{Args, ValueEnum};
 
 use super::{LimitArgs, Outcome, load_library, open_output};
 use crate::discover;
+use crate::library::{Register, register};
 use crate::model::{ClauseStatus, DocType, DocumentReport, Format, Report, Severity, Status};
 use crate::report::{self, OutputFormat};
 use crate::scan::{self, ScanOptions};
@@ -100,15 +101,11 @@ pub(crate) struct ScanArgs {
 
 pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
     let library = load_library(args.library.as_ref())?;
-    if args.register.is_some() {
-        anyhow::bail!("--register is not supported yet");
-    }
-    if args.index.is_some() {
-        anyhow::bail!("--index is not supported yet");
-    }
-    if args.template.is_some() {
-        anyhow::bail!("--template is not supported yet");
-    }
+    let register = args.register.as_ref().map(load_register).transpose()?;
+    let templates = match &args.template {
+        Some(dir) => report::Templates::from_dir(dir)?,
+        None => report::Templates::builtin(),
+    };
     if let Some(jobs) = args.jobs {
         // Fails only when the pool was already built, which cannot happen before a scan.
         let _ = rayon::ThreadPoolBuilder::new()
@@ -136,7 +133,7 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
             DocTypeArg::Tender => Some(DocType::Tender),
             DocTypeArg::Auto => None,
         },
-        register: None,
+        register: register.as_ref(),
         limits: args.limits.limits(),
     };
     let bar =
@@ -150,13 +147,30 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
             );
             bar
         });
-    let mut documents = scan::scan(&found.sources, &options, &|_| {
+    // `--index`: reuse the reports the index holds for files that have not changed (read-only).
+    let cache = match &args.index {
+        Some(dir) => Some(crate::index::StoredFiles::open(
+            dir,
+            crate::index::settings_key(&library, options.doc_type, options.register.is_some()),
+        )?),
+        None => None,
+    };
+    let cached = cache.as_ref().map(|c| c as &dyn scan::Cache);
+    let mut documents = scan::scan_cached(&found.sources, &options, cached, &|_| {
         if let Some(b) = &bar {
             b.inc(1);
         }
     });
     if let Some(b) = bar {
         b.finish_and_clear();
+    }
+    if let Some(c) = &cache
+        && !args.quiet
+    {
+        eprintln!(
+            "aiassure: reused the stored results of {} unchanged files from the index",
+            c.reused()
+        );
     }
     documents.extend(found.unsupported.iter().map(|p| DocumentReport {
         path: p.path.to_string_lossy().into_owned(),
@@ -181,12 +195,42 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
         FormatArg::Sarif => OutputFormat::Sarif,
     };
     let mut out = open_output(args.output.as_ref())?;
-    report::render(&report, format, &mut out).context("could not write the report")?;
+    report::render(&report, format, &templates, &mut out).context("could not write the report")?;
     out.flush().context("could not write the report")?;
     Ok(if fails(&report, args.fail_on) {
         Outcome::Gaps
     } else {
         Outcome::Clean
+    })
+}
+
+/// Reads the approved-tools register given with `--register`.
+fn load_register(path: &PathBuf) -> anyhow::Result<Register> {
+    let too_big = || {
+        anyhow::anyhow!(
+            "the AI register {} is larger than {} MB; split it or remove unused rows",
+            path.display(),
+            register::MAX_REGISTER_BYTES / (1024 * 1024)
+        )
+    };
+    let meta = std::fs::metadata(path)
+        .with_context(|| format!("could not read the AI register {}", path.display()))?;
+    if meta.len() > register::MAX_REGISTER_BYTES as u64 {
+        return Err(too_big());
+    }
+    let bytes = std::fs::read(path)
+        .with_context(|| format!("could not read the AI register {}", path.display()))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        anyhow::anyhow!(
+            "the AI register {} is not UTF-8 text; save it from your spreadsheet as \"CSV UTF-8\"",
+            path.display()
+        )
+    })?;
+    Register::from_csv(&text).map_err(|e| {
+        anyhow::anyhow!(
+            "the AI register {} is not valid: {e} (see docs/register.md for the format)",
+            path.display()
+        )
     })
 }
 

@@ -1,5 +1,578 @@
-//! The AI-feature vocabulary (in progress).
+//! The AI-feature vocabulary: techniques by strength, product and brand names with aliases and
+//! vendors, and the context rules that keep ambiguous words (RAG, LLM, GPT, smart, model, Joule,
+//! Bedrock ...) from counting without support.
+//!
+//! The built-in vocabulary is `clause-library/ai-lexicon.toml`, compiled into the binary and
+//! compiled once into two Aho-Corasick automatons (case-insensitive phrases, case-sensitive
+//! acronyms and brand words), so a document is searched in one pass and the context regular
+//! expressions run only around a hit. Custom vocabularies in the same format are validated with
+//! the file and line of every problem.
 
-/// Compiled AI-feature vocabulary.
-#[derive(Debug, Clone, Default)]
-pub struct Lexicon {}
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock};
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::Regex;
+use serde::Deserialize;
+
+use crate::model::FeatureCategory;
+
+/// The built-in vocabulary's source.
+const BUILTIN: &str = include_str!("../../clause-library/ai-lexicon.toml");
+
+/// A vocabulary that could not be loaded; the message names file and line of every problem.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct LexiconError(pub String);
+
+/// Compiled AI-feature vocabulary. Cheap to clone (shared).
+#[derive(Debug, Clone)]
+pub struct Lexicon {
+    inner: Arc<Compiled>,
+}
+
+/// What an entry of the vocabulary names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EntryKind {
+    /// A generic technique ("machine learning"), with its strength: 1 near-certain AI, 2 likely
+    /// AI (needs the sentence to confirm it where the entry says so), 3 ambiguous (counts only
+    /// with support and when nothing stronger is in the sentence).
+    Technique {
+        /// 1, 2 or 3.
+        tier: u8,
+    },
+    /// A product or brand.
+    Product {
+        /// Who sells it.
+        vendor: String,
+        /// Products of one family in one sentence are one feature ("Azure OpenAI GPT-4o").
+        family: Option<String>,
+    },
+}
+
+/// One entry of the vocabulary.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Technique or product.
+    pub kind: EntryKind,
+    /// Label of the feature it reports: the product name, or the technique's short name.
+    pub label: String,
+    /// Kind of capability.
+    pub category: FeatureCategory,
+    /// Label the feature with the word after the match ("AI-powered triage").
+    pub next_word: bool,
+    /// The sentence must match this for the entry to count (tier 2 and 3 terms, weak names).
+    pub needs: Option<Regex>,
+    /// The sentence must not match this.
+    pub unless: Option<Regex>,
+    /// Every string the entry matches, as written in the vocabulary.
+    pub names: Vec<String>,
+}
+
+impl Entry {
+    /// The vendor, for products.
+    pub fn vendor(&self) -> Option<&str> {
+        match &self.kind {
+            EntryKind::Product { vendor, .. } => Some(vendor),
+            EntryKind::Technique { .. } => None,
+        }
+    }
+
+    /// The tier, for techniques (products count as tier 1).
+    pub fn tier(&self) -> u8 {
+        match self.kind {
+            EntryKind::Technique { tier } => tier,
+            EntryKind::Product { .. } => 1,
+        }
+    }
+
+    /// True for products and brands.
+    pub fn is_product(&self) -> bool {
+        matches!(self.kind, EntryKind::Product { .. })
+    }
+}
+
+/// A match of the vocabulary in a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    /// Index of the entry ([`Lexicon::entry`]).
+    pub entry: usize,
+    /// Byte offset of the match.
+    pub start: usize,
+    /// Byte offset one past the match.
+    pub end: usize,
+    /// A weak name (an ordinary word too): counts only where the entry's `needs` matches.
+    pub weak: bool,
+}
+
+#[derive(Debug)]
+struct Compiled {
+    name: String,
+    version: String,
+    support: Regex,
+    entries: Vec<Entry>,
+    /// Case-insensitive phrases.
+    ci: AhoCorasick,
+    ci_refs: Vec<(usize, bool)>,
+    /// Case-sensitive acronyms and brand words.
+    cs: AhoCorasick,
+    cs_refs: Vec<(usize, bool)>,
+}
+
+static BUILTIN_LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
+    // The built-in file is checked by the unit test below; an invalid one is a build defect.
+    Lexicon::from_toml(BUILTIN, "clause-library/ai-lexicon.toml")
+        .unwrap_or_else(|e| panic!("the built-in AI lexicon is invalid: {e}"))
+});
+
+// ---- file format -------------------------------------------------------------------------
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    name: String,
+    version: String,
+    support: Support,
+    #[serde(default)]
+    technique: Vec<TechniqueDef>,
+    #[serde(default)]
+    product: Vec<ProductDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Support {
+    pattern: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TechniqueDef {
+    label: toml::Spanned<String>,
+    category: FeatureCategory,
+    tier: u8,
+    #[serde(default)]
+    next_word: bool,
+    #[serde(default)]
+    terms: Vec<String>,
+    #[serde(default)]
+    acronyms: Vec<String>,
+    needs: Option<String>,
+    unless: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProductDef {
+    name: toml::Spanned<String>,
+    vendor: String,
+    category: FeatureCategory,
+    family: Option<String>,
+    #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(default)]
+    names: Vec<String>,
+    #[serde(default)]
+    weak: Vec<String>,
+    needs: Option<String>,
+    unless: Option<String>,
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.get(..offset)
+        .map_or(1, |t| t.bytes().filter(|&b| b == b'\n').count() + 1)
+}
+
+/// Accumulates entries and patterns while a file is validated.
+struct Builder<'a> {
+    file: &'a str,
+    source: &'a str,
+    support: String,
+    problems: Vec<String>,
+    entries: Vec<Entry>,
+    ci: Vec<String>,
+    ci_refs: Vec<(usize, bool)>,
+    cs: Vec<String>,
+    cs_refs: Vec<(usize, bool)>,
+    /// Pattern (lower-cased when case-insensitive) -> line of the entry that has it.
+    seen: HashMap<(String, bool), usize>,
+}
+
+impl Builder<'_> {
+    fn problem(&mut self, line: usize, what: &str, message: String) {
+        self.problems
+            .push(format!("{}:{line}: {what}: {message}", self.file));
+    }
+
+    fn regex(&mut self, line: usize, what: &str, field: &str, src: Option<&str>) -> Option<Regex> {
+        let src = src?;
+        let expanded = src.replace("@support", &format!("(?:{})", self.support));
+        match Regex::new(&expanded) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                self.problem(
+                    line,
+                    what,
+                    format!("`{field}` is not a valid regular expression: {e}"),
+                );
+                None
+            }
+        }
+    }
+
+    fn pattern(&mut self, line: usize, what: &str, text: &str, case_sensitive: bool, weak: bool) {
+        let text = text.trim();
+        if text.is_empty() {
+            self.problem(line, what, "an empty name or term".into());
+            return;
+        }
+        let mut variants = vec![text.to_string()];
+        if text.contains(' ') {
+            variants.push(text.replace(' ', "-"));
+        }
+        let entry = self.entries.len();
+        for v in variants {
+            let key = if case_sensitive {
+                v.clone()
+            } else {
+                v.to_lowercase()
+            };
+            match self.seen.get(&(key.clone(), case_sensitive)) {
+                Some(&other) if other == line => continue,
+                Some(&other) => {
+                    self.problem(
+                        line,
+                        what,
+                        format!("\"{v}\" is already listed by the entry at line {other}"),
+                    );
+                    continue;
+                }
+                None => {}
+            }
+            self.seen.insert((key, case_sensitive), line);
+            if case_sensitive {
+                self.cs.push(v);
+                self.cs_refs.push((entry, weak));
+            } else {
+                self.ci.push(v);
+                self.ci_refs.push((entry, weak));
+            }
+        }
+    }
+
+    fn technique(&mut self, def: TechniqueDef) {
+        let line = line_of(self.source, def.label.span().start);
+        let label = def.label.into_inner();
+        let what = format!("technique \"{label}\"");
+        if !(1..=3).contains(&def.tier) {
+            self.problem(line, &what, format!("tier is {}; use 1, 2 or 3", def.tier));
+        }
+        if def.tier == 3 && def.needs.is_none() {
+            self.problem(
+                line,
+                &what,
+                "a tier 3 (ambiguous) term needs a `needs` pattern saying what confirms it".into(),
+            );
+        }
+        if def.terms.is_empty() && def.acronyms.is_empty() {
+            self.problem(line, &what, "no `terms` or `acronyms` to match".into());
+        }
+        let needs = self.regex(line, &what, "needs", def.needs.as_deref());
+        let unless = self.regex(line, &what, "unless", def.unless.as_deref());
+        for t in &def.terms {
+            self.pattern(line, &what, t, false, false);
+        }
+        for t in &def.acronyms {
+            self.pattern(line, &what, t, true, false);
+        }
+        let mut names = def.terms;
+        names.extend(def.acronyms);
+        self.entries.push(Entry {
+            kind: EntryKind::Technique { tier: def.tier },
+            label,
+            category: def.category,
+            next_word: def.next_word,
+            needs,
+            unless,
+            names,
+        });
+    }
+
+    fn product(&mut self, def: ProductDef) {
+        let line = line_of(self.source, def.name.span().start);
+        let name = def.name.into_inner();
+        let what = format!("product \"{name}\"");
+        if def.aliases.is_empty() && def.names.is_empty() && def.weak.is_empty() {
+            self.problem(
+                line,
+                &what,
+                "no `aliases`, `names` or `weak` names to match".into(),
+            );
+        }
+        if def.vendor.trim().is_empty() {
+            self.problem(line, &what, "`vendor` is empty".into());
+        }
+        let needs = match def.needs.as_deref() {
+            Some(n) => self.regex(line, &what, "needs", Some(n)),
+            None if !def.weak.is_empty() => self.regex(line, &what, "needs", Some("@support")),
+            None => None,
+        };
+        let unless = self.regex(line, &what, "unless", def.unless.as_deref());
+        for t in &def.aliases {
+            self.pattern(line, &what, t, false, false);
+        }
+        for t in &def.names {
+            self.pattern(line, &what, t, true, false);
+        }
+        for t in &def.weak {
+            self.pattern(line, &what, t, true, true);
+        }
+        let mut names = vec![name.clone()];
+        names.extend(def.aliases);
+        names.extend(def.names);
+        names.extend(def.weak);
+        self.entries.push(Entry {
+            kind: EntryKind::Product {
+                vendor: def.vendor,
+                family: def.family,
+            },
+            label: name,
+            category: def.category,
+            next_word: false,
+            needs,
+            unless,
+            names,
+        });
+    }
+}
+
+fn automaton(patterns: &[String], case_insensitive: bool) -> Result<AhoCorasick, String> {
+    AhoCorasickBuilder::new()
+        .match_kind(MatchKind::LeftmostLongest)
+        .ascii_case_insensitive(case_insensitive)
+        .build(patterns)
+        .map_err(|e| e.to_string())
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+impl Lexicon {
+    /// The vocabulary compiled into the binary (`clause-library/ai-lexicon.toml`), compiled once.
+    pub fn builtin() -> Lexicon {
+        BUILTIN_LEXICON.clone()
+    }
+
+    /// Reads and validates a vocabulary in the format of `clause-library/ai-lexicon.toml`;
+    /// `file` names it in error messages.
+    pub fn from_toml(source: &str, file: &str) -> Result<Lexicon, LexiconError> {
+        let parsed: File = toml::from_str(source).map_err(|e| {
+            let line = e.span().map_or(1, |s| line_of(source, s.start));
+            LexiconError(format!(
+                "{file}:{line}: {}",
+                e.message().trim_end().replace('\n', " ")
+            ))
+        })?;
+        let support = parsed.support.pattern.clone();
+        let mut b = Builder {
+            file,
+            source,
+            support: support.clone(),
+            problems: Vec::new(),
+            entries: Vec::new(),
+            ci: Vec::new(),
+            ci_refs: Vec::new(),
+            cs: Vec::new(),
+            cs_refs: Vec::new(),
+            seen: HashMap::new(),
+        };
+        let support = match Regex::new(&support) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                b.problems.push(format!(
+                    "{file}: [support] pattern is not a valid regular expression: {e}"
+                ));
+                None
+            }
+        };
+        for t in parsed.technique {
+            b.technique(t);
+        }
+        for p in parsed.product {
+            b.product(p);
+        }
+        let ci = automaton(&b.ci, true);
+        let cs = automaton(&b.cs, false);
+        match (support, ci, cs) {
+            (Some(support), Ok(ci), Ok(cs)) if b.problems.is_empty() => Ok(Lexicon {
+                inner: Arc::new(Compiled {
+                    name: parsed.name,
+                    version: parsed.version,
+                    support,
+                    entries: b.entries,
+                    ci,
+                    ci_refs: b.ci_refs,
+                    cs,
+                    cs_refs: b.cs_refs,
+                }),
+            }),
+            (_, ci, cs) => {
+                let mut problems = b.problems;
+                for e in [ci.err(), cs.err()].into_iter().flatten() {
+                    problems.push(format!("{file}: the terms could not be compiled: {e}"));
+                }
+                Err(LexiconError(problems.join("\n")))
+            }
+        }
+    }
+
+    /// The vocabulary's name.
+    pub fn name(&self) -> &str {
+        &self.inner.name
+    }
+
+    /// The vocabulary's version.
+    pub fn version(&self) -> &str {
+        &self.inner.version
+    }
+
+    /// All entries.
+    pub fn entries(&self) -> &[Entry] {
+        &self.inner.entries
+    }
+
+    /// One entry.
+    pub fn entry(&self, index: usize) -> &Entry {
+        &self.inner.entries[index]
+    }
+
+    /// Words that confirm an AI reading of an ambiguous word.
+    pub fn support(&self) -> &Regex {
+        &self.inner.support
+    }
+
+    /// Every match in `text` on word boundaries, in order, without overlaps (the longer match
+    /// wins). One pass per automaton; no context is checked here.
+    pub fn find(&self, text: &str) -> Vec<Hit> {
+        let c = &self.inner;
+        let mut hits: Vec<Hit> = Vec::new();
+        for (ac, refs) in [(&c.ci, &c.ci_refs), (&c.cs, &c.cs_refs)] {
+            for m in ac.find_iter(text) {
+                let (start, end) = (m.start(), m.end());
+                let before = text[..start].chars().next_back();
+                let after = text[end..].chars().next();
+                let first = text[start..end].chars().next();
+                let last = text[start..end].chars().next_back();
+                // A boundary is needed only where the match itself starts or ends with a word
+                // character ("A.I." may be followed by a letter of the next word).
+                let left_ok =
+                    !(before.is_some_and(is_word_char) && first.is_some_and(is_word_char));
+                let right_ok = !(after.is_some_and(is_word_char) && last.is_some_and(is_word_char));
+                if !(left_ok && right_ok) {
+                    continue;
+                }
+                if let Some(&(entry, weak)) = refs.get(m.pattern().as_usize()) {
+                    hits.push(Hit {
+                        entry,
+                        start,
+                        end,
+                        weak,
+                    });
+                }
+            }
+        }
+        hits.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+        let mut out: Vec<Hit> = Vec::with_capacity(hits.len());
+        for h in hits {
+            if out.last().is_some_and(|last| h.start < last.end) {
+                continue;
+            }
+            out.push(h);
+        }
+        out
+    }
+
+    /// The product whose name or alias is `name` (compared without case, spaces or hyphens).
+    pub fn product_named(&self, name: &str) -> Option<usize> {
+        let want = normalise(name);
+        self.inner
+            .entries
+            .iter()
+            .position(|e| e.is_product() && e.names.iter().any(|n| normalise(n) == want))
+    }
+}
+
+/// A name for comparison: lower case, without spaces, hyphens or dots.
+pub fn normalise(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels(text: &str) -> Vec<String> {
+        let lex = Lexicon::builtin();
+        lex.find(text)
+            .into_iter()
+            .map(|h| lex.entry(h.entry).label.clone())
+            .collect()
+    }
+
+    #[test]
+    fn builtin_is_valid() {
+        let lex = Lexicon::builtin();
+        assert!(lex.entries().len() > 50);
+        assert!(lex.product_named("azure open ai").is_some());
+    }
+
+    #[test]
+    fn acronyms_never_match_inside_words() {
+        assert!(labels("Please maintain the email archive in Dubai; ai ddim.").is_empty());
+        assert_eq!(labels("Our AI triage"), ["AI"]);
+        assert!(labels("the ai of the matter").is_empty());
+    }
+
+    #[test]
+    fn longest_phrase_wins() {
+        assert_eq!(
+            labels("built on Microsoft 365 Copilot and machine-learning"),
+            ["Microsoft Copilot", "machine learning"]
+        );
+    }
+
+    #[test]
+    fn problems_name_file_and_line() {
+        let src = "name = \"x\"\nversion = \"1\"\n[support]\npattern = 'AI'\n\n[[technique]]\nlabel = \"odd\"\ncategory = \"other\"\ntier = 3\nterms = [\"odd\"]\n\n[[product]]\nname = \"P\"\nvendor = \"V\"\ncategory = \"other\"\naliases = [\"odd\"]\nunless = '('\n";
+        let err = Lexicon::from_toml(src, "custom.toml").unwrap_err().0;
+        assert!(
+            err.contains("custom.toml:7: technique \"odd\": a tier 3"),
+            "{err}"
+        );
+        assert!(
+            err.contains(
+                "custom.toml:13: product \"P\": \"odd\" is already listed by the entry at line 7"
+            ),
+            "{err}"
+        );
+        assert!(
+            err.contains("custom.toml:13: product \"P\": `unless` is not a valid"),
+            "{err}"
+        );
+        let err = Lexicon::from_toml("name = \"x\"\nversion = 1\n", "bad.toml")
+            .unwrap_err()
+            .0;
+        assert!(err.starts_with("bad.toml:2:"), "{err}");
+        let err = Lexicon::from_toml(
+            "name = \"x\"\nversion = \"1\"\n[support]\npattern = 'AI'\n[[technique]]\nlabel = \"l\"\ncategory = \"magic\"\ntier = 1\nterms = [\"x\"]\n",
+            "cat.toml",
+        )
+        .unwrap_err()
+        .0;
+        assert!(err.starts_with("cat.toml:7:"), "{err}");
+    }
+}

@@ -197,7 +197,7 @@ fn compile(base: &Files, custom: &Files) -> Result<Library, LibraryError> {
             name,
             version,
             rules: by_id.into_values().collect(),
-            lexicon: Lexicon::default(),
+            lexicon: Lexicon::builtin(),
             matcher,
             core,
         }),
@@ -257,10 +257,7 @@ impl Library {
     /// The default library compiled into the binary.
     pub fn builtin() -> Library {
         match &*BUILTIN {
-            Ok(lib) => Library {
-                lexicon: Lexicon::default(),
-                ..lib.clone()
-            },
+            Ok(lib) => lib.clone(),
             // The default library is validated by the test suite; this cannot happen in a release.
             Err(e) => panic!("the built-in clause library is invalid:\n{e}"),
         }
@@ -273,9 +270,7 @@ impl Library {
             None => Ok(Library::builtin()),
             Some(dir) => {
                 let files = read_folder(dir)?;
-                let mut lib = Library::from_files(&files)?;
-                lib.lexicon = Library::builtin().lexicon;
-                Ok(lib)
+                Library::from_files(&files)
             }
         }
     }

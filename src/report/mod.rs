@@ -1,8 +1,26 @@
 //! Renderers: one per output format, all fed the same [`Report`](crate::model::Report).
+//!
+//! - [`text`]: the terminal summary (leads with undisclosed AI features and contradicted rules);
+//! - [`json`]: the JSON contract (`serde_json` on the model, described in `docs/report.schema.json`);
+//! - Markdown and HTML: minijinja templates (`templates/report.md.j2`, `templates/report.html.j2`)
+//!   over a [`view::View`] of the report, overridable with `--template DIR` ([`Templates`]);
+//! - [`csv`]: one row per document, per document and rule, and per AI feature;
+//! - [`sarif`]: SARIF 2.1.0 for code scanning.
+//!
+//! Renderers never analyse: everything they show is in the report or derived from it in [`view`].
+
+pub mod csv;
+pub mod json;
+pub mod sarif;
+mod templates;
+pub mod text;
+pub mod view;
 
 use std::io::{self, Write};
 
 use crate::model::Report;
+
+pub use templates::{TemplateError, Templates};
 
 /// Output formats of `aiassure scan`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,18 +39,33 @@ pub enum OutputFormat {
     Sarif,
 }
 
-/// Writes the report in a format.
-pub fn render(report: &Report, format: OutputFormat, out: &mut dyn Write) -> io::Result<()> {
+/// Writes the report in a format. `templates` holds the HTML and Markdown templates
+/// ([`Templates::builtin`] unless the user gave `--template DIR`).
+///
+/// A template that fails while rendering (only possible with a user's own template) is reported
+/// as an [`io::Error`] of kind `Other` whose message names the template and the problem.
+pub fn render(
+    report: &Report,
+    format: OutputFormat,
+    templates: &Templates,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
-        OutputFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, report)?;
-            writeln!(out)
+        OutputFormat::Text => text::render(report, out),
+        OutputFormat::Json => json::render(report, out),
+        OutputFormat::Markdown => {
+            let page = templates
+                .render_markdown(&view::View::of(report))
+                .map_err(io::Error::other)?;
+            out.write_all(page.as_bytes())
         }
-        _ => {
-            for d in &report.documents {
-                writeln!(out, "{} [{:?}]", d.path, d.status)?;
-            }
-            Ok(())
+        OutputFormat::Html => {
+            let page = templates
+                .render_html(&view::View::of(report))
+                .map_err(io::Error::other)?;
+            out.write_all(page.as_bytes())
         }
+        OutputFormat::Csv => csv::render(report, out),
+        OutputFormat::Sarif => sarif::render(report, out),
     }
 }

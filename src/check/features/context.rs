@@ -1,0 +1,307 @@
+//! What kind of sentence an AI term sits in: a question, a definition, a governance clause, a
+//! negated statement, or a description of the supplier's offering. Pure text tests, no state.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+fn re(src: &str) -> Regex {
+    // Patterns are constants of this module, checked by its tests.
+    Regex::new(src).unwrap_or_else(|e| panic!("bad built-in pattern {src}: {e}"))
+}
+
+/// A clause or item label at the start of a sentence ("Q3.", "3.1", "(a)", "B2:").
+static LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^\s*(?:#+\s*)?(?:(?i:question|q)\s*\d{1,3}(?:\.\d{1,2})?[.:)]?|\d{1,3}(?:\.\d{1,3}){0,3}[.:)]?|\([a-zA-Z0-9]{1,4}\)|[A-Z]{1,2}\d{1,3}(?:\.\d{1,2})?[.:)]?)\s+",
+    )
+});
+
+static QUESTION_START: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?i:(?:please\s+)?(?:describe|explain|provide|list|confirm|detail|outline|state|set out|identify|specify|indicate|tell us|give details|supply details|do you|does your|does the|have you|has your|will you|will your|are you|is your|is the|can you|could you|would you|to what extent|how (?:do|does|will|would|is|are)|what (?:is|are|data|AI|artificial)|which (?:AI|artificial)))\b",
+    )
+});
+
+static CHECKBOX: LazyLock<Regex> = LazyLock::new(|| re(r"☐|☑|☒|\[\s?\]|(?i:\byes\s*/\s*no\b)"));
+
+static DEFINITION: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"(?:["“‘'][^"“”‘’']{1,80}["”’']\s*(?:\([^)]{1,40}\)\s*)?(?i:means|shall mean|has the meaning|refers to|includes|is defined as|shall include)\b)|^(?:[A-Z][\w\-]*\s){1,6}(?:\([A-Z]{2,6}\)\s)?(?:means|shall mean|is defined as)\b"#,
+    )
+});
+
+static DEFINITIONS_HEADING: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)\b(definitions?|interpretation|glossary|defined terms)\b"));
+
+/// A legal party as contracts name it (capitalised defined terms).
+static LEGAL_PARTY: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:Supplier|Contractor|Provider|Service Provider|Vendor|Customer|Buyer|Authority|Council|Client|Purchaser|Licensee|Licensor|Part(?:y|ies)|Processor|Controller|Sub-?[Cc]ontractors?|Sub-?processors?|Supplier Personnel|Personnel|Company|Recipient|Discloser)(?:'s|s')?\b",
+    )
+});
+
+static OBLIGATION: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(shall|must|will not|may not|is required to|are required to|agrees? (?:to|that)|undertakes? to|is prohibited|are prohibited|is not permitted|are not permitted|warrants?|represents? and warrants|may only|is entitled to|reserves the right)\b",
+    )
+});
+
+/// Words that make a product mention in a clause a rule about it, not a use of it.
+static RULE_ABOUT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(shall not|must not|may not|will not|not permitted|prohibited|without (?:the )?(?:prior )?(?:express )?(?:written )?(?:approval|consent|authori[sz]ation)|such as|including|e\.g\.|for example|any|where|if|unless|public)\b",
+    )
+});
+
+/// Defined terms of AI clauses ("AI System", "AI Output").
+static DEFINED_TERM_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^[\s-]*(?:System|Systems|Model|Models|Output|Outputs|Tool|Tools|Technology|Technologies|Services?|Features?|Content|Data|Use|Provider|Providers|Policy|Functionality|Component|Components|Capabilit(?:y|ies)|Product|Products|Solution|Solutions)\b",
+    )
+});
+
+/// A sentence that speaks of the offering: first person, a system noun, or a verb of use.
+static ANCHOR: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(we|our|ours|us|we'll|we're|we've|platform|solution|system|software|product|application|app|tool|tools|module|feature|features|portal|engine|dashboard|suite|service|services|chatbot|assistant|bot|uses?|using|used|leverag\w+|employ\w*|appl(?:y|ies|ied)|powered by|built on|built using|driven by|relies on|rely on|incorporat\w+|includ\w+|offers?|provides?|delivers?|deployed|deploys?|enables?|analys\w+|analyz\w+|predicts?|detects?|transcrib\w+|summari[sz]\w+|generat\w+|drafts?|identif\w+|flags?|scores?|prioriti[sz]\w+|triages?|recogni[sz]\w+|answers?|classif\w+|extracts?|matches|routes?|translates?|recommends?)\b",
+    )
+});
+
+/// Negation cues before an AI term, within its clause.
+static NEGATION_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)(?:\b(?:not|no|never|none|without|nor|neither|cannot|free of|free from|non)\b|n't\b)")
+});
+
+/// Negation right after an AI term ("AI is not used").
+static NEGATION_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^[\s\w-]{0,30}?\b(?:is|are|was|were|will|has|have|shall)\s+(?:not|never)\b|^[\s\w-]{0,30}?\b(?:isn't|aren't|wasn't|weren't|won't)\b",
+    )
+});
+
+/// "not only", "no longer": not a negation of use.
+static NOT_NEGATION: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:not only|not just|no longer|no matter|not limited to|without limitation|non-exhaustive)\b",
+    )
+});
+
+/// Where a clause ends inside a sentence.
+static CLAUSE_BREAK: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)[,;:()–—]|\s-\s|\b(?:but|however|although|though|while|whereas|instead|rather)\b")
+});
+
+/// A negated statement limited to something narrower than "any AI at all".
+static SCOPED: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(decisions?|decide|decision-making|solely|without human|replace|personal data|your data|customer data|buyer data|authority data|council data|train|training|trained|to make|to determine|profil\w+|public|consumer|free|unapproved|unless)\b",
+    )
+});
+
+static BID_PREP: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(tender|bid|submission|proposal|this response|our response|responses|questionnaire)\b",
+    )
+});
+
+static BID_PREP_VERB: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(prepar\w*|draft\w*|writ\w*|wrote|written|compil\w*|assist\w*|generat\w*|support the drafting)\b",
+    )
+});
+
+/// Headings of AI disclosure sections.
+static DISCLOSURE_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(AI|A\.I\.|artificial intelligence|machine learning|algorithmic|automated decision[- ]making)\b.{0,40}\b(disclosures?|declarations?|statements?|transparency|factsheets?|fact sheets?|use|usage|used|register|inventory|record)\b|\b(disclosures?|declarations?|statement|transparency|use|usage) of (AI|A\.I\.|artificial intelligence|machine learning|algorithmic tools)\b|\bAI FactSheet\b|\bmodel cards?\b|\balgorithmic transparency\b|\bour use of (AI|artificial intelligence)\b",
+    )
+});
+
+/// Sentences asking about AI.
+static AI_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i:\b(artificial intelligence|machine[- ]learning|large language models?|algorithmic|automated decision|generative)\b)|\bAI\b|\bLLMs?\b",
+    )
+});
+
+static YES: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)^(?:answer|response|reply)?\s*[:\-–]?\s*(?:yes|y)\b"));
+static NO: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)^(?:answer|response|reply)?\s*[:\-–]?\s*(?:no|none|nil|not applicable|n/a)\b")
+});
+
+/// Welsh function words: a sentence with several of them is Welsh.
+static WELSH: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(ydych|ydy|yw|mae|chi|gyda|ar gyfer|eich|neu|hefyd|wedi|fydd|ein|yn|y|ac|i'r|a'r|o'r|gan|dros|am|bod|sydd|hyn|rhaid|darparu|gwasanaeth\w*|cyngor)\b",
+    )
+});
+
+/// The sentence without a leading clause or question label.
+pub fn strip_label(text: &str) -> &str {
+    match LABEL.find(text) {
+        Some(m) => &text[m.end()..],
+        None => text,
+    }
+}
+
+/// A question or an instruction to the bidder ("Do you use AI?", "Describe any machine learning").
+pub fn is_question(text: &str) -> bool {
+    let t = strip_label(text.trim());
+    t.trim_end().ends_with('?') || QUESTION_START.is_match(t) || CHECKBOX.is_match(t)
+}
+
+/// A definition ("'AI System' means ..."), or a sentence of a definitions section.
+pub fn is_definition(text: &str, heading: Option<&str>) -> bool {
+    DEFINITION.is_match(strip_label(text.trim()))
+        || heading.is_some_and(|h| DEFINITIONS_HEADING.is_match(h))
+}
+
+/// Contract obligation language about a legal party ("The Supplier shall not use AI ...").
+pub fn is_obligation(text: &str) -> bool {
+    LEGAL_PARTY.is_match(text) && OBLIGATION.is_match(text)
+}
+
+/// In an obligation, words that make a product mention a rule about the product.
+pub fn is_rule_about(text: &str) -> bool {
+    RULE_ABOUT.is_match(text)
+}
+
+/// The AI term ending at `end` is a capitalised defined term ("AI System").
+pub fn is_defined_term(text: &str, end: usize) -> bool {
+    text.get(end..)
+        .is_some_and(|t| DEFINED_TERM_AFTER.is_match(t))
+}
+
+/// The sentence speaks of the offering.
+pub fn has_anchor(text: &str) -> bool {
+    ANCHOR.is_match(text)
+}
+
+/// The term at `start..end` is negated within its clause.
+pub fn is_negated(text: &str, start: usize, end: usize) -> bool {
+    let before = text.get(..start).unwrap_or("");
+    let clause_start = CLAUSE_BREAK.find_iter(before).last().map_or(0, |m| m.end());
+    let clause = &before[clause_start..];
+    let before_neg = NEGATION_BEFORE.is_match(clause) && !NOT_NEGATION.is_match(clause);
+    let after = text.get(end..).unwrap_or("");
+    let after_clause_end = CLAUSE_BREAK.find(after).map_or(after.len(), |m| m.start());
+    let after = &after[..after_clause_end];
+    before_neg || NEGATION_AFTER.is_match(after)
+}
+
+/// A negated statement limited to a narrower matter (decisions, training, personal data).
+pub fn is_scoped(text: &str) -> bool {
+    SCOPED.is_match(text)
+}
+
+/// The text is about preparing the bid rather than delivering the service.
+pub fn is_bid_preparation(text: &str) -> bool {
+    BID_PREP.is_match(text) && BID_PREP_VERB.is_match(text)
+}
+
+/// A heading of an AI disclosure section.
+pub fn is_disclosure_heading(text: &str) -> bool {
+    DISCLOSURE_HEADING.is_match(text)
+}
+
+/// The text mentions AI in general words.
+pub fn mentions_ai(text: &str) -> bool {
+    AI_WORD.is_match(text)
+}
+
+/// An answer that starts with yes (`Some(true)`) or no (`Some(false)`).
+pub fn yes_no(text: &str) -> Option<bool> {
+    let t = strip_label(text.trim());
+    if NO.is_match(t) {
+        Some(false)
+    } else if YES.is_match(t) {
+        Some(true)
+    } else {
+        None
+    }
+}
+
+/// The sentence is in Welsh (several Welsh function words).
+pub fn is_welsh(text: &str) -> bool {
+    WELSH.find_iter(text).take(3).count() >= 3
+}
+
+/// A block that reads as a heading even when the extractor did not mark it: short, capitalised,
+/// no sentence punctuation at the end.
+pub fn looks_like_heading(text: &str) -> bool {
+    let t = text.trim().trim_start_matches('#').trim();
+    let words = t.split_whitespace().count();
+    let first_alpha = strip_label(t).chars().find(|c| c.is_alphabetic());
+    (1..=12).contains(&words)
+        && !t.ends_with(['.', ',', ';', '?', '!'])
+        && !t.trim_end_matches(':').contains([':', ';'])
+        && first_alpha.is_some_and(char::is_uppercase)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn questions() {
+        assert!(is_question(
+            "Q3. Do you use AI in the delivery of the service?"
+        ));
+        assert!(is_question(
+            "Describe any machine learning used in your solution."
+        ));
+        assert!(is_question("B2 Please provide details of AI tools used."));
+        assert!(!is_question(
+            "Our platform uses machine learning to triage cases."
+        ));
+        assert!(!is_question("Where a case is urgent, our model flags it."));
+    }
+
+    #[test]
+    fn definitions_and_obligations() {
+        assert!(is_definition(
+            "\"AI System\" means a machine-based system.",
+            None
+        ));
+        assert!(is_definition("1.1 “Generative AI” means any model.", None));
+        assert!(!is_definition(
+            "Our assistant means residents get answers fast.",
+            None
+        ));
+        assert!(is_obligation(
+            "The Supplier shall not use AI without approval."
+        ));
+        assert!(!is_obligation("We will use AI to draft replies."));
+        assert!(is_defined_term("AI System shall", 2));
+    }
+
+    #[test]
+    fn negation_within_the_clause() {
+        let t = "We do not use AI to make decisions, but our triage uses machine learning.";
+        let ai = t.find("AI").unwrap();
+        let ml = t.find("machine").unwrap();
+        assert!(is_negated(t, ai, ai + 2));
+        assert!(!is_negated(t, ml, ml + 16));
+        let t = "Artificial intelligence is not used in the service.";
+        assert!(is_negated(t, 0, 23));
+        assert!(!is_negated("Not only do we use AI for triage.", 19, 21));
+        assert!(is_negated("No machine learning is used.", 3, 19));
+    }
+
+    #[test]
+    fn welsh_and_headings() {
+        assert!(is_welsh(
+            "A ydych chi'n defnyddio ai neu beidio gyda'r gwasanaeth?"
+        ));
+        assert!(!is_welsh("Our service uses AI for triage."));
+        assert!(looks_like_heading("# 4. Use of Artificial Intelligence"));
+        assert!(!looks_like_heading("We use AI."));
+        assert!(is_disclosure_heading("Section 7: AI Disclosure"));
+        assert!(is_disclosure_heading("Use of Artificial Intelligence"));
+        assert!(!is_disclosure_heading("Artificial Intelligence"));
+        assert_eq!(yes_no("Answer: No."), Some(false));
+        assert_eq!(yes_no("Yes – we use Magic Notes."), Some(true));
+    }
+}

@@ -1,0 +1,442 @@
+//! The content-stream interpreter: runs a page's drawing operators through the text state
+//! machine and yields positioned glyphs.
+//!
+//! Handled: `BT`/`ET`, `Tf`, `Tm`, `Td`/`TD`/`T*`/`TL`, `Tc`/`Tw`/`Tz`/`Ts`, `TJ`, `Tj`, `'` and
+//! `"`, `q`/`Q` with `cm`, and `Do` into form XObjects (nesting bounded by the depth limit,
+//! cycles skipped). Image XObjects and inline images are counted, so a page of images without
+//! text can be told apart from an empty one. Glyph positions are rotated to the nearest quarter
+//! turn of their writing direction, so rotated pages read like upright ones.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use lopdf::content::{Content, Operation};
+use lopdf::{Dictionary, Object, ObjectId};
+
+use super::fonts::Font;
+use super::source::{Source, Stop, number};
+
+/// Most operators run for one file (forms drawn many times count every time).
+pub const MAX_OPERATIONS: u64 = 100_000_000;
+/// Deepest `q` nesting kept; deeper saves are ignored (their `Q` then restores nothing).
+const MAX_SAVE_DEPTH: usize = 256;
+
+/// A glyph placed on the page, in rotated page space (x grows along the line, y upwards).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Glyph {
+    /// Left edge.
+    pub x: f32,
+    /// Baseline.
+    pub y: f32,
+    /// Right edge (advance, including character spacing).
+    pub end: f32,
+    /// Font size in page units.
+    pub size: f32,
+    /// Byte range of its text in [`PageText::text`].
+    pub start: u32,
+    /// End of that range.
+    pub stop: u32,
+}
+
+/// The glyphs of one page.
+#[derive(Debug, Default)]
+pub struct PageText {
+    /// Glyphs in content-stream order.
+    pub glyphs: Vec<Glyph>,
+    /// Their text, concatenated.
+    pub text: String,
+    /// Images drawn on the page.
+    pub images: usize,
+    /// Glyphs whose font gives no way to know their text.
+    pub undecoded: usize,
+}
+
+impl PageText {
+    /// The text of a glyph.
+    pub fn glyph_text(&self, g: &Glyph) -> &str {
+        self.text
+            .get(g.start as usize..g.stop as usize)
+            .unwrap_or("")
+    }
+}
+
+/// A 2-D affine matrix `[a b c d e f]` in PDF's row-vector convention.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct M([f32; 6]);
+
+const IDENTITY: M = M([1.0, 0.0, 0.0, 1.0, 0.0, 0.0]);
+
+impl M {
+    /// `self` then `o` (self × o).
+    fn then(&self, o: &M) -> M {
+        let [a, b, c, d, e, f] = self.0;
+        let [oa, ob, oc, od, oe, of] = o.0;
+        M([
+            a * oa + b * oc,
+            a * ob + b * od,
+            c * oa + d * oc,
+            c * ob + d * od,
+            e * oa + f * oc + oe,
+            e * ob + f * od + of,
+        ])
+    }
+
+    fn translate(tx: f32, ty: f32) -> M {
+        M([1.0, 0.0, 0.0, 1.0, tx, ty])
+    }
+
+    fn apply(&self, x: f32, y: f32) -> (f32, f32) {
+        let [a, b, c, d, e, f] = self.0;
+        (x * a + y * c + e, x * b + y * d + f)
+    }
+
+    fn is_sane(&self) -> bool {
+        self.0.iter().all(|v| v.is_finite() && v.abs() < 1.0e7)
+    }
+}
+
+/// Graphics state kept across `q`/`Q`.
+#[derive(Debug, Clone)]
+struct State {
+    ctm: M,
+    font: Option<Rc<Font>>,
+    size: f32,
+    char_spacing: f32,
+    word_spacing: f32,
+    hscale: f32,
+    leading: f32,
+    rise: f32,
+}
+
+/// Fonts already read, by the address of their dictionary in the loaded document.
+pub type FontCache = HashMap<usize, Rc<Font>>;
+
+/// Work shared by all pages of one file.
+pub struct Shared {
+    /// Fonts read so far.
+    pub fonts: FontCache,
+    /// Decoded form XObjects.
+    forms: HashMap<ObjectId, Rc<Vec<Operation>>>,
+    /// Operators run so far.
+    operations: u64,
+}
+
+impl Shared {
+    /// Nothing read yet.
+    pub fn new() -> Self {
+        Shared {
+            fonts: HashMap::new(),
+            forms: HashMap::new(),
+            operations: 0,
+        }
+    }
+}
+
+/// Runs one page's content and returns its glyphs.
+pub fn run_page(
+    src: &Source<'_>,
+    shared: &mut Shared,
+    content: &[u8],
+    resources: Option<&Dictionary>,
+) -> Result<PageText, Stop> {
+    let mut it = Interp {
+        src,
+        shared,
+        out: PageText::default(),
+        gs: State {
+            ctm: IDENTITY,
+            font: None,
+            size: 0.0,
+            char_spacing: 0.0,
+            word_spacing: 0.0,
+            hscale: 1.0,
+            leading: 0.0,
+            rise: 0.0,
+        },
+        saved: Vec::new(),
+        tm: IDENTITY,
+        tlm: IDENTITY,
+        forms: Vec::new(),
+    };
+    let ops: Vec<Operation> = Content::decode_iter(content)
+        .map_while(Result::ok)
+        .collect();
+    it.run(&ops, resources)?;
+    Ok(it.out)
+}
+
+struct Interp<'s, 'a> {
+    src: &'s Source<'a>,
+    shared: &'s mut Shared,
+    out: PageText,
+    gs: State,
+    saved: Vec<State>,
+    tm: M,
+    tlm: M,
+    /// Forms being drawn (cycle guard and nesting depth).
+    forms: Vec<ObjectId>,
+}
+
+impl<'a> Interp<'_, 'a> {
+    fn run(&mut self, ops: &[Operation], res: Option<&'a Dictionary>) -> Result<(), Stop> {
+        for op in ops {
+            self.shared.operations += 1;
+            if self.shared.operations > MAX_OPERATIONS {
+                return Err(Stop(format!(
+                    "the PDF has more than {MAX_OPERATIONS} drawing operations, far beyond any real \
+                     contract; it may be built to exhaust readers"
+                )));
+            }
+            self.op(op, res)?;
+        }
+        Ok(())
+    }
+
+    fn op(&mut self, op: &Operation, res: Option<&'a Dictionary>) -> Result<(), Stop> {
+        let n = |i: usize| op.operands.get(i).and_then(number).unwrap_or(0.0);
+        match op.operator.as_str() {
+            "q" if self.saved.len() < MAX_SAVE_DEPTH => self.saved.push(self.gs.clone()),
+            "Q" => {
+                if let Some(s) = self.saved.pop() {
+                    self.gs = s;
+                }
+            }
+            "cm" => {
+                let m = M([n(0), n(1), n(2), n(3), n(4), n(5)]);
+                let ctm = m.then(&self.gs.ctm);
+                if ctm.is_sane() {
+                    self.gs.ctm = ctm;
+                }
+            }
+            "BT" => {
+                self.tm = IDENTITY;
+                self.tlm = IDENTITY;
+            }
+            "Tf" => {
+                self.gs.size = n(1);
+                self.gs.font = match op.operands.first().and_then(|o| o.as_name().ok()) {
+                    Some(name) => self.font(res, name)?,
+                    None => None,
+                };
+            }
+            "Tc" => self.gs.char_spacing = n(0),
+            "Tw" => self.gs.word_spacing = n(0),
+            "Tz" => self.gs.hscale = n(0) / 100.0,
+            "TL" => self.gs.leading = n(0),
+            "Ts" => self.gs.rise = n(0),
+            "Td" => self.next_line(n(0), n(1)),
+            "TD" => {
+                self.gs.leading = -n(1);
+                self.next_line(n(0), n(1));
+            }
+            "T*" => self.next_line(0.0, -self.gs.leading),
+            "Tm" => {
+                let m = M([n(0), n(1), n(2), n(3), n(4), n(5)]);
+                if m.is_sane() {
+                    self.tm = m;
+                    self.tlm = m;
+                }
+            }
+            "Tj" => {
+                if let Some(Object::String(s, _)) = op.operands.first() {
+                    self.show(s);
+                }
+            }
+            "'" => {
+                self.next_line(0.0, -self.gs.leading);
+                if let Some(Object::String(s, _)) = op.operands.first() {
+                    self.show(s);
+                }
+            }
+            "\"" => {
+                self.gs.word_spacing = n(0);
+                self.gs.char_spacing = n(1);
+                self.next_line(0.0, -self.gs.leading);
+                if let Some(Object::String(s, _)) = op.operands.get(2) {
+                    self.show(s);
+                }
+            }
+            "TJ" => {
+                if let Some(Object::Array(items)) = op.operands.first() {
+                    for item in items {
+                        match item {
+                            Object::String(s, _) => self.show(s),
+                            other => {
+                                if let Some(adj) = number(other) {
+                                    let tx = -adj / 1000.0 * self.gs.size * self.gs.hscale;
+                                    self.advance(tx);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            "Do" => {
+                if let Some(name) = op.operands.first().and_then(|o| o.as_name().ok()) {
+                    self.draw_xobject(res, name)?;
+                }
+            }
+            "BI" => self.out.images += 1,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn next_line(&mut self, tx: f32, ty: f32) {
+        let m = M::translate(tx, ty).then(&self.tlm);
+        if m.is_sane() {
+            self.tlm = m;
+            self.tm = m;
+        }
+    }
+
+    fn advance(&mut self, tx: f32) {
+        let m = M::translate(tx, 0.0).then(&self.tm);
+        if m.is_sane() {
+            self.tm = m;
+        }
+    }
+
+    /// The font named `name` in the resources.
+    fn font(&mut self, res: Option<&'a Dictionary>, name: &[u8]) -> Result<Option<Rc<Font>>, Stop> {
+        let Some(dict) = res
+            .and_then(|r| self.src.dict(r, b"Font"))
+            .and_then(|fonts| self.src.dict(fonts, name))
+        else {
+            return Ok(None);
+        };
+        let key = dict as *const Dictionary as usize;
+        if let Some(f) = self.shared.fonts.get(&key) {
+            return Ok(Some(f.clone()));
+        }
+        let font = Rc::new(Font::load(self.src, dict)?);
+        self.shared.fonts.insert(key, font.clone());
+        Ok(Some(font))
+    }
+
+    /// Shows a string: one glyph per character code.
+    fn show(&mut self, bytes: &[u8]) {
+        let Some(font) = self.gs.font.clone() else {
+            return;
+        };
+        let size = self.gs.size;
+        let th = self.gs.hscale;
+        font.codes(bytes, |code| {
+            let w0 = font.width(code);
+            let start = self.out.text.len();
+            let known = font.text(code, &mut self.out.text);
+            let is_space = code.len == 1 && code.code == 32;
+            let spacing = self.gs.char_spacing + if is_space { self.gs.word_spacing } else { 0.0 };
+            let visible = (w0 * size + self.gs.char_spacing) * th;
+            let tx = (w0 * size + spacing) * th;
+            if !known {
+                self.out.undecoded += 1;
+            } else {
+                let m = self.tm.then(&self.gs.ctm);
+                let (x0, y0) = m.apply(0.0, self.gs.rise);
+                let (x1, y1) = m.apply(visible, self.gs.rise);
+                let [a, b, c, d, ..] = m.0;
+                let dev_size = (size * (c * c + d * d).sqrt()).abs();
+                // Quarter turn of the writing direction (from the text matrix when the glyph
+                // has no width).
+                let (dx, dy) = if (x1 - x0).abs() + (y1 - y0).abs() > 1e-6 {
+                    (x1 - x0, y1 - y0)
+                } else {
+                    (a, b)
+                };
+                let rot = |x: f32, y: f32| {
+                    if dx.abs() >= dy.abs() {
+                        if dx >= 0.0 { (x, y) } else { (-x, -y) }
+                    } else if dy > 0.0 {
+                        (y, -x)
+                    } else {
+                        (-y, x)
+                    }
+                };
+                let (gx, gy) = rot(x0, y0);
+                let (ex, _) = rot(x1, y1);
+                let stop = self.out.text.len();
+                if gx.is_finite() && gy.is_finite() && ex.is_finite() && dev_size.is_finite() {
+                    // Text beyond u32 offsets is cut by the character limit long before.
+                    self.out.glyphs.push(Glyph {
+                        x: gx,
+                        y: gy,
+                        end: ex.max(gx),
+                        size: dev_size.max(0.1),
+                        start: start as u32,
+                        stop: stop as u32,
+                    });
+                } else {
+                    self.out.text.truncate(start);
+                }
+            }
+            self.advance(tx);
+        });
+    }
+
+    /// Draws the XObject `name`: forms are run, images counted.
+    fn draw_xobject(&mut self, res: Option<&'a Dictionary>, name: &[u8]) -> Result<(), Stop> {
+        let Some(entry) = res
+            .and_then(|r| self.src.dict(r, b"XObject"))
+            .and_then(|x| x.get(name).ok())
+        else {
+            return Ok(());
+        };
+        let id = entry.as_reference().ok();
+        let Some(Object::Stream(stream)) = self.src.resolve(entry) else {
+            return Ok(());
+        };
+        match stream.dict.get(b"Subtype").and_then(|o| o.as_name()) {
+            Ok(b"Image") => {
+                self.out.images += 1;
+                return Ok(());
+            }
+            Ok(b"Form") => {}
+            _ => return Ok(()),
+        }
+        let Some(id) = id else { return Ok(()) };
+        if self.forms.contains(&id) {
+            return Ok(()); // a form that draws itself: skip the cycle
+        }
+        if self.forms.len() >= self.src.limits.max_pdf_depth {
+            return Err(Stop(format!(
+                "the PDF nests drawings (form XObjects) more than the limit of {} deep; raise it \
+                 with --max-pdf-depth if the file is genuine",
+                self.src.limits.max_pdf_depth
+            )));
+        }
+        let ops = match self.shared.forms.get(&id) {
+            Some(ops) => ops.clone(),
+            None => {
+                let data = self.src.stream_data(stream)?;
+                let ops: Rc<Vec<Operation>> =
+                    Rc::new(Content::decode_iter(&data).map_while(Result::ok).collect());
+                self.shared.forms.insert(id, ops.clone());
+                ops
+            }
+        };
+        let matrix = match self.src.get(&stream.dict, b"Matrix") {
+            Some(Object::Array(a)) if a.len() == 6 => {
+                let v: Vec<f32> = a.iter().map(|o| number(o).unwrap_or(0.0)).collect();
+                M([v[0], v[1], v[2], v[3], v[4], v[5]])
+            }
+            _ => IDENTITY,
+        };
+        let form_res = self.src.dict(&stream.dict, b"Resources").or(res);
+        let saved = self.gs.clone();
+        let (tm, tlm) = (self.tm, self.tlm);
+        let ctm = matrix.then(&self.gs.ctm);
+        if ctm.is_sane() {
+            self.gs.ctm = ctm;
+        }
+        let depth = self.saved.len();
+        self.forms.push(id);
+        let result = self.run(&ops, form_res);
+        self.forms.pop();
+        self.saved.truncate(depth);
+        self.gs = saved;
+        self.tm = tm;
+        self.tlm = tlm;
+        result
+    }
+}

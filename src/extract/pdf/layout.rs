@@ -1,0 +1,269 @@
+//! Page layout: positioned glyphs into lines of words in reading order.
+//!
+//! Glyphs sharing a baseline form a line; a gap wider than [`WORD_GAP`] of the font size (or an
+//! explicit space) separates words. Glyphs drawn twice at almost the same place (fake bold) are
+//! kept once. When a page clearly has two columns (a vertical gutter in the middle that few lines
+//! cross, with text on both sides), each band between full-width lines is read left column first.
+
+use super::interp::{Glyph, PageText};
+
+/// A gap between glyphs wider than this fraction of the font size separates words.
+pub const WORD_GAP: f32 = 0.15;
+
+/// One line of text on a page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    /// The words, single-spaced, trimmed.
+    pub text: String,
+    /// Left edge.
+    pub x0: f32,
+    /// Right edge.
+    pub x1: f32,
+    /// Baseline.
+    pub y: f32,
+    /// Typical font size.
+    pub size: f32,
+}
+
+/// The lines of a page in reading order.
+pub fn page_lines(page: &PageText) -> Vec<Line> {
+    let mut order: Vec<usize> = (0..page.glyphs.len()).collect();
+    // Top of the page first; glyphs on one baseline stay in stream order for now.
+    order.sort_by(|a, b| page.glyphs[*b].y.total_cmp(&page.glyphs[*a].y));
+    let mut rows: Vec<Vec<usize>> = Vec::new();
+    let mut row_y = f32::NAN;
+    let mut row_size = 0.0f32;
+    for i in order {
+        let g = &page.glyphs[i];
+        let tol = 0.45 * g.size.max(row_size);
+        match rows.last_mut() {
+            Some(row) if (row_y - g.y).abs() <= tol => {
+                row.push(i);
+                row_size = row_size.max(g.size);
+            }
+            _ => {
+                rows.push(vec![i]);
+                row_y = g.y;
+                row_size = g.size;
+            }
+        }
+    }
+    let gutter = find_gutter(page, &rows);
+    let mut lines = Vec::new();
+    match gutter {
+        None => {
+            for row in &rows {
+                lines.extend(make_line(page, row));
+            }
+        }
+        Some(cut) => {
+            let mut left: Vec<Line> = Vec::new();
+            let mut right: Vec<Line> = Vec::new();
+            for row in &rows {
+                let crosses = row.iter().any(|&i| {
+                    let g = &page.glyphs[i];
+                    g.x < cut && g.end > cut && !page.glyph_text(g).trim().is_empty()
+                });
+                if crosses {
+                    lines.append(&mut left);
+                    lines.append(&mut right);
+                    lines.extend(make_line(page, row));
+                } else {
+                    let (l, r): (Vec<usize>, Vec<usize>) = row
+                        .iter()
+                        .partition(|&&i| (page.glyphs[i].x + page.glyphs[i].end) / 2.0 < cut);
+                    left.extend(make_line(page, &l));
+                    right.extend(make_line(page, &r));
+                }
+            }
+            lines.append(&mut left);
+            lines.append(&mut right);
+        }
+    }
+    lines
+}
+
+/// The x of a column gutter, if the page has two clear columns.
+fn find_gutter(page: &PageText, rows: &[Vec<usize>]) -> Option<f32> {
+    if rows.len() < 10 {
+        return None;
+    }
+    let visible = |g: &&Glyph| !page.glyph_text(g).trim().is_empty();
+    let min_x = page
+        .glyphs
+        .iter()
+        .filter(visible)
+        .map(|g| g.x)
+        .fold(f32::INFINITY, f32::min);
+    let max_x = page
+        .glyphs
+        .iter()
+        .filter(visible)
+        .map(|g| g.end)
+        .fold(f32::NEG_INFINITY, f32::max);
+    let width = max_x - min_x;
+    if !(width.is_finite() && width > 100.0) {
+        return None;
+    }
+    const BINS: usize = 100;
+    let bin = |x: f32| (((x - min_x) / width * BINS as f32).max(0.0) as usize).min(BINS - 1);
+    let mut cover = [0usize; BINS];
+    let (mut left_rows, mut right_rows) = (0usize, 0usize);
+    for row in rows {
+        let mut hit = [false; BINS];
+        for g in row.iter().map(|&i| &page.glyphs[i]).filter(|g| visible(g)) {
+            for h in hit.iter_mut().take(bin(g.end) + 1).skip(bin(g.x)) {
+                *h = true;
+            }
+        }
+        for (c, h) in cover.iter_mut().zip(hit) {
+            *c += usize::from(h);
+        }
+        left_rows += usize::from(hit[..35].iter().any(|h| *h));
+        right_rows += usize::from(hit[65..].iter().any(|h| *h));
+    }
+    let n = rows.len();
+    if left_rows * 2 < n || right_rows * 2 < n {
+        return None;
+    }
+    // The widest run of nearly empty bins in the middle third.
+    let quiet = |c: usize| c * 20 <= n;
+    let (mut best, mut best_len) = (None, 0usize);
+    let mut i = 30;
+    while i < 70 {
+        if quiet(cover[i]) {
+            let start = i;
+            while i < 70 && quiet(cover[i]) {
+                i += 1;
+            }
+            if i - start > best_len {
+                best_len = i - start;
+                best = Some((start + i) as f32 / 2.0);
+            }
+        } else {
+            i += 1;
+        }
+    }
+    let cut = best?;
+    (best_len >= 2).then(|| min_x + cut / BINS as f32 * width)
+}
+
+/// Builds a line from glyphs on one baseline.
+fn make_line(page: &PageText, row: &[usize]) -> Option<Line> {
+    let mut glyphs: Vec<&Glyph> = row.iter().map(|&i| &page.glyphs[i]).collect();
+    glyphs.sort_by(|a, b| a.x.total_cmp(&b.x));
+    let mut text = String::new();
+    let mut kept: Vec<&Glyph> = Vec::new();
+    let mut prev: Option<&Glyph> = None;
+    let mut pending_space = false;
+    for g in glyphs {
+        let t = page.glyph_text(g);
+        if t.chars().all(char::is_whitespace) {
+            pending_space = !text.is_empty();
+            continue;
+        }
+        // Fake bold: the same glyph drawn again a hair to the right.
+        if kept.iter().rev().take(4).any(|k| {
+            page.glyph_text(k) == t
+                && (k.x - g.x).abs() < 0.12 * g.size
+                && (k.y - g.y).abs() < 0.2 * g.size
+        }) {
+            continue;
+        }
+        if let Some(p) = prev
+            && (pending_space || g.x - p.end > WORD_GAP * g.size.min(p.size).max(0.1))
+            && !text.ends_with(' ')
+        {
+            text.push(' ');
+        }
+        pending_space = false;
+        for c in t.chars() {
+            push_char(&mut text, c);
+        }
+        prev = Some(g);
+        kept.push(g);
+    }
+    let text = text.trim().to_string();
+    if text.is_empty() {
+        return None;
+    }
+    let first = kept.first()?;
+    let last = kept.last()?;
+    let mut sizes: Vec<f32> = kept.iter().map(|g| g.size).collect();
+    sizes.sort_by(f32::total_cmp);
+    let mut ys: Vec<f32> = kept.iter().map(|g| g.y).collect();
+    ys.sort_by(f32::total_cmp);
+    Some(Line {
+        text,
+        x0: first.x,
+        x1: last.end,
+        y: ys.get(ys.len() / 2).copied().unwrap_or(first.y),
+        size: sizes.get(sizes.len() / 2).copied().unwrap_or(first.size),
+    })
+}
+
+/// Appends a character, expanding ligatures and dropping control characters.
+fn push_char(out: &mut String, c: char) {
+    match c {
+        '\u{FB00}' => out.push_str("ff"),
+        '\u{FB01}' => out.push_str("fi"),
+        '\u{FB02}' => out.push_str("fl"),
+        '\u{FB03}' => out.push_str("ffi"),
+        '\u{FB04}' => out.push_str("ffl"),
+        '\u{FB05}' | '\u{FB06}' => out.push_str("st"),
+        '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\t' | '\n' | '\r' => {
+            if !out.is_empty() && !out.ends_with(' ') {
+                out.push(' ');
+            }
+        }
+        c if c.is_control() || c == '\u{FEFF}' || c == '\u{200B}' => {}
+        c => out.push(c),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(glyphs: &[(&str, f32, f32, f32)]) -> PageText {
+        let mut p = PageText::default();
+        for (t, x, y, w) in glyphs {
+            let start = p.text.len() as u32;
+            p.text.push_str(t);
+            p.glyphs.push(Glyph {
+                x: *x,
+                y: *y,
+                end: x + w,
+                size: 10.0,
+                start,
+                stop: p.text.len() as u32,
+            });
+        }
+        p
+    }
+
+    #[test]
+    fn gaps_make_spaces_and_baselines_make_lines() {
+        let p = page(&[
+            ("a", 0.0, 700.0, 5.0),
+            ("b", 5.2, 700.0, 5.0),
+            ("c", 12.0, 700.0, 5.0),
+            ("d", 0.0, 688.0, 5.0),
+            ("\u{FB01}", 5.0, 688.0, 5.0),
+        ]);
+        let lines = page_lines(&p);
+        let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(texts, ["ab c", "dfi"]);
+    }
+
+    #[test]
+    fn fake_bold_is_read_once() {
+        let p = page(&[
+            ("H", 0.0, 700.0, 7.0),
+            ("H", 0.5, 700.0, 7.0),
+            ("i", 7.0, 700.0, 3.0),
+            ("i", 7.5, 700.0, 3.0),
+        ]);
+        assert_eq!(page_lines(&p)[0].text, "Hi");
+    }
+}

@@ -1,0 +1,243 @@
+//! PDF reader: a text layer of our own over lopdf's object model.
+//!
+//! lopdf parses the file (objects, streams, encryption); everything after that is here:
+//! - [`source`]: safe object lookup and stream decompression charged against the limits;
+//! - [`cmap`], [`glyphs`], [`fonts`]: character codes to text and glyph widths;
+//! - [`interp`]: the content-stream interpreter (text state, matrices, form XObjects);
+//! - [`layout`]: glyphs to words and lines in reading order (columns);
+//! - [`assemble`]: lines to blocks (paragraphs, headers and footers, hyphens, page breaks).
+//!
+//! Status: an encrypted file opens when its user password is empty; one that needs a password,
+//! a scan without a text layer and a file with no text are `Unreadable` with the reason; a
+//! corrupt file or one over a limit is `Failed`. Damaged pages are skipped and the rest read.
+
+mod assemble;
+mod cmap;
+mod fonts;
+mod glyphs;
+mod interp;
+mod layout;
+mod source;
+
+use std::collections::HashSet;
+
+use lopdf::{Dictionary, Document, LoadOptions, Object, ObjectId};
+
+use super::{ExtractError, Limits};
+use crate::model::Extracted;
+use source::{Source, Stop};
+
+/// The message for a file that needs a password.
+const NEEDS_PASSWORD: &str = "encrypted: a password is needed to open this PDF; ask the supplier \
+                              for a copy without a password (or remove it with the password)";
+
+/// Extracts the text of a PDF file.
+pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError> {
+    // lopdf is a large parser fed hostile input: a panic inside it must not end the batch.
+    std::panic::catch_unwind(|| extract_inner(bytes, limits)).unwrap_or_else(|_| {
+        Err(ExtractError::Failed(
+            "the PDF reader hit an internal error on this file (it is probably damaged); please \
+             report it with the file if you can"
+                .into(),
+        ))
+    })
+}
+
+fn extract_inner(bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError> {
+    let doc = load(bytes, limits)?;
+    if doc.objects.len() > limits.max_pdf_objects {
+        return Err(ExtractError::Failed(format!(
+            "the PDF has {} objects, over the limit of {}; raise it with --max-pdf-objects if \
+             the file is genuine",
+            doc.objects.len(),
+            limits.max_pdf_objects
+        )));
+    }
+    let src = Source::new(&doc, limits);
+    read_pages(&src).map_err(|Stop(reason)| ExtractError::Failed(reason))?
+}
+
+/// Parses the file, opening it with the empty password when it is encrypted.
+fn load(bytes: &[u8], limits: &Limits) -> Result<Document, ExtractError> {
+    if !bytes.windows(5).take(1024).any(|w| w == b"%PDF-") {
+        return Err(ExtractError::Failed(
+            "not a PDF: the file has no PDF header (it may be another kind of file named .pdf, \
+             or empty)"
+                .into(),
+        ));
+    }
+    let options = LoadOptions {
+        max_decompressed_size: Some(
+            usize::try_from(limits.max_decompressed_bytes).unwrap_or(usize::MAX),
+        ),
+        ..LoadOptions::default()
+    };
+    let mut doc = match Document::load_mem_with_options(bytes, options) {
+        Ok(doc) => doc,
+        Err(e) => return Err(load_error(&e, limits)),
+    };
+    if doc.is_encrypted() && doc.decrypt("").is_err() {
+        return Err(ExtractError::Unreadable(NEEDS_PASSWORD.into()));
+    }
+    Ok(doc)
+}
+
+/// A plain-English reason for a file lopdf could not parse.
+fn load_error(e: &lopdf::Error, limits: &Limits) -> ExtractError {
+    let detail = e.to_string();
+    let lower = detail.to_lowercase();
+    if matches!(
+        e,
+        lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. })
+    ) {
+        return ExtractError::Failed(
+            source::over_decompression_limit(limits.max_decompressed_bytes).0,
+        );
+    }
+    if lower.contains("password") || lower.contains("decrypt") || lower.contains("encrypt") {
+        return ExtractError::Unreadable(NEEDS_PASSWORD.into());
+    }
+    ExtractError::Failed(format!(
+        "the PDF is damaged and could not be read ({detail}); ask the supplier for a new copy"
+    ))
+}
+
+/// Reads every page into blocks.
+fn read_pages(src: &Source<'_>) -> Result<Result<Extracted, ExtractError>, Stop> {
+    let pages = page_list(src)?;
+    if pages.is_empty() {
+        return Ok(Err(ExtractError::Unreadable(
+            "the PDF has no pages, so there is no text to check".into(),
+        )));
+    }
+    let mut shared = interp::Shared::new();
+    let mut lines = Vec::with_capacity(pages.len());
+    let (mut images, mut undecoded, mut chars) = (0usize, 0usize, 0usize);
+    for (page, resources) in &pages {
+        let content = page_content(src, page)?;
+        let text = interp::run_page(src, &mut shared, &content, *resources)?;
+        images += text.images;
+        undecoded += text.undecoded;
+        chars += text.text.chars().count();
+        if chars > src.limits.max_text_chars {
+            return Err(Stop(format!(
+                "the PDF holds more than the limit of {} characters of text; raise it with \
+                 --max-text-chars if the file is genuine",
+                src.limits.max_text_chars
+            )));
+        }
+        lines.push(layout::page_lines(&text));
+    }
+    let count = u32::try_from(pages.len()).unwrap_or(u32::MAX);
+    if lines.iter().all(Vec::is_empty) {
+        let reason = if undecoded > 0 {
+            "the text cannot be decoded: its fonts carry no map from glyphs to characters; ask \
+             the supplier for a PDF exported with text, or run OCR on it"
+        } else if images > 0 {
+            "no text layer: this looks like a scanned image and needs OCR (optical character \
+             recognition) before it can be checked; ask the supplier for the original document \
+             or run it through OCR"
+        } else {
+            "the PDF's pages contain no text"
+        };
+        return Ok(Err(ExtractError::Unreadable(reason.into())));
+    }
+    Ok(Ok(Extracted {
+        pages: Some(count),
+        blocks: assemble::blocks(lines),
+    }))
+}
+
+/// A page and the resources it draws with (inherited from the page tree when not its own).
+type Page<'a> = (&'a Dictionary, Option<&'a Dictionary>);
+
+/// The pages in order, by walking the page tree (cycles skipped, depth bounded). When the tree
+/// is missing, every page object of the file is used in object order.
+fn page_list<'a>(src: &Source<'a>) -> Result<Vec<Page<'a>>, Stop> {
+    let mut out = Vec::new();
+    let root = src
+        .doc
+        .trailer
+        .get(b"Root")
+        .ok()
+        .and_then(|o| src.resolve(o))
+        .and_then(|o| o.as_dict().ok())
+        .and_then(|cat| cat.get(b"Pages").ok());
+    if let Some(root) = root {
+        let mut seen = HashSet::new();
+        walk(src, root, None, 0, &mut seen, &mut out)?;
+    }
+    if out.is_empty() {
+        for obj in src.doc.objects.values() {
+            if let Object::Dictionary(d) = obj
+                && d.get(b"Type")
+                    .and_then(Object::as_name)
+                    .is_ok_and(|t| t == b"Page")
+            {
+                out.push((d, src.dict(d, b"Resources")));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Walks one node of the page tree.
+fn walk<'a>(
+    src: &Source<'a>,
+    node: &'a Object,
+    inherited: Option<&'a Dictionary>,
+    depth: usize,
+    seen: &mut HashSet<ObjectId>,
+    out: &mut Vec<Page<'a>>,
+) -> Result<(), Stop> {
+    if let Object::Reference(id) = node
+        && !seen.insert(*id)
+    {
+        return Ok(()); // a page tree that contains itself
+    }
+    if depth > src.limits.max_pdf_depth {
+        return Err(Stop(format!(
+            "the PDF's page tree is nested more than the limit of {} levels deep; raise it with \
+             --max-pdf-depth if the file is genuine",
+            src.limits.max_pdf_depth
+        )));
+    }
+    let Some(dict) = src.resolve(node).and_then(|o| o.as_dict().ok()) else {
+        return Ok(());
+    };
+    let resources = src.dict(dict, b"Resources").or(inherited);
+    match src.get(dict, b"Kids") {
+        Some(Object::Array(kids)) => {
+            for kid in kids {
+                walk(src, kid, resources, depth + 1, seen, out)?;
+            }
+        }
+        _ => {
+            if dict
+                .get(b"Type")
+                .and_then(Object::as_name)
+                .map_or(true, |t| t == b"Page")
+            {
+                out.push((dict, resources));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The page's content streams, decoded and joined.
+fn page_content(src: &Source<'_>, page: &Dictionary) -> Result<Vec<u8>, Stop> {
+    let mut data = Vec::new();
+    let streams: Vec<&Object> = match page.get(b"Contents").ok().and_then(|o| src.resolve(o)) {
+        Some(Object::Array(a)) => a.iter().filter_map(|o| src.resolve(o)).collect(),
+        Some(o) => vec![o],
+        None => Vec::new(),
+    };
+    for s in streams {
+        if let Object::Stream(stream) = s {
+            data.extend_from_slice(&src.stream_data(stream)?);
+            data.push(b'\n');
+        }
+    }
+    Ok(data)
+}

@@ -1,0 +1,110 @@
+//! The loaded document as the text layer sees it: object lookup that follows references safely,
+//! and stream decompression charged against the file's budget.
+
+use std::cell::Cell;
+
+use lopdf::{Dictionary, Document, Object, Stream};
+
+use crate::extract::Limits;
+
+/// Most references followed to reach one object (a longer chain is treated as missing).
+const MAX_HOPS: usize = 32;
+
+/// Why reading had to stop: a limit was reached. The message is the plain-English reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stop(pub String);
+
+/// A document with its limits and the decompression budget spent so far.
+pub struct Source<'a> {
+    /// The parsed document.
+    pub doc: &'a Document,
+    /// Limits for this file.
+    pub limits: &'a Limits,
+    decompressed: Cell<u64>,
+}
+
+impl<'a> Source<'a> {
+    /// A source over `doc` with nothing spent yet.
+    pub fn new(doc: &'a Document, limits: &'a Limits) -> Self {
+        Source {
+            doc,
+            limits,
+            decompressed: Cell::new(0),
+        }
+    }
+
+    /// Follows references from `obj` to a direct object; `None` when missing or cyclic.
+    pub fn resolve(&self, obj: &'a Object) -> Option<&'a Object> {
+        let mut cur = obj;
+        for _ in 0..MAX_HOPS {
+            match cur {
+                Object::Reference(id) => cur = self.doc.objects.get(id)?,
+                other => return Some(other),
+            }
+        }
+        None
+    }
+
+    /// The value of `key` in `dict`, references followed.
+    pub fn get(&self, dict: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
+        self.resolve(dict.get(key).ok()?)
+    }
+
+    /// The dictionary under `key` in `dict` (a stream's dictionary counts).
+    pub fn dict(&self, dict: &'a Dictionary, key: &[u8]) -> Option<&'a Dictionary> {
+        match self.get(dict, key)? {
+            Object::Dictionary(d) => Some(d),
+            Object::Stream(s) => Some(&s.dict),
+            _ => None,
+        }
+    }
+
+    /// A number under `key` in `dict`.
+    pub fn number(&self, dict: &'a Dictionary, key: &[u8]) -> Option<f32> {
+        self.get(dict, key).and_then(number)
+    }
+
+    /// The decoded bytes of a stream, charged against the file's decompression budget.
+    /// A stream that cannot be decoded reads as empty (the rest of the file is still read).
+    pub fn stream_data(&self, stream: &Stream) -> Result<Vec<u8>, Stop> {
+        let max = self.limits.max_decompressed_bytes;
+        let left = max.saturating_sub(self.decompressed.get());
+        let limit = usize::try_from(left).unwrap_or(usize::MAX);
+        let data = match stream.decompressed_content_with_limit(limit) {
+            Ok(d) => d,
+            Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded {
+                ..
+            })) => {
+                return Err(over_decompression_limit(max));
+            }
+            // Unfiltered streams and unsupported filters: use what is there if it fits.
+            Err(_) if stream.filters().map_or(true, |f| f.is_empty()) => stream.content.clone(),
+            Err(_) => Vec::new(),
+        };
+        let used = self.decompressed.get().saturating_add(data.len() as u64);
+        if used > max {
+            return Err(over_decompression_limit(max));
+        }
+        self.decompressed.set(used);
+        Ok(data)
+    }
+}
+
+/// The message for a file whose streams decompress beyond the limit.
+pub fn over_decompression_limit(max: u64) -> Stop {
+    Stop(format!(
+        "the PDF's compressed content expands to more than the limit of {max} bytes (a \
+         decompression bomb or an unusually large file); raise it with --max-decompressed-bytes \
+         if the file is genuine"
+    ))
+}
+
+/// A finite number from an integer or real object, bounded to a sane magnitude.
+pub fn number(obj: &Object) -> Option<f32> {
+    let v = match obj {
+        Object::Integer(i) => *i as f32,
+        Object::Real(r) => *r,
+        _ => return None,
+    };
+    (v.is_finite() && v.abs() < 1.0e9).then_some(v)
+}

@@ -1,1 +1,0 @@
-//! Full-text index of a contract repository (in progress).

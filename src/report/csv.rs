@@ -1,0 +1,127 @@
+//! The CSV report, for spreadsheets: one table, one row per record, told apart by the first
+//! column `record`:
+//!
+//! - `document`: one per document (status, and the reason when it could not be read), so no
+//!   document is ever lost from the sheet;
+//! - `clause`: one per document and rule (severity, status, first evidence, explanation);
+//! - `ai_feature`: one per AI feature (category, disclosed, register, evidence).
+//!
+//! Columns that do not apply to a record are empty. Every cell a spreadsheet would run as a
+//! formula (starting with `=`, `+`, `-`, `@`, tab or carriage return) is prefixed with `'`, so
+//! a document's text is shown, never executed.
+
+use std::io::{self, Write};
+
+use crate::model::{ClauseVerdict, DocumentReport, Evidence, Report};
+
+/// The header row.
+pub const COLUMNS: [&str; 18] = [
+    "record",
+    "path",
+    "format",
+    "doc_type",
+    "document_status",
+    "error",
+    "rule_id",
+    "title",
+    "severity",
+    "status",
+    "feature",
+    "category",
+    "disclosed",
+    "register",
+    "page",
+    "section",
+    "quote",
+    "explanation",
+];
+
+/// Writes the CSV report.
+pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let mut w = ::csv::Writer::from_writer(out);
+    w.write_record(COLUMNS)?;
+    for d in &report.documents {
+        w.write_record(document_row(d).iter().map(|c| neutralise(c).into_owned()))?;
+        for c in &d.clauses {
+            w.write_record(clause_row(d, c).iter().map(|c| neutralise(c).into_owned()))?;
+        }
+        for f in &d.ai_features {
+            let mut row = base(d, "ai_feature");
+            row[10].clone_from(&f.name);
+            row[11] = name_of(f.category);
+            row[12] = f.disclosed.to_string();
+            row[13] = f.register.map(name_of).unwrap_or_default();
+            evidence(&mut row, Some(&f.evidence));
+            w.write_record(row.iter().map(|c| neutralise(c).into_owned()))?;
+        }
+    }
+    w.flush()?;
+    Ok(())
+}
+
+fn base(d: &DocumentReport, record: &str) -> Vec<String> {
+    let mut row = vec![String::new(); COLUMNS.len()];
+    row[0] = record.to_string();
+    row[1].clone_from(&d.path);
+    row[2] = d.format.as_str().to_string();
+    row[3] = d.doc_type.as_str().to_string();
+    row[4] = name_of(d.status);
+    row
+}
+
+fn document_row(d: &DocumentReport) -> Vec<String> {
+    let mut row = base(d, "document");
+    row[5] = d.error.clone().unwrap_or_default();
+    row
+}
+
+fn clause_row(d: &DocumentReport, c: &ClauseVerdict) -> Vec<String> {
+    let mut row = base(d, "clause");
+    row[6].clone_from(&c.id);
+    row[7].clone_from(&c.title);
+    row[8] = name_of(c.severity);
+    row[9] = c.status.as_str().to_string();
+    evidence(&mut row, c.evidence.first());
+    row[17].clone_from(&c.explanation);
+    row
+}
+
+fn evidence(row: &mut [String], e: Option<&Evidence>) {
+    if let Some(e) = e {
+        row[14] = e.page.map(|p| p.to_string()).unwrap_or_default();
+        row[15] = e.section.clone().unwrap_or_default();
+        row[16].clone_from(&e.quote);
+    }
+}
+
+/// The serialised name of a unit enum value ("required", "not-in-register", ...).
+fn name_of<T: serde::Serialize>(v: T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// A cell that a spreadsheet would run as a formula, made inert with a leading `'`.
+pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::neutralise;
+
+    #[test]
+    fn formula_cells_are_neutralised_and_others_kept() {
+        for bad in ["=1+1", "+44 20", "-2", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(neutralise(bad), format!("'{bad}"));
+        }
+        for good in ["14.3", "The Supplier shall", "", "a=b"] {
+            assert_eq!(neutralise(good), good);
+        }
+    }
+}

@@ -1,0 +1,280 @@
+//! SARIF 2.1.0, for code scanning of template repositories (GitHub, GitLab, Azure DevOps).
+//!
+//! - `tool.driver.rules`: every rule the report cites, with its title, what it requires, why, and
+//!   the model wording to add (in `help`), plus `undisclosed-ai-feature`;
+//! - `results`: one per gap (contradicted, missing or weak rule) and one per undisclosed AI
+//!   feature. Level: `error` for a required rule contradicted or missing; `warning` for a required
+//!   rule that is weak, a recommended rule contradicted or missing, and an undisclosed feature;
+//!   `note` for a recommended rule that is weak. The message is the verdict's explanation.
+//! - Locations: the document's path (relative, URI-encoded). Plain-text and Markdown documents get
+//!   `charOffset`/`charLength` of the first evidence in the extracted text; PDF, DOCX and HTML
+//!   have no lines of their own, so their results point at line 1 and carry page and section in
+//!   `properties` and in the message.
+//! - `partialFingerprints."aiassure/v1"`: a hash of path and rule (or feature), stable across runs
+//!   so a code-scanning service tracks one alert per gap.
+//! - Documents that could not be read are `toolExecutionNotifications` (not results: an
+//!   unreadable document has no verdicts).
+
+use std::io::{self, Write};
+
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::model::{
+    ClauseStatus, DocumentReport, Evidence, Format, Report, RuleInfo, Severity, Status,
+};
+
+/// The rule id of results for AI features no disclosure covers.
+pub const UNDISCLOSED_RULE: &str = "undisclosed-ai-feature";
+
+/// Writes the report as a SARIF 2.1.0 log.
+pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &log(report))?;
+    writeln!(out)
+}
+
+/// The SARIF log as JSON.
+pub fn log(report: &Report) -> Value {
+    let mut rules: Vec<Value> = Vec::new();
+    let mut ids: Vec<String> = Vec::new();
+    for r in &report.rules {
+        ids.push(r.id.clone());
+        rules.push(rule_descriptor(r));
+    }
+    // Verdicts of rules the report carries no documentation for (a custom library).
+    for d in &report.documents {
+        for c in &d.clauses {
+            if !ids.contains(&c.id) {
+                ids.push(c.id.clone());
+                rules.push(json!({
+                    "id": c.id,
+                    "shortDescription": { "text": c.title },
+                    "help": { "text": c.title },
+                }));
+            }
+        }
+    }
+    ids.push(UNDISCLOSED_RULE.to_string());
+    rules.push(json!({
+        "id": UNDISCLOSED_RULE,
+        "name": "UndisclosedAiFeature",
+        "shortDescription": { "text": "AI feature not covered by the document's AI disclosure" },
+        "fullDescription": { "text": "The document describes an AI capability (a technique, product or AI-powered function) that its AI declaration or disclosure does not name or cover." },
+        "help": {
+            "text": "Ask the supplier to add this feature to its AI disclosure (name, provider, what it does, what data it uses, how people check its output), or to confirm in writing that it will not be used in the service.",
+            "markdown": "Ask the supplier to add this feature to its AI disclosure (name, provider, what it does, what data it uses, how people check its output), or to confirm in writing that it will not be used in the service."
+        },
+        "defaultConfiguration": { "level": "warning" },
+    }));
+
+    let mut results = Vec::new();
+    let mut notifications = Vec::new();
+    for d in &report.documents {
+        if d.status != Status::Analysed {
+            notifications.push(json!({
+                "level": "error",
+                "message": { "text": format!("{} could not be analysed: {}", d.path, d.error.as_deref().unwrap_or("no reason given")) },
+                "locations": [ { "physicalLocation": { "artifactLocation": { "uri": uri(&d.path) } } } ],
+            }));
+            continue;
+        }
+        for c in d
+            .clauses
+            .iter()
+            .filter(|c| c.status != ClauseStatus::Present)
+        {
+            let index = ids.iter().position(|i| *i == c.id).unwrap_or(0);
+            let level = match (c.severity, c.status) {
+                (Severity::Required, ClauseStatus::Contradicted | ClauseStatus::Missing) => "error",
+                (Severity::Recommended, ClauseStatus::Weak) => "note",
+                _ => "warning",
+            };
+            let e = c.evidence.first();
+            results.push(json!({
+                "ruleId": c.id,
+                "ruleIndex": index,
+                "kind": "fail",
+                "level": level,
+                "message": { "text": format!("{} ({}{}): {}", c.title, c.status.as_str(), place(e), c.explanation) },
+                "locations": [ location(d, e) ],
+                "partialFingerprints": { "aiassure/v1": fingerprint(&[&d.path, &c.id]) },
+                "properties": {
+                    "status": c.status.as_str(),
+                    "severity": c.severity,
+                    "page": e.and_then(|e| e.page),
+                    "section": e.and_then(|e| e.section.clone()),
+                    "quote": e.map(|e| e.quote.clone()),
+                },
+            }));
+        }
+        for f in d.ai_features.iter().filter(|f| !f.disclosed) {
+            results.push(json!({
+                "ruleId": UNDISCLOSED_RULE,
+                "ruleIndex": ids.len() - 1,
+                "kind": "fail",
+                "level": "warning",
+                "message": { "text": format!("The document describes the AI feature \"{}\"{} but its AI disclosure does not cover it.", f.name, place(Some(&f.evidence))) },
+                "locations": [ location(d, Some(&f.evidence)) ],
+                "partialFingerprints": { "aiassure/v1": fingerprint(&[&d.path, UNDISCLOSED_RULE, &f.name]) },
+                "properties": {
+                    "category": f.category,
+                    "register": f.register,
+                    "page": f.evidence.page,
+                    "section": f.evidence.section,
+                    "quote": f.evidence.quote,
+                },
+            }));
+        }
+    }
+
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [ {
+            "tool": { "driver": {
+                "name": report.tool.name,
+                "version": report.tool.version,
+                "semanticVersion": report.tool.version,
+                "rules": rules,
+                "properties": { "library": report.library },
+            } },
+            "invocations": [ {
+                "executionSuccessful": true,
+                "toolExecutionNotifications": notifications,
+            } ],
+            "results": results,
+            "columnKind": "unicodeCodePoints",
+        } ],
+    })
+}
+
+fn rule_descriptor(r: &RuleInfo) -> Value {
+    let sources = if r.sources.is_empty() {
+        String::new()
+    } else {
+        format!(" (sources: {})", r.sources.join("; "))
+    };
+    let text = format!(
+        "{}\n\nWhy: {}{}\n\nModel wording to add:\n{}",
+        r.requires, r.why, sources, r.model_wording
+    );
+    let markdown = format!(
+        "{}\n\n**Why:** {}{}\n\n**Model wording to add:**\n\n> {}",
+        r.requires,
+        r.why,
+        sources,
+        r.model_wording.replace('\n', "\n> ")
+    );
+    let level = if r.tier == "recommended" {
+        "warning"
+    } else {
+        "error"
+    };
+    json!({
+        "id": r.id,
+        "name": pascal(&r.id),
+        "shortDescription": { "text": r.title },
+        "fullDescription": { "text": r.requires },
+        "help": { "text": text, "markdown": markdown },
+        "defaultConfiguration": { "level": level },
+        "properties": {
+            "tier": r.tier,
+            "sources": r.sources,
+            "model_wording": r.model_wording,
+            "tags": ["ai-assurance"],
+        },
+    })
+}
+
+/// ", section 14.3, page 2" for a message.
+fn place(e: Option<&Evidence>) -> String {
+    let Some(e) = e else {
+        return String::new();
+    };
+    let mut s = String::new();
+    if let Some(sec) = &e.section {
+        s.push_str(&format!(", section {sec}"));
+    }
+    if let Some(p) = e.page {
+        s.push_str(&format!(", page {p}"));
+    }
+    s
+}
+
+fn location(d: &DocumentReport, e: Option<&Evidence>) -> Value {
+    let region = match (d.format, e) {
+        (Format::Text | Format::Markdown, Some(e)) => json!({
+            "charOffset": e.start,
+            "charLength": e.end.saturating_sub(e.start),
+        }),
+        _ => json!({ "startLine": 1 }),
+    };
+    json!({ "physicalLocation": {
+        "artifactLocation": { "uri": uri(&d.path) },
+        "region": region,
+    } })
+}
+
+/// A relative URI reference for a path: `/` separators, everything outside the unreserved set
+/// percent-encoded.
+pub fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.replace('\\', "/").bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// First 16 bytes of sha256 over the parts, hex.
+fn fingerprint(parts: &[&str]) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p.as_bytes());
+        h.update([0]);
+    }
+    h.finalize()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// `no-training-on-buyer-data` -> `NoTrainingOnBuyerData`.
+fn pascal(id: &str) -> String {
+    id.split(['-', '_'])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_encoded() {
+        assert_eq!(uri("bids/Acme bid #2.pdf"), "bids/Acme%20bid%20%232.pdf");
+        assert_eq!(uri("a\\b.docx"), "a/b.docx");
+        assert_eq!(uri("é.txt"), "%C3%A9.txt");
+    }
+
+    #[test]
+    fn names_are_pascal_case() {
+        assert_eq!(pascal("no-training-on-buyer-data"), "NoTrainingOnBuyerData");
+    }
+
+    #[test]
+    fn fingerprints_are_stable_and_distinct() {
+        assert_eq!(fingerprint(&["a", "b"]), fingerprint(&["a", "b"]));
+        assert_ne!(fingerprint(&["a", "b"]), fingerprint(&["ab", ""]));
+        assert_eq!(fingerprint(&["a"]).len(), 32);
+    }
+}

@@ -1,0 +1,275 @@
+//! The terminal report: plain text, at most 80 columns, no colour.
+//!
+//! It leads with what needs action first (AI features no disclosure covers, contradicted rules),
+//! then gives each document's gaps from most to least serious with section and page, and ends
+//! with a one-line summary.
+
+use std::io::{self, Write};
+
+use crate::model::{DocumentReport, Evidence, Report, Severity, Status};
+
+use super::view::{DocView, View};
+
+/// Lines are wrapped to this width.
+const WIDTH: usize = 80;
+/// Quotes longer than this many characters are shortened with an ellipsis.
+const QUOTE_MAX: usize = 200;
+
+/// Writes the terminal report.
+pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let view = View::of(report);
+    writeln!(
+        out,
+        "aiassure {} - clause library {} {}",
+        report.tool.version, report.library.name, report.library.version
+    )?;
+    if !view.undisclosed.is_empty() {
+        writeln!(
+            out,
+            "\nAI features not covered by the document's disclosure ({}):",
+            view.undisclosed.len()
+        )?;
+        for u in &view.undisclosed {
+            let line = format!(
+                "{} ({}) in {}{}",
+                u.feature.name,
+                category(u.feature),
+                u.path,
+                location(&u.feature.evidence)
+            );
+            wrap_into(out, &line, "  ! ", "    ")?;
+        }
+    }
+    if !view.contradicted.is_empty() {
+        writeln!(out, "\nRules contradicted ({}):", view.contradicted.len())?;
+        for g in &view.contradicted {
+            let at = g.verdict.evidence.first().map(location).unwrap_or_default();
+            let line = format!("{} ({}) in {}{}", g.verdict.title, g.verdict.id, g.path, at);
+            wrap_into(out, &line, "  x ", "    ")?;
+        }
+    }
+    for d in &view.documents {
+        document(out, d)?;
+    }
+    writeln!(out)?;
+    summary(out, report)
+}
+
+fn category(f: &crate::model::AiFeature) -> String {
+    serde_json::to_value(f.category)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// ", section 14.3, page 2" (whatever is known).
+fn location(e: &Evidence) -> String {
+    let mut s = String::new();
+    if let Some(sec) = &e.section {
+        s.push_str(", section ");
+        s.push_str(sec);
+    }
+    if let Some(p) = e.page {
+        s.push_str(&format!(", page {p}"));
+    }
+    s
+}
+
+fn document(out: &mut dyn Write, d: &DocView<'_>) -> io::Result<()> {
+    let doc: &DocumentReport = d.doc;
+    writeln!(out)?;
+    let mut head = format!(
+        "{} ({}, {}",
+        doc.path,
+        doc.format.as_str(),
+        doc.doc_type.as_str()
+    );
+    if let Some(p) = doc.pages {
+        head.push_str(&format!(", {p} pages"));
+    }
+    head.push(')');
+    wrap_into(out, &head, "== ", "   ")?;
+    if doc.status != Status::Analysed {
+        let why = doc.error.as_deref().unwrap_or("no reason given");
+        let label = if doc.status == Status::Unreadable {
+            "UNREADABLE"
+        } else {
+            "ERROR"
+        };
+        return wrap_into(
+            out,
+            &format!("{label}: {why}. Not analysed: no verdicts for this document."),
+            "   ",
+            "   ",
+        );
+    }
+    for g in &d.gaps {
+        let v = g.verdict;
+        let sev = match v.severity {
+            Severity::Required => "required",
+            Severity::Recommended => "recommended",
+        };
+        let at = v.evidence.first().map(location).unwrap_or_default();
+        let line = format!(
+            "{} [{sev}] {} ({}){at}",
+            g.label.to_uppercase(),
+            v.title,
+            v.id
+        );
+        wrap_into(out, &line, "  - ", "    ")?;
+        wrap_into(out, &v.explanation, "      ", "      ")?;
+        for e in &v.evidence {
+            wrap_into(
+                out,
+                &format!("\"{}\"{}", shorten(&e.quote), location(e)),
+                "      > ",
+                "        ",
+            )?;
+        }
+    }
+    if !d.present.is_empty() {
+        let ids: Vec<&str> = d.present.iter().map(|c| c.id.as_str()).collect();
+        wrap_into(
+            out,
+            &format!("present ({}): {}", ids.len(), ids.join(", ")),
+            "  + ",
+            "    ",
+        )?;
+    }
+    if doc.clauses.is_empty() {
+        writeln!(out, "  (no rules apply to this document type)")?;
+    }
+    for f in &doc.ai_features {
+        let mut line = format!(
+            "AI feature: {} ({}), {}",
+            f.name,
+            category(f),
+            if f.disclosed {
+                "disclosed"
+            } else {
+                "NOT disclosed"
+            }
+        );
+        if let Some(r) = f.register {
+            let r = serde_json::to_value(r)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            line.push_str(&format!(", register: {r}"));
+        }
+        line.push_str(&location(&f.evidence));
+        wrap_into(out, &line, "  * ", "    ")?;
+    }
+    if let Some(decl) = &doc.ai_declaration {
+        let says = if decl.says_ai_used {
+            "says AI is used"
+        } else {
+            "says no AI is used"
+        };
+        wrap_into(
+            out,
+            &format!("AI declaration {says}{}", location(&decl.evidence)),
+            "  * ",
+            "    ",
+        )?;
+    }
+    Ok(())
+}
+
+fn summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
+    let s = &report.summary;
+    let line = format!(
+        "Summary: {} documents ({} analysed, {} unreadable, {} error); gaps: {} contradicted, {} missing, {} weak; {} undisclosed AI features",
+        s.documents,
+        s.analysed,
+        s.unreadable,
+        s.error,
+        s.gaps.contradicted,
+        s.gaps.missing,
+        s.gaps.weak,
+        s.undisclosed_ai_features
+    );
+    wrap_into(out, &line, "", "  ")
+}
+
+/// A quote cut to [`QUOTE_MAX`] characters at a word boundary, on one line.
+fn shorten(quote: &str) -> String {
+    let one_line: String = quote.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() <= QUOTE_MAX {
+        return one_line;
+    }
+    let cut: String = one_line.chars().take(QUOTE_MAX).collect();
+    let cut = match cut.rfind(' ') {
+        Some(i) if i > QUOTE_MAX / 2 => &cut[..i],
+        _ => cut.as_str(),
+    };
+    format!("{cut}...")
+}
+
+/// Writes `text` wrapped at [`WIDTH`] columns, the first line after `first`, the others after
+/// `rest`. Words longer than a line are put on a line of their own.
+fn wrap_into(out: &mut dyn Write, text: &str, first: &str, rest: &str) -> io::Result<()> {
+    for line in wrap(text, first, rest) {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+fn wrap(text: &str, first: &str, rest: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = first.to_string();
+    let mut empty = true;
+    for word in text.split_whitespace() {
+        // Control characters from a document (terminal escape sequences) are never written.
+        let clean: String;
+        let word = if word.chars().any(char::is_control) {
+            clean = word
+                .chars()
+                .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+                .collect();
+            clean.as_str()
+        } else {
+            word
+        };
+        let len = line.chars().count();
+        if !empty && len + 1 + word.chars().count() > WIDTH {
+            lines.push(std::mem::replace(&mut line, rest.to_string()));
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line.push_str(word);
+        empty = false;
+    }
+    lines.push(line);
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_at_80_columns_and_keeps_every_word() {
+        let text = "word ".repeat(60);
+        let lines = wrap(&text, "  - ", "    ");
+        assert!(lines.iter().all(|l| l.chars().count() <= WIDTH));
+        let words: usize = lines.iter().map(|l| l.split_whitespace().count()).sum();
+        assert_eq!(words, 61, "60 words and the marker");
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        let lines = wrap("evil\u{1b}[2Jtext and\u{7}bell", "", "");
+        assert_eq!(lines, ["evil\u{fffd}[2Jtext and\u{fffd}bell"]);
+    }
+
+    #[test]
+    fn shortens_long_quotes_on_a_char_boundary() {
+        let q = "é".repeat(300);
+        let s = shorten(&q);
+        assert!(s.ends_with("..."));
+        assert_eq!(s.chars().count(), QUOTE_MAX + 3);
+    }
+}

@@ -1,0 +1,461 @@
+//! What the readable formats (text, Markdown, HTML) show, derived once from a [`Report`]: the
+//! items to lead with, each document's gaps in order of seriousness with the rule's wording to add,
+//! the portfolio chart for many documents, and the bid comparison matrix for several tenders.
+//!
+//! The view borrows from the report and adds no judgement of its own: it only sorts, counts and
+//! lays out. Templates receive it as their context (see `templates/report.html.j2` for the
+//! fields), so a user's own template (`--template DIR`) can use everything the built-in one uses.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::model::{
+    AiFeature, ClauseStatus, ClauseVerdict, DocType, DocumentReport, Gaps, Report, RuleInfo,
+    Severity, Status,
+};
+
+/// The portfolio chart appears when at least this many documents were analysed.
+const PORTFOLIO_MIN_DOCUMENTS: usize = 2;
+/// The bid comparison appears when at least this many tenders were scanned together.
+const BIDS_MIN_TENDERS: usize = 2;
+/// Width in pixels of the longest bar of the portfolio chart.
+const CHART_BAR_WIDTH: f64 = 330.0;
+/// Height in pixels of one row of the portfolio chart.
+const CHART_ROW: usize = 24;
+/// Where the bars start (room for the rule ids on the left).
+const CHART_LABEL_WIDTH: f64 = 290.0;
+
+/// Everything the readable formats show.
+#[derive(Debug, Serialize)]
+pub struct View<'a> {
+    /// The report itself (for tool, library, summary and any field a custom template wants).
+    pub report: &'a Report,
+    /// AI features no disclosure covers, across all documents.
+    pub undisclosed: Vec<LeadFeature<'a>>,
+    /// Contradicted rules across all documents.
+    pub contradicted: Vec<LeadGap<'a>>,
+    /// Documents that could not be read, with why.
+    pub unreadable: Vec<&'a DocumentReport>,
+    /// Every document, in report order, with its gaps sorted.
+    pub documents: Vec<DocView<'a>>,
+    /// Gaps per rule and worst documents, when several documents were analysed.
+    pub portfolio: Option<Portfolio>,
+    /// Bidder-by-requirement matrix, when several tenders were scanned together.
+    pub bids: Option<BidMatrix>,
+}
+
+/// An undisclosed AI feature and the document describing it.
+#[derive(Debug, Serialize)]
+pub struct LeadFeature<'a> {
+    /// Document path.
+    pub path: &'a str,
+    /// Anchor of the document's section in the HTML report.
+    pub anchor: String,
+    /// The feature.
+    pub feature: &'a AiFeature,
+}
+
+/// A gap and the document it is in.
+#[derive(Debug, Serialize)]
+pub struct LeadGap<'a> {
+    /// Document path.
+    pub path: &'a str,
+    /// Anchor of the document's section in the HTML report.
+    pub anchor: String,
+    /// The verdict.
+    pub verdict: &'a ClauseVerdict,
+}
+
+/// One document as the readable formats show it.
+#[derive(Debug, Serialize)]
+pub struct DocView<'a> {
+    /// The document's part of the report.
+    pub doc: &'a DocumentReport,
+    /// HTML anchor (`doc-1`, `doc-2`, ... in report order).
+    pub anchor: String,
+    /// Rules not present: contradicted, missing, weak; required before recommended.
+    pub gaps: Vec<GapView<'a>>,
+    /// Rules found present.
+    pub present: Vec<&'a ClauseVerdict>,
+    /// Gap counts.
+    pub counts: Gaps,
+    /// AI features no disclosure covers.
+    pub undisclosed: usize,
+}
+
+/// A gap with the rule's documentation.
+#[derive(Debug, Serialize)]
+pub struct GapView<'a> {
+    /// The verdict.
+    pub verdict: &'a ClauseVerdict,
+    /// The rule's documentation (title, why, model wording), when the report carries it.
+    pub rule: Option<&'a RuleInfo>,
+    /// "Contradicted", "Missing" or "Weak", for headings.
+    pub label: &'static str,
+}
+
+/// The portfolio view.
+#[derive(Debug, Serialize)]
+pub struct Portfolio {
+    /// One bar per rule with gaps, most gaps first.
+    pub rules: Vec<RuleBar>,
+    /// Height of the chart in pixels.
+    pub chart_height: usize,
+    /// Analysed documents, worst first.
+    pub worst: Vec<DocRank>,
+}
+
+/// One bar of the portfolio chart: a rule and its gaps across documents.
+#[derive(Debug, Serialize)]
+pub struct RuleBar {
+    /// Rule id.
+    pub id: String,
+    /// Rule title.
+    pub title: String,
+    /// Documents the rule applies to.
+    pub applies: usize,
+    /// Documents where it is contradicted, missing or weak.
+    pub gaps: usize,
+    /// Top of the row in the chart.
+    pub y: usize,
+    /// Baseline of the row's text.
+    pub text_y: usize,
+    /// Bar segments, contradicted then missing then weak.
+    pub segments: Vec<Segment>,
+    /// Where the count after the bar goes.
+    pub end_x: f64,
+}
+
+/// A segment of a bar.
+#[derive(Debug, Serialize)]
+pub struct Segment {
+    /// "contradicted", "missing" or "weak" (also the CSS class).
+    pub status: &'static str,
+    /// Documents in this segment.
+    pub count: usize,
+    /// Left edge in pixels.
+    pub x: f64,
+    /// Width in pixels.
+    pub width: f64,
+}
+
+/// A document's rank in the portfolio.
+#[derive(Debug, Serialize)]
+pub struct DocRank {
+    /// Document path.
+    pub path: String,
+    /// HTML anchor.
+    pub anchor: String,
+    /// Detected document type.
+    pub doc_type: DocType,
+    /// Gap counts.
+    pub counts: Gaps,
+    /// AI features no disclosure covers.
+    pub undisclosed: usize,
+}
+
+/// The bid comparison matrix.
+#[derive(Debug, Serialize)]
+pub struct BidMatrix {
+    /// Requirements compared (every rule applied to any of the tenders), by id.
+    pub columns: Vec<Column>,
+    /// One row per tender, in report order.
+    pub rows: Vec<BidRow>,
+}
+
+/// A requirement column.
+#[derive(Debug, Serialize)]
+pub struct Column {
+    /// Rule id.
+    pub id: String,
+    /// Rule title.
+    pub title: String,
+}
+
+/// One bidder's row.
+#[derive(Debug, Serialize)]
+pub struct BidRow {
+    /// Document path.
+    pub path: String,
+    /// HTML anchor.
+    pub anchor: String,
+    /// Verdict per column ("present", "weak", "contradicted", "missing"), or "n/a".
+    pub cells: Vec<&'static str>,
+    /// AI features described.
+    pub features: usize,
+    /// Of which no disclosure covers.
+    pub undisclosed: usize,
+    /// "AI used", "no AI" or "none" (no declaration found).
+    pub declaration: &'static str,
+}
+
+impl<'a> View<'a> {
+    /// Derives the view of a report.
+    pub fn of(report: &'a Report) -> View<'a> {
+        let rules: BTreeMap<&str, &RuleInfo> =
+            report.rules.iter().map(|r| (r.id.as_str(), r)).collect();
+        let mut undisclosed = Vec::new();
+        let mut contradicted = Vec::new();
+        let mut documents = Vec::new();
+        for (i, d) in report.documents.iter().enumerate() {
+            let anchor = anchor(i);
+            for f in d.ai_features.iter().filter(|f| !f.disclosed) {
+                undisclosed.push(LeadFeature {
+                    path: &d.path,
+                    anchor: anchor.clone(),
+                    feature: f,
+                });
+            }
+            for c in &d.clauses {
+                if c.status == ClauseStatus::Contradicted {
+                    contradicted.push(LeadGap {
+                        path: &d.path,
+                        anchor: anchor.clone(),
+                        verdict: c,
+                    });
+                }
+            }
+            documents.push(doc_view(d, anchor, &rules));
+        }
+        contradicted.sort_by_key(|g| g.verdict.severity);
+        View {
+            report,
+            undisclosed,
+            contradicted,
+            unreadable: report
+                .documents
+                .iter()
+                .filter(|d| d.status != Status::Analysed)
+                .collect(),
+            portfolio: portfolio(report),
+            bids: bids(report),
+            documents,
+        }
+    }
+}
+
+fn anchor(index: usize) -> String {
+    format!("doc-{}", index + 1)
+}
+
+/// How serious a gap is: lower sorts first.
+pub fn gap_rank(c: &ClauseVerdict) -> (Severity, u8) {
+    let status = match c.status {
+        ClauseStatus::Contradicted => 0,
+        ClauseStatus::Missing => 1,
+        ClauseStatus::Weak => 2,
+        ClauseStatus::Present => 3,
+    };
+    (c.severity, status)
+}
+
+/// The word for a status, capitalised for headings.
+pub fn status_label(s: ClauseStatus) -> &'static str {
+    match s {
+        ClauseStatus::Present => "Present",
+        ClauseStatus::Weak => "Weak",
+        ClauseStatus::Contradicted => "Contradicted",
+        ClauseStatus::Missing => "Missing",
+    }
+}
+
+/// Gap counts of one document.
+pub fn counts(d: &DocumentReport) -> Gaps {
+    let mut g = Gaps::default();
+    for c in &d.clauses {
+        match c.status {
+            ClauseStatus::Missing => g.missing += 1,
+            ClauseStatus::Weak => g.weak += 1,
+            ClauseStatus::Contradicted => g.contradicted += 1,
+            ClauseStatus::Present => {}
+        }
+    }
+    g
+}
+
+fn doc_view<'a>(
+    d: &'a DocumentReport,
+    anchor: String,
+    rules: &BTreeMap<&str, &'a RuleInfo>,
+) -> DocView<'a> {
+    let mut gaps: Vec<GapView<'a>> = d
+        .clauses
+        .iter()
+        .filter(|c| c.status != ClauseStatus::Present)
+        .map(|c| GapView {
+            verdict: c,
+            rule: rules.get(c.id.as_str()).copied(),
+            label: status_label(c.status),
+        })
+        .collect();
+    gaps.sort_by(|a, b| {
+        gap_rank(a.verdict)
+            .cmp(&gap_rank(b.verdict))
+            .then_with(|| a.verdict.id.cmp(&b.verdict.id))
+    });
+    DocView {
+        doc: d,
+        anchor,
+        gaps,
+        present: d
+            .clauses
+            .iter()
+            .filter(|c| c.status == ClauseStatus::Present)
+            .collect(),
+        counts: counts(d),
+        undisclosed: d.ai_features.iter().filter(|f| !f.disclosed).count(),
+    }
+}
+
+fn portfolio(report: &Report) -> Option<Portfolio> {
+    let analysed: Vec<(usize, &DocumentReport)> = report
+        .documents
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.status == Status::Analysed)
+        .collect();
+    if analysed.len() < PORTFOLIO_MIN_DOCUMENTS {
+        return None;
+    }
+    // rule id -> (title, applies, [contradicted, missing, weak])
+    let mut per_rule: BTreeMap<&str, (&str, usize, [usize; 3])> = BTreeMap::new();
+    for (_, d) in &analysed {
+        for c in &d.clauses {
+            let e = per_rule.entry(&c.id).or_insert((&c.title, 0, [0; 3]));
+            e.1 += 1;
+            match c.status {
+                ClauseStatus::Contradicted => e.2[0] += 1,
+                ClauseStatus::Missing => e.2[1] += 1,
+                ClauseStatus::Weak => e.2[2] += 1,
+                ClauseStatus::Present => {}
+            }
+        }
+    }
+    let mut bars: Vec<(&str, &str, usize, [usize; 3])> = per_rule
+        .into_iter()
+        .map(|(id, (title, applies, n))| (id, title, applies, n))
+        .filter(|(_, _, _, n)| n.iter().sum::<usize>() > 0)
+        .collect();
+    bars.sort_by(|a, b| {
+        let (ta, tb) = (a.3.iter().sum::<usize>(), b.3.iter().sum::<usize>());
+        tb.cmp(&ta).then_with(|| b.3.cmp(&a.3)).then(a.0.cmp(b.0))
+    });
+    let max = bars
+        .iter()
+        .map(|b| b.3.iter().sum::<usize>())
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    #[allow(clippy::cast_precision_loss)] // counts of documents are small
+    let scale = CHART_BAR_WIDTH / max as f64;
+    let rules = bars
+        .into_iter()
+        .enumerate()
+        .map(|(row, (id, title, applies, n))| {
+            let mut x = CHART_LABEL_WIDTH;
+            let mut segments = Vec::new();
+            for (status, count) in ["contradicted", "missing", "weak"].into_iter().zip(n) {
+                if count == 0 {
+                    continue;
+                }
+                #[allow(clippy::cast_precision_loss)]
+                let width = (count as f64 * scale).round();
+                segments.push(Segment {
+                    status,
+                    count,
+                    x,
+                    width,
+                });
+                x += width;
+            }
+            RuleBar {
+                id: id.to_string(),
+                title: title.to_string(),
+                applies,
+                gaps: n.iter().sum(),
+                y: row * CHART_ROW,
+                text_y: row * CHART_ROW + CHART_ROW * 2 / 3,
+                segments,
+                end_x: x + 6.0,
+            }
+        })
+        .collect::<Vec<_>>();
+    let mut worst: Vec<DocRank> = analysed
+        .iter()
+        .map(|(i, d)| DocRank {
+            path: d.path.clone(),
+            anchor: anchor(*i),
+            doc_type: d.doc_type,
+            counts: counts(d),
+            undisclosed: d.ai_features.iter().filter(|f| !f.disclosed).count(),
+        })
+        .collect();
+    worst.sort_by(|a, b| {
+        let key = |r: &DocRank| {
+            (
+                r.counts.contradicted,
+                r.counts.missing,
+                r.counts.weak,
+                r.undisclosed,
+            )
+        };
+        key(b).cmp(&key(a)).then_with(|| a.path.cmp(&b.path))
+    });
+    Some(Portfolio {
+        chart_height: rules.len() * CHART_ROW,
+        rules,
+        worst,
+    })
+}
+
+fn bids(report: &Report) -> Option<BidMatrix> {
+    let tenders: Vec<(usize, &DocumentReport)> = report
+        .documents
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.doc_type == DocType::Tender)
+        .collect();
+    if tenders.len() < BIDS_MIN_TENDERS {
+        return None;
+    }
+    let mut columns: BTreeMap<&str, &str> = BTreeMap::new();
+    for (_, d) in &tenders {
+        for c in &d.clauses {
+            columns.entry(&c.id).or_insert(&c.title);
+        }
+    }
+    let rows = tenders
+        .iter()
+        .map(|(i, d)| BidRow {
+            path: d.path.clone(),
+            anchor: anchor(*i),
+            cells: columns
+                .keys()
+                .map(|id| {
+                    d.clauses
+                        .iter()
+                        .find(|c| c.id == *id)
+                        .map_or("n/a", |c| c.status.as_str())
+                })
+                .collect(),
+            features: d.ai_features.len(),
+            undisclosed: d.ai_features.iter().filter(|f| !f.disclosed).count(),
+            declaration: match &d.ai_declaration {
+                Some(decl) if decl.says_ai_used => "AI used",
+                Some(_) => "no AI",
+                None => "none",
+            },
+        })
+        .collect();
+    Some(BidMatrix {
+        columns: columns
+            .into_iter()
+            .map(|(id, title)| Column {
+                id: id.to_string(),
+                title: title.to_string(),
+            })
+            .collect(),
+        rows,
+    })
+}
