@@ -11,6 +11,7 @@
 
 mod cli;
 mod common;
+mod evaluation;
 mod features;
 mod index;
 mod library;

@@ -145,7 +145,7 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
         let text = doc.sentence_text(&a.sentence);
         let on_topic =
             d.topic.iter().all(|g| g.matches(&a.ann, text)) && !d.exclude.matches(&a.ann, text);
-        if d.ai_scope && !a.ai {
+        if d.ai_scope && (!a.ai || (d.ai_in_sentence && !a.ai_here)) {
             if on_topic && near.len() < 2 {
                 near.push(format!(
                     "{} is on the subject but not about AI",
@@ -213,7 +213,12 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
                         "it uses a permissive modal ({}) instead of a prohibition",
                         quoted(library, doc, a, core.permissive)
                     )]);
-                } else if (s_perm || self_grant) && !a.negated {
+                } else if self_grant && !a.negated {
+                    contrary.push(Finding {
+                        idx: i,
+                        reasons: vec![grant_reason()],
+                    });
+                } else if s_perm && !a.negated {
                     if a.ann.has(core.approval) && !a.ann.has(core.deemed_consent) {
                         candidate = Some(vec![
                             "it is framed as a permission subject to approval rather than a prohibition"
@@ -294,10 +299,12 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
                 quoted(library, doc, a, core.effort)
             ));
         }
-        if a.ann.has(core.deemed_consent) {
+        if let Some(b) = clause_of(doc, reading, i)
+            .find(|b| b.sentence.block == a.sentence.block && b.ann.has(core.deemed_consent))
+        {
             reasons.push(format!(
                 "{} weakens the consent step",
-                quoted(library, doc, a, core.deemed_consent)
+                quoted(library, doc, b, core.deemed_consent)
             ));
         }
         if let Some(why) = narrowed(library, rule, doc, a) {
@@ -321,32 +328,49 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
 }
 
 /// The sentences of the clause around sentence `i`: its block, and the neighbouring blocks with the
-/// same clause number (at most 40 sentences either way).
+/// same clause number (at most 15 sentences either way).
 fn clause_of<'r>(
     doc: &Document,
     reading: &'r Reading,
     i: usize,
 ) -> impl Iterator<Item = &'r Analysed> {
     let block = reading.sentences[i].sentence.block;
-    let section = doc.blocks.get(block).and_then(|b| b.section.as_ref());
+    let key = |blk: usize| {
+        doc.blocks
+            .get(blk)
+            .and_then(|b| b.section.as_deref())
+            .map(clause_key)
+    };
+    let section = key(block);
+    let heading_of = |blk: usize| reading.heading_of.get(blk).copied().flatten();
+    let heading = heading_of(block);
     let same = move |a: &Analysed| {
         a.sentence.block == block
-            || (section.is_some()
-                && doc
-                    .blocks
-                    .get(a.sentence.block)
-                    .and_then(|b| b.section.as_ref())
-                    == section)
+            || (section.is_some() && key(a.sentence.block) == section)
+            || (heading.is_some() && heading_of(a.sentence.block) == heading)
     };
     let mut lo = i;
-    while lo > 0 && i - lo < 40 && same(&reading.sentences[lo - 1]) {
+    while lo > 0 && i - lo < 15 && same(&reading.sentences[lo - 1]) {
         lo -= 1;
     }
     let mut hi = i + 1;
-    while hi < reading.sentences.len() && hi - i < 40 && same(&reading.sentences[hi]) {
+    while hi < reading.sentences.len() && hi - i < 15 && same(&reading.sentences[hi]) {
         hi += 1;
     }
     reading.sentences[lo..hi].iter()
+}
+
+/// The clause a section number belongs to: "14" for "14.3(a)", "Schedule 8 paragraph" for
+/// "Schedule 8 paragraph 2", "B2" for "B2".
+fn clause_key(section: &str) -> &str {
+    if section.starts_with(|c: char| c.is_ascii_digit()) {
+        let end = section.find(['.', '(']).unwrap_or(section.len());
+        return &section[..end];
+    }
+    if let Some(p) = section.find(" paragraph ") {
+        return &section[..p + " paragraph".len()];
+    }
+    section
 }
 
 /// A carve-out or scope narrower in a sentence, described; `None` when there is none.

@@ -16,6 +16,8 @@ static CONTRACT: LazyLock<Vec<(Regex, u32)>> =
         (r"\bthe parties (hereby )?agree\b|\bhereby agree\b", 3),
         (r"\bin witness whereof\b|\bexecuted as a deed\b|\bsigned for and on behalf of\b", 3),
         (r"\bterms and conditions\b|\bterms of service\b|\bcall-off\b|\border form\b", 2),
+        (r"\bthese terms\b|\bthis schedule\b|\bforms? part of the (agreement|contract)\b", 2),
+        (r#"\(the ["“](supplier|provider|vendor|contractor|processor|licensor|consultant)["”]\)"#, 3),
         (r"\bwhereas\b|\bgoverning law\b|\bentire agreement\b|\bforce majeure\b", 1),
         (r"\b(the )?(supplier|contractor|provider|vendor) shall\b", 1),
         (r"\bshall indemnify\b|\btermination\b|\blimitation of liability\b", 1),

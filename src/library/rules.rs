@@ -92,6 +92,8 @@ pub struct Detect {
     pub kind: Kind,
     /// Whether only text about AI counts.
     pub ai_scope: bool,
+    /// Whether the sentence itself must name AI (not only its clause or heading).
+    pub ai_in_sentence: bool,
     /// Whether a right of the buyer ("the Authority may audit", "the Authority shall own") satisfies
     /// the rule: for rules that require the buyer to have a right rather than the supplier a duty.
     pub buyer_rights: bool,
@@ -199,6 +201,8 @@ struct RawDetect {
     kind: Kind,
     #[serde(default = "yes")]
     ai_scope: bool,
+    #[serde(default)]
+    ai_in_sentence: bool,
     #[serde(default)]
     buyer_rights: bool,
     #[serde(default)]
@@ -349,6 +353,7 @@ pub(super) fn compile_file(
             detect: Detect {
                 kind: d.kind,
                 ai_scope: d.ai_scope,
+                ai_in_sentence: d.ai_in_sentence,
                 buyer_rights: d.buyer_rights,
                 topic,
                 exclude,

@@ -89,6 +89,8 @@ pub struct Reading {
     pub defines_ai: bool,
     /// Number of sentences about AI in themselves.
     pub ai_sentences: usize,
+    /// Per block: the index of the nearest heading (or heading-like block) at or above it.
+    pub heading_of: Vec<Option<usize>>,
 }
 
 /// `"Term" means`, `(the "Term")`: a defined term.
@@ -143,17 +145,21 @@ pub fn read(library: &Library, doc: &Document) -> Reading {
     }
     // Heading context: the nearest heading-like block above each block, and whether it is about AI.
     let mut heading_ai = vec![false; doc.blocks.len()];
+    let mut heading_of = vec![None; doc.blocks.len()];
+    let mut current_heading = None;
     let mut current = false;
     let mut any_ai_heading = false;
     for (i, b) in doc.blocks.iter().enumerate() {
         let is_heading = b.kind == crate::model::BlockKind::Heading || heading_like(&b.text);
         if is_heading {
+            current_heading = Some(i);
             let ann = m.annotate(&b.text);
             current =
                 ann.has(core.ai) || defined_ac.as_ref().is_some_and(|ac| ac.is_match(&b.text));
             any_ai_heading |= current;
         }
         heading_ai[i] = current;
+        heading_of[i] = current_heading;
     }
     let mut sentences = Vec::with_capacity(doc.sentences.len());
     let mut prev_block = usize::MAX;
@@ -166,6 +172,11 @@ pub fn read(library: &Library, doc: &Document) -> Reading {
         let same_clause_ai = s.block == prev_block && prev_ai;
         let ai = ai_here || same_clause_ai || heading_ai.get(s.block).copied().unwrap_or(false);
         let predications = predications(library, text, &ann.hits);
+        let mut ann = ann;
+        if ai {
+            // @ai in a rule's topic is satisfied by the clause or heading too.
+            ann.add(core.ai);
+        }
         let negated = ann.has(core.prohibition) || ann.has(core.negation);
         let carve_out_exception = carve_out_exception(library, &ann.hits);
         prev_ai = ai_here || same_clause_ai;
@@ -184,6 +195,7 @@ pub fn read(library: &Library, doc: &Document) -> Reading {
         sentences,
         defines_ai: !defined.is_empty() || any_ai_heading,
         ai_sentences,
+        heading_of,
     }
 }
 
@@ -201,6 +213,24 @@ fn carve_out_exception(library: &Library, hits: &[Hit]) -> bool {
                     m.concepts_of(n.term) & (bit(core.approval) | bit(core.deemed_consent)) != 0
                 })
     })
+}
+
+/// Whether a "may" or "can" at hit `i` is negated by a word before it since the previous modal
+/// ("No Authority Data may be used").
+fn negated_before(library: &Library, text: &str, hits: &[Hit], i: usize, from: usize) -> bool {
+    let m = &library.matcher;
+    let word = text
+        .get(hits[i].start as usize..hits[i].end as usize)
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if !matches!(word.as_str(), "may" | "can") {
+        return false;
+    }
+    hits[..i]
+        .iter()
+        .rev()
+        .take_while(|x| x.start as usize >= from)
+        .any(|x| m.concepts_of(x.term) & (1u64 << library.core.negation) != 0)
 }
 
 /// Finds each modal and the actor it binds: the last party named before it (since the previous
@@ -226,6 +256,9 @@ fn predications(library: &Library, text: &str, hits: &[Hit]) -> Vec<Predication>
             Modality::Prohibition
         } else if c & bit(core.obligation) != 0 {
             Modality::Obligation
+        } else if negated_before(library, text, hits, i, from) {
+            // "No Authority Data may be used ...", "nothing ... can": a prohibition.
+            Modality::Prohibition
         } else {
             Modality::Permissive
         };
