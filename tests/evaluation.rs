@@ -59,10 +59,9 @@ struct RuleStats {
 fn clause_verdict_accuracy_on_labelled_documents() {
     let lib = Library::builtin();
     let dir = root().join("fixtures/eval/clauses");
-    let labels: toml::Table = toml::from_str(
-        &std::fs::read_to_string(dir.join("labels.toml")).expect("labels.toml"),
-    )
-    .expect("labels.toml parses");
+    let labels: toml::Table =
+        toml::from_str(&std::fs::read_to_string(dir.join("labels.toml")).expect("labels.toml"))
+            .expect("labels.toml parses");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("eval folder")
         .filter_map(Result::ok)
@@ -145,7 +144,10 @@ fn clause_verdict_accuracy_on_labelled_documents() {
             format!("{:.2}", a as f64 / b as f64)
         }
     };
-    println!("\nclause evaluation: {} documents, {total} verdicts", files.len());
+    println!(
+        "\nclause evaluation: {} documents, {total} verdicts",
+        files.len()
+    );
     println!(
         "{:<40} {:>5} {:>8} {:>9} {:>6}",
         "rule", "n", "accuracy", "precision", "recall"
@@ -171,7 +173,9 @@ fn clause_verdict_accuracy_on_labelled_documents() {
             row[3]
         );
     }
-    println!("\noverall verdict accuracy: {accuracy:.3} ({correct}/{total}); floor {ACCURACY_FLOOR}");
+    println!(
+        "\noverall verdict accuracy: {accuracy:.3} ({correct}/{total}); floor {ACCURACY_FLOOR}"
+    );
     for e in &errors {
         println!("  wrong: {e}");
     }
@@ -182,7 +186,10 @@ fn clause_verdict_accuracy_on_labelled_documents() {
         accuracy >= ACCURACY_FLOOR,
         "verdict accuracy {accuracy:.3} is below the floor {ACCURACY_FLOOR}"
     );
-    assert!(doc_types_wrong.is_empty(), "document types: {doc_types_wrong:?}");
+    assert!(
+        doc_types_wrong.is_empty(),
+        "document types: {doc_types_wrong:?}"
+    );
 }
 
 /// Present or weak verdicts on the real corpus that are correct, with the reason.
@@ -200,7 +207,11 @@ fn real_contracts_have_no_false_present_or_weak() {
     for sub in ["cuad/txt", "commonpaper", "bonterms"] {
         for e in walk(&base.join(sub)) {
             if matches!(e.extension().and_then(|x| x.to_str()), Some("txt" | "md"))
-                && !e.file_name().and_then(|n| n.to_str()).unwrap_or("").eq_ignore_ascii_case("README.md")
+                && !e
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or("")
+                    .eq_ignore_ascii_case("README.md")
                 && !e.to_string_lossy().contains("CUAD_v1_README")
             {
                 files.push(e);
@@ -214,7 +225,11 @@ fn real_contracts_have_no_false_present_or_weak() {
     let start = std::time::Instant::now();
     for f in &files {
         bytes += std::fs::metadata(f).map(|m| m.len() as usize).unwrap_or(0);
-        let rel = f.strip_prefix(&base).unwrap_or(f).to_string_lossy().replace('\\', "/");
+        let rel = f
+            .strip_prefix(&base)
+            .unwrap_or(f)
+            .to_string_lossy()
+            .replace('\\', "/");
         let a = analyse(&lib, f);
         *counts.entry(a.doc_type.as_str()).or_default() += 1;
         for v in &a.clauses {
@@ -251,7 +266,11 @@ fn real_contracts_have_no_false_present_or_weak() {
     for u in &unexpected {
         println!("  unexpected: {u}");
     }
-    assert!(unexpected.is_empty(), "{} false present/weak verdicts", unexpected.len());
+    assert!(
+        unexpected.is_empty(),
+        "{} false present/weak verdicts",
+        unexpected.len()
+    );
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {

@@ -9,9 +9,8 @@ use regex::Regex;
 use crate::model::{DocType, Document};
 
 /// Contract signals, with weights.
-static CONTRACT: LazyLock<Vec<(Regex, u32)>> =
-    LazyLock::new(|| {
-        [
+static CONTRACT: LazyLock<Vec<(Regex, u32)>> = LazyLock::new(|| {
+    [
         (r"\bthis (agreement|contract|call-off contract|framework agreement|addendum|deed)\b", 3),
         (r"\bthe parties (hereby )?agree\b|\bhereby agree\b", 3),
         (r"\bin witness whereof\b|\bexecuted as a deed\b|\bsigned for and on behalf of\b", 3),
@@ -25,7 +24,7 @@ static CONTRACT: LazyLock<Vec<(Regex, u32)>> =
     .into_iter()
     .filter_map(|(p, w)| Regex::new(&format!("(?i){p}")).ok().map(|r| (r, w)))
     .collect()
-    });
+});
 
 /// Tender-response signals, with weights.
 static TENDER: LazyLock<Vec<(Regex, u32)>> = LazyLock::new(|| {
