@@ -517,36 +517,88 @@ fn an_interrupted_run_leaves_the_last_commit() {
     assert_eq!(paths(&search(dir.path(), "penguins")), ["two.txt"]);
 }
 
+/// A run killed while it has written changes it has not committed: the index keeps its last
+/// commit, the lock dies with the process, and the next run completes the update. The run is made
+/// to stop at a known point by naming a FIFO as the last file: reading it blocks until a writer
+/// opens it, after the batches before it have been written.
+#[cfg(target_os = "linux")]
 #[test]
-fn a_killed_run_leaves_a_usable_index() {
-    let repo = tempfile::tempdir().unwrap();
-    for i in 0..400 {
+fn a_killed_run_leaves_the_last_commit() {
+    use std::os::unix::fs::OpenOptionsExt;
+    let root = tempfile::tempdir().unwrap();
+    let docs = root.path().join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    for i in 0..150 {
         write(
-            repo.path(),
+            &docs,
             &format!("c{i:03}.txt"),
-            &format!(
-                "{i}. Term\nThe Supplier shall deliver item {i} and shall not train models on item {i}.\n"
-            ),
+            &format!("{i}. Term\nThe Supplier shall deliver item {i} by bicycle.\n"),
         );
     }
     let dir = tempfile::tempdir().unwrap();
+    index_run(&docs, dir.path());
+    // Every file changes; then the run stalls on the FIFO, after the 150 files are written.
+    for i in 0..150 {
+        write_aged(
+            &docs,
+            &format!("c{i:03}.txt"),
+            &format!("{i}. Term\nThe Supplier shall deliver item {i} by penguin.\n"),
+            Duration::from_secs(1800),
+        );
+    }
+    let fifo = root.path().join("zz.txt");
+    match std::process::Command::new("mkfifo").arg(&fifo).status() {
+        Ok(s) if s.success() => {}
+        _ => {
+            eprintln!("skipped: mkfifo is not available");
+            return;
+        }
+    }
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_aiassure"))
-        .args(["index", s(repo.path()), "--index", s(dir.path()), "--quiet"])
+        .args([
+            "index",
+            s(&docs),
+            s(&fifo),
+            "--index",
+            s(dir.path()),
+            "--quiet",
+        ])
         .stdout(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(150));
-    match child.try_wait().unwrap() {
-        None => println!("killed the index run after 150 ms"),
-        Some(_) => println!("the index run finished within 150 ms: nothing to interrupt"),
+    // Opening the FIFO for writing without blocking succeeds once the run is reading it.
+    const O_NONBLOCK: i32 = 0o4000;
+    let mut writer = None;
+    for _ in 0..400 {
+        match std::fs::File::options()
+            .write(true)
+            .custom_flags(O_NONBLOCK)
+            .open(&fifo)
+        {
+            Ok(f) => {
+                writer = Some(f);
+                break;
+            }
+            Err(_) => std::thread::sleep(Duration::from_millis(50)),
+        }
     }
-    let _ = child.kill();
-    let _ = child.wait();
-    // Whatever the last commit holds is searchable; the next run is not refused and completes it.
-    let c = index_run(repo.path(), dir.path());
-    assert_eq!(c["files"], 400);
-    assert_eq!(c["added"] + c["unchanged"] + c["updated"], 400);
-    assert_eq!(search(dir.path(), "*").hits.len(), 50);
+    assert!(writer.is_some(), "the index run never reached the FIFO");
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the run is still going"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    drop(writer);
+    std::fs::remove_file(&fifo).unwrap();
+    // The last commit: the old text, none of the new.
+    assert_eq!(search(dir.path(), "bicycle").total, 150);
+    assert_eq!(search(dir.path(), "penguin").total, 0);
+    // The next run is not refused and completes the update.
+    let c = index_run(&docs, dir.path());
+    assert_eq!((c["updated"], c["files"]), (150, 150));
+    assert_eq!(search(dir.path(), "bicycle").total, 0);
+    assert_eq!(search(dir.path(), "penguin").total, 150);
 }
 
 #[test]

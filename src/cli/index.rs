@@ -228,12 +228,22 @@ pub(crate) fn run_search(args: &SearchArgs) -> anyhow::Result<Outcome> {
                 }
                 writeln!(out)?;
             }
-            writeln!(
-                out,
-                "{} of {} matching passages shown, best first",
-                results.hits.len(),
-                results.total
-            )?;
+            if results.hits.is_empty() {
+                writeln!(out, "no matching passages")?;
+                if args.rule.is_some() {
+                    writeln!(
+                        out,
+                        "(rule ids are listed by `aiassure rules`; a missing rule cites no passage: search '*' --status missing)"
+                    )?;
+                }
+            } else {
+                writeln!(
+                    out,
+                    "{} of {} matching passages shown, best first",
+                    results.hits.len(),
+                    results.total
+                )?;
+            }
         }
     }
     out.flush()?;

@@ -374,3 +374,51 @@ fn block_entries<'r>(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Block, BlockKind};
+
+    fn doc(spans: &[(usize, usize)]) -> Document {
+        Document {
+            blocks: spans
+                .iter()
+                .map(|&(start, end)| Block {
+                    page: None,
+                    section: None,
+                    kind: BlockKind::Paragraph,
+                    text: "x".repeat(end - start),
+                    start,
+                    end,
+                    heading: None,
+                })
+                .collect(),
+            sentences: Vec::new(),
+            pages: None,
+        }
+    }
+
+    fn ev(start: usize, end: usize) -> Evidence {
+        Evidence {
+            page: None,
+            section: None,
+            quote: String::new(),
+            start,
+            end,
+        }
+    }
+
+    #[test]
+    fn evidence_cites_the_blocks_it_overlaps() {
+        let d = doc(&[(0, 10), (11, 20), (21, 30)]);
+        assert_eq!(cited_blocks(&d, &ev(2, 5)), 0..1);
+        assert_eq!(cited_blocks(&d, &ev(8, 15)), 0..2);
+        assert_eq!(cited_blocks(&d, &ev(11, 30)), 1..3);
+        // The newline between blocks belongs to none; an empty quote cites its position.
+        assert_eq!(cited_blocks(&d, &ev(10, 11)), 1..1);
+        assert_eq!(cited_blocks(&d, &ev(12, 12)), 1..2);
+        // Offsets past the end cite nothing.
+        assert_eq!(cited_blocks(&d, &ev(40, 50)), 3..3);
+    }
+}
