@@ -154,7 +154,9 @@ fn evaluation_precision_recall_and_disclosure() {
         assert!(!files.is_empty(), "no file for labelled stem {}", doc.stem);
         stems_seen += 1;
         for path in files {
-            let name = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+            let name = path
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
             let Some(found) = analyse(&path) else {
                 problems.push(format!("{name}: could not be read"));
                 continue;
@@ -172,7 +174,10 @@ fn evaluation_precision_recall_and_disclosure() {
                 }
                 println!(
                     "  {name}: declaration {:?}",
-                    found.declaration.as_ref().map(|d| (d.says_ai_used, &d.evidence.quote))
+                    found
+                        .declaration
+                        .as_ref()
+                        .map(|d| (d.says_ai_used, &d.evidence.quote))
                 );
             }
             let mut used = vec![false; found.features.len()];
@@ -249,10 +254,22 @@ fn evaluation_precision_recall_and_disclosure() {
     for p in &problems {
         println!("  {p}");
     }
-    assert!(stems_seen >= 30, "the evaluation needs at least 30 documents");
+    assert!(
+        stems_seen >= 30,
+        "the evaluation needs at least 30 documents"
+    );
     assert!(precision >= 0.95, "precision {precision:.3} is below 0.95");
     assert!(recall >= 0.9, "recall {recall:.3} is below 0.9");
-    assert!(disclosed >= 0.98, "disclosed-flag accuracy {disclosed:.3} is below 0.98");
-    assert!(category >= 0.9, "category accuracy {category:.3} is below 0.9");
-    assert!(declaration >= 0.95, "declaration accuracy {declaration:.3} is below 0.95");
+    assert!(
+        disclosed >= 0.98,
+        "disclosed-flag accuracy {disclosed:.3} is below 0.98"
+    );
+    assert!(
+        category >= 0.9,
+        "category accuracy {category:.3} is below 0.9"
+    );
+    assert!(
+        declaration >= 0.95,
+        "declaration accuracy {declaration:.3} is below 0.95"
+    );
 }

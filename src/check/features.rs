@@ -226,8 +226,7 @@ fn mentions(lexicon: &Lexicon, doc: &Document, titles: &[Option<String>]) -> Vec
                 anchored: anchor || entry.is_product(),
                 // Beside a product, or a likely-AI term beside a near-certain one ("uses machine
                 // learning to predict"): part of the stronger mention's feature.
-                absorbed: !entry.is_product()
-                    && (has_product || (has_tier1 && entry.tier() > 1)),
+                absorbed: !entry.is_product() && (has_product || (has_tier1 && entry.tier() > 1)),
                 subject: subject_pairs(text, h.start),
             });
         }
