@@ -1,21 +1,141 @@
-//! `aiassure redline` (in progress).
+//! `aiassure redline TEMPLATE.docx -o OUT.docx`: checks a contract template and writes a copy with
+//! the model wording of every missing or weak rule inserted as tracked changes.
 
 use std::path::PathBuf;
 
+use anyhow::Context;
 use clap::Args;
 
-use super::Outcome;
+use super::{LimitArgs, Outcome, load_library};
+use crate::check::{self, CheckOptions};
+use crate::model::{DocType, Format, Source};
+use crate::redline::{self, Placement};
+use crate::scan;
 
 /// Arguments of `aiassure redline`.
 #[derive(Debug, Args)]
 pub(crate) struct RedlineArgs {
-    /// The DOCX template to amend.
+    /// The DOCX template to amend (it is not changed).
     template: PathBuf,
     /// Where to write the amended copy.
     #[arg(short, long, value_name = "OUT.docx")]
     output: PathBuf,
+    /// A folder of extra or replacement rules (same format as clause-library/).
+    #[arg(long, value_name = "DIR")]
+    library: Option<PathBuf>,
+    /// No summary on standard error.
+    #[arg(short, long)]
+    quiet: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
-pub(crate) fn run(_args: &RedlineArgs) -> anyhow::Result<Outcome> {
-    anyhow::bail!("`aiassure redline` is not built yet")
+pub(crate) fn run(args: &RedlineArgs) -> anyhow::Result<Outcome> {
+    if Format::from_path(&args.template) != Some(Format::Docx) {
+        anyhow::bail!(
+            "{} is not a .docx file: redline amends Word templates only",
+            args.template.display()
+        );
+    }
+    if same_file(&args.template, &args.output) {
+        anyhow::bail!("the output must be a new file: redline never overwrites the template");
+    }
+    let library = load_library(args.library.as_ref())?;
+    let limits = args.limits.limits();
+    let source = Source {
+        path: args.template.clone(),
+        display: args.template.display().to_string(),
+        format: Format::Docx,
+    };
+    let loaded = scan::load(&source, &limits);
+    let document = loaded
+        .document
+        .map_err(|e| anyhow::anyhow!("could not read {}: {e}", args.template.display()))?;
+    let analysis = check::check(
+        &library,
+        &document,
+        &CheckOptions {
+            doc_type: Some(DocType::Contract),
+            register: None,
+        },
+    );
+    let rules: Vec<_> = analysis
+        .clauses
+        .iter()
+        .filter_map(|c| library.rule_info(&c.id))
+        .collect();
+    let bytes = std::fs::read(&args.template)
+        .with_context(|| format!("could not read {}", args.template.display()))?;
+    let amended = redline::redline(&bytes, &analysis.clauses, &rules, &now_iso8601(), &limits)?;
+    std::fs::write(&args.output, &amended.docx)
+        .with_context(|| format!("could not write {}", args.output.display()))?;
+    if !args.quiet {
+        match &amended.placement {
+            Placement::Nothing => eprintln!(
+                "aiassure: no missing or weak rules: {} is an unchanged copy",
+                args.output.display()
+            ),
+            Placement::AiSection(h) => eprintln!(
+                "aiassure: inserted the wording of {} rules as tracked changes at the end of the section \"{h}\": {}",
+                amended.inserted.len(),
+                amended.inserted.join(", ")
+            ),
+            Placement::NewSection => eprintln!(
+                "aiassure: the template has no AI section; added \"{}\" at the end with the wording of {} rules as tracked changes: {}",
+                redline::NEW_SECTION_TITLE,
+                amended.inserted.len(),
+                amended.inserted.join(", ")
+            ),
+        }
+        if !amended.contradicted.is_empty() {
+            eprintln!(
+                "aiassure: contradicted (amend or delete the contrary wording by hand; `aiassure explain RULE` shows why): {}",
+                amended.contradicted.join(", ")
+            );
+        }
+    }
+    Ok(Outcome::Clean)
+}
+
+/// True when both paths name the same existing file.
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// The current time as `YYYY-MM-DDTHH:MM:SSZ` (UTC), for the tracked changes' date.
+fn now_iso8601() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    let rem = secs % 86_400;
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dates_are_iso_8601() {
+        let d = super::now_iso8601();
+        assert_eq!(d.len(), 20, "{d}");
+        assert!(d.starts_with("20") && d.ends_with('Z'));
+    }
 }
