@@ -112,8 +112,10 @@ impl StoredFiles {
         );
         let mut files = HashMap::new();
         // In storage order, so each compressed block of the document store is read once.
-        let mut addresses: Vec<DocAddress> =
-            searcher.search(&query, &DocSetCollector)?.into_iter().collect();
+        let mut addresses: Vec<DocAddress> = searcher
+            .search(&query, &DocSetCollector)?
+            .into_iter()
+            .collect();
         addresses.sort_unstable();
         for address in addresses {
             let doc: TantivyDocument = searcher.doc(address)?;
