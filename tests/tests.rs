@@ -1,6 +1,7 @@
 //! The integration tests: one binary (ripgrep's layout), one module per area.
 //!
 //! - `cli`: runs the real `aiassure` binary in a temporary folder and checks output and exit codes.
+//! - `extract`: snapshots of every extraction fixture, what is kept and left out, hostile input.
 //! - `index`: `aiassure index`, `search` and `scan --index` on small repositories in temporary folders.
 //! - `report`: every report format from one fixture report (snapshots), escaping, schema, redline.
 //!
@@ -11,6 +12,7 @@
 
 mod cli;
 mod common;
+mod extract;
 mod features;
 mod index;
 mod pdf;
