@@ -12,6 +12,7 @@
 //!   `properties` and in the message.
 //! - `partialFingerprints."aiassure/v1"`: a hash of path and rule (or feature), stable across runs
 //!   so a code-scanning service tracks one alert per gap.
+//! - `artifacts`: every document scanned, with its sha-256.
 //! - Documents that could not be read are `toolExecutionNotifications` (not results: an
 //!   unreadable document has no verdicts).
 
@@ -142,6 +143,13 @@ pub fn log(report: &Report) -> Value {
                 "executionSuccessful": true,
                 "toolExecutionNotifications": notifications,
             } ],
+            "artifacts": report.documents.iter().map(|d| {
+                let mut a = json!({ "location": { "uri": uri(&d.path) } });
+                if !d.sha256.is_empty() {
+                    a["hashes"] = json!({ "sha-256": d.sha256 });
+                }
+                a
+            }).collect::<Vec<_>>(),
             "results": results,
             "columnKind": "unicodeCodePoints",
         } ],

@@ -85,7 +85,7 @@ fn document(out: &mut dyn Write, d: &DocView<'_>) -> io::Result<()> {
         doc.doc_type.as_str()
     );
     if let Some(p) = doc.pages {
-        head.push_str(&format!(", {p} pages"));
+        head.push_str(&format!(", {p} page{}", if p == 1 { "" } else { "s" }));
     }
     head.push(')');
     wrap_into(out, &head, "== ", "   ")?;

@@ -329,6 +329,8 @@ fn simple_encoding(src: &Source<'_>, dict: &Dictionary) -> Vec<char> {
                     if let Some(slot) = table.get_mut(code) {
                         // A ligature name gives several characters; the single-char table keeps
                         // the presentation form, which NFKC expands later.
+                        // An unknown name ("square", "g12") says nothing about the text:
+                        // better no character than a wrong one.
                         *slot = match glyphs::glyph_text(name) {
                             Some(t) if t.chars().count() == 1 => t.chars().next().unwrap_or('\0'),
                             Some(t) => ligature(&t),

@@ -132,12 +132,14 @@ impl Shared {
     }
 }
 
-/// Runs one page's content and returns its glyphs.
-pub fn run_page(
-    src: &Source<'_>,
+/// Runs one page's content, then the appearances of its visible widget annotations (filled-in
+/// form fields), and returns its glyphs.
+pub fn run_page<'a>(
+    src: &Source<'a>,
     shared: &mut Shared,
+    page: &'a Dictionary,
     content: &[u8],
-    resources: Option<&Dictionary>,
+    resources: Option<&'a Dictionary>,
 ) -> Result<PageText, Stop> {
     let mut it = Interp {
         src,
@@ -162,6 +164,11 @@ pub fn run_page(
         .map_while(Result::ok)
         .collect();
     it.run(&ops, resources)?;
+    if let Some(Object::Array(annots)) = src.get(page, b"Annots") {
+        for annot in annots {
+            it.annotation(annot, resources)?;
+        }
+    }
     Ok(it.out)
 }
 
@@ -282,6 +289,64 @@ impl<'a> Interp<'_, 'a> {
         Ok(())
     }
 
+    /// Draws a widget annotation's normal appearance at its rectangle.
+    fn annotation(&mut self, annot: &'a Object, res: Option<&'a Dictionary>) -> Result<(), Stop> {
+        let Some(dict) = self.src.resolve(annot).and_then(|o| o.as_dict().ok()) else {
+            return Ok(());
+        };
+        let kind = dict
+            .get(b"Subtype")
+            .and_then(Object::as_name)
+            .unwrap_or_default();
+        let hidden = self
+            .src
+            .number(dict, b"F")
+            .is_some_and(|f| (f as i64) & 0b10 != 0);
+        // Only form fields: comments and review notes are not contract text.
+        if hidden || kind != b"Widget" {
+            return Ok(());
+        }
+        let Some(normal) = self.src.dict(dict, b"AP").and_then(|ap| ap.get(b"N").ok()) else {
+            return Ok(());
+        };
+        // A dictionary of states: the one named by /AS.
+        let normal = match self.src.resolve(normal) {
+            Some(Object::Dictionary(states)) => {
+                let state = dict.get(b"AS").and_then(Object::as_name).unwrap_or(b"Off");
+                match states.get(state) {
+                    Ok(o) => o,
+                    Err(_) => return Ok(()),
+                }
+            }
+            _ => normal,
+        };
+        let (Ok(id), Some(Object::Stream(stream))) =
+            (normal.as_reference(), self.src.resolve(normal))
+        else {
+            return Ok(());
+        };
+        let rect: Vec<f32> = match self.src.get(dict, b"Rect") {
+            Some(Object::Array(a)) => a.iter().filter_map(number).collect(),
+            _ => Vec::new(),
+        };
+        let bbox: Vec<f32> = match self.src.get(&stream.dict, b"BBox") {
+            Some(Object::Array(a)) => a.iter().filter_map(number).collect(),
+            _ => Vec::new(),
+        };
+        let place = match (rect.as_slice(), bbox.as_slice()) {
+            ([rx0, ry0, rx1, ry1, ..], [bx0, by0, ..]) => {
+                M::translate(rx0.min(*rx1) - bx0, ry0.min(*ry1) - by0)
+            }
+            ([rx0, ry0, ..], _) => M::translate(*rx0, *ry0),
+            _ => IDENTITY,
+        };
+        let saved = (self.gs.clone(), self.tm, self.tlm);
+        self.gs.ctm = IDENTITY;
+        let r = self.run_form(id, stream, place, res);
+        (self.gs, self.tm, self.tlm) = saved;
+        r
+    }
+
     fn next_line(&mut self, tx: f32, ty: f32) {
         let m = M::translate(tx, ty).then(&self.tlm);
         if m.is_sane() {
@@ -395,6 +460,18 @@ impl<'a> Interp<'_, 'a> {
             _ => return Ok(()),
         }
         let Some(id) = id else { return Ok(()) };
+        self.run_form(id, stream, IDENTITY, res)
+    }
+
+    /// Runs a form XObject (or an annotation's appearance) with `place` applied after its own
+    /// matrix.
+    fn run_form(
+        &mut self,
+        id: ObjectId,
+        stream: &'a lopdf::Stream,
+        place: M,
+        res: Option<&'a Dictionary>,
+    ) -> Result<(), Stop> {
         if self.forms.contains(&id) {
             return Ok(()); // a form that draws itself: skip the cycle
         }
@@ -425,7 +502,7 @@ impl<'a> Interp<'_, 'a> {
         let form_res = self.src.dict(&stream.dict, b"Resources").or(res);
         let saved = self.gs.clone();
         let (tm, tlm) = (self.tm, self.tlm);
-        let ctm = matrix.then(&self.gs.ctm);
+        let ctm = matrix.then(&place).then(&self.gs.ctm);
         if ctm.is_sane() {
             self.gs.ctm = ctm;
         }

@@ -48,6 +48,7 @@ pub fn page_lines(page: &PageText) -> Vec<Line> {
             }
         }
     }
+    let rows = merge_raised(page, rows);
     let gutter = find_gutter(page, &rows);
     let mut lines = Vec::new();
     match gutter {
@@ -81,6 +82,49 @@ pub fn page_lines(page: &PageText) -> Vec<Line> {
         }
     }
     lines
+}
+
+/// Merges rows of small raised or lowered glyphs (superscript "th", footnote markers) into the
+/// line they belong to.
+fn merge_raised(page: &PageText, rows: Vec<Vec<usize>>) -> Vec<Vec<usize>> {
+    let stats = |row: &[usize]| {
+        let size = row
+            .iter()
+            .map(|&i| page.glyphs[i].size)
+            .fold(0.0f32, f32::max);
+        let y = row.first().map_or(0.0, |&i| page.glyphs[i].y);
+        (y, size)
+    };
+    let mut out: Vec<Vec<usize>> = Vec::with_capacity(rows.len());
+    let mut pending: Option<Vec<usize>> = None;
+    for row in rows {
+        let (y, size) = stats(&row);
+        let mut row = row;
+        // A small row just above this one: its superscripts.
+        if let Some(p) = pending.take() {
+            let (py, psize) = stats(&p);
+            if psize < 0.85 * size && py - y <= 0.7 * size && p.len() <= 8 {
+                row.extend(p);
+            } else {
+                out.push(p);
+            }
+        }
+        // A small row just below the previous one: its subscripts.
+        if let Some(prev) = out.last_mut() {
+            let (prev_y, prev_size) = stats(prev);
+            if size < 0.85 * prev_size && prev_y - y <= 0.4 * prev_size && row.len() <= 8 {
+                prev.extend(row);
+                continue;
+            }
+        }
+        if size > 0.0 && row.len() <= 8 {
+            pending = Some(row);
+        } else {
+            out.push(row);
+        }
+    }
+    out.extend(pending);
+    out
 }
 
 /// The x of a column gutter, if the page has two clear columns.
@@ -138,14 +182,34 @@ fn find_gutter(page: &PageText, rows: &[Vec<usize>]) -> Option<f32> {
             }
             if i - start > best_len {
                 best_len = i - start;
-                best = Some((start + i) as f32 / 2.0);
+                best = Some((start, i));
             }
         } else {
             i += 1;
         }
     }
-    let cut = best?;
-    (best_len >= 2).then(|| min_x + cut / BINS as f32 * width)
+    let (start, stop) = best?;
+    let at = |b: usize| min_x + b as f32 / BINS as f32 * width;
+    let (gutter_start, cut) = (at(start), (at(start) + at(stop)) / 2.0);
+    if best_len < 2 {
+        return None;
+    }
+    // Text columns are filled to near the gutter; a table of short labels beside long
+    // definitions is not, and reads better row by row.
+    let mut fill: Vec<f32> = rows
+        .iter()
+        .filter_map(|row| {
+            row.iter()
+                .map(|&i| &page.glyphs[i])
+                .filter(|g| visible(g) && g.end <= cut)
+                .map(|g| g.end)
+                .reduce(f32::max)
+        })
+        .map(|end| (gutter_start - end).max(0.0) / (gutter_start - min_x).max(1.0))
+        .collect();
+    fill.sort_by(f32::total_cmp);
+    let median_gap = fill.get(fill.len() / 2).copied().unwrap_or(1.0);
+    (median_gap < 0.2).then_some(cut)
 }
 
 /// Builds a line from glyphs on one baseline.

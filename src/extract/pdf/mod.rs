@@ -115,7 +115,7 @@ fn read_pages(src: &Source<'_>) -> Result<Result<Extracted, ExtractError>, Stop>
     let (mut images, mut undecoded, mut chars) = (0usize, 0usize, 0usize);
     for (page, resources) in &pages {
         let content = page_content(src, page)?;
-        let text = interp::run_page(src, &mut shared, &content, *resources)?;
+        let text = interp::run_page(src, &mut shared, page, &content, *resources)?;
         images += text.images;
         undecoded += text.undecoded;
         chars += text.text.chars().count();
@@ -142,9 +142,15 @@ fn read_pages(src: &Source<'_>) -> Result<Result<Extracted, ExtractError>, Stop>
         };
         return Ok(Err(ExtractError::Unreadable(reason.into())));
     }
+    let blocks = assemble::blocks(lines);
+    if blocks.is_empty() {
+        return Ok(Err(ExtractError::Unreadable(
+            "the PDF contains no text apart from page numbers, running headers or footers".into(),
+        )));
+    }
     Ok(Ok(Extracted {
         pages: Some(count),
-        blocks: assemble::blocks(lines),
+        blocks,
     }))
 }
 
