@@ -99,3 +99,177 @@ fn real_contracts_yield_near_zero_features() {
         "unexplained AI features in real contracts: {unexplained:?}"
     );
 }
+
+/// Expected labels of one evaluation document.
+#[derive(Debug, serde::Deserialize)]
+struct Labels {
+    stem: String,
+    declaration: String,
+    features: Vec<ExpectedFeature>,
+    #[serde(default)]
+    optional: Vec<String>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct ExpectedFeature {
+    key: String,
+    category: String,
+    disclosed: bool,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct LabelFile {
+    doc: Vec<Labels>,
+}
+
+fn category_name(c: aiassure::model::FeatureCategory) -> String {
+    serde_json::to_value(c)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
+}
+
+#[test]
+fn evaluation_precision_recall_and_disclosure() {
+    let dir = common::root().join("fixtures/eval/features");
+    let labels: LabelFile = toml::from_str(
+        &std::fs::read_to_string(dir.join("labels.toml")).expect("labels.toml is readable"),
+    )
+    .expect("labels.toml is valid");
+    let verbose = std::env::var_os("FEATURES_VERBOSE").is_some();
+    let (mut tp, mut fp, mut fneg) = (0usize, 0usize, 0usize);
+    let (mut disclosed_ok, mut category_ok) = (0usize, 0usize);
+    let (mut decl_ok, mut decl_total) = (0usize, 0usize);
+    let mut documents = 0usize;
+    let mut problems: Vec<String> = Vec::new();
+    let mut stems_seen = 0usize;
+    for doc in &labels.doc {
+        let mut files = Vec::new();
+        for ext in ["md", "txt", "docx", "pdf", "html"] {
+            let p = dir.join(format!("{}.{ext}", doc.stem));
+            if p.is_file() {
+                files.push(p);
+            }
+        }
+        assert!(!files.is_empty(), "no file for labelled stem {}", doc.stem);
+        stems_seen += 1;
+        for path in files {
+            let name = path
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+            let Some(found) = analyse(&path) else {
+                problems.push(format!("{name}: could not be read"));
+                continue;
+            };
+            documents += 1;
+            if verbose {
+                for f in &found.features {
+                    println!(
+                        "  {name}: {} [{}] disclosed={} | {}",
+                        f.name,
+                        category_name(f.category),
+                        f.disclosed,
+                        f.evidence.quote
+                    );
+                }
+                println!(
+                    "  {name}: declaration {:?}",
+                    found
+                        .declaration
+                        .as_ref()
+                        .map(|d| (d.says_ai_used, &d.evidence.quote))
+                );
+            }
+            let mut used = vec![false; found.features.len()];
+            for want in &doc.features {
+                let hit = found.features.iter().enumerate().find(|(i, f)| {
+                    !used[*i] && f.name.to_lowercase().contains(&want.key.to_lowercase())
+                });
+                match hit {
+                    Some((i, f)) => {
+                        used[i] = true;
+                        tp += 1;
+                        if f.disclosed == want.disclosed {
+                            disclosed_ok += 1;
+                        } else {
+                            problems.push(format!(
+                                "{name}: \"{}\" disclosed={} (expected {})",
+                                f.name, f.disclosed, want.disclosed
+                            ));
+                        }
+                        if category_name(f.category) == want.category {
+                            category_ok += 1;
+                        } else {
+                            problems.push(format!(
+                                "{name}: \"{}\" category {} (expected {})",
+                                f.name,
+                                category_name(f.category),
+                                want.category
+                            ));
+                        }
+                    }
+                    None => {
+                        fneg += 1;
+                        problems.push(format!("{name}: missed \"{}\"", want.key));
+                    }
+                }
+            }
+            for (i, f) in found.features.iter().enumerate() {
+                if used[i] || doc.optional.iter().any(|o| o.eq_ignore_ascii_case(&f.name)) {
+                    continue;
+                }
+                fp += 1;
+                problems.push(format!(
+                    "{name}: false feature \"{}\": {}",
+                    f.name, f.evidence.quote
+                ));
+            }
+            decl_total += 1;
+            let got = match &found.declaration {
+                None => "none",
+                Some(d) if d.says_ai_used => "yes",
+                Some(_) => "no",
+            };
+            if got == doc.declaration {
+                decl_ok += 1;
+            } else {
+                problems.push(format!(
+                    "{name}: declaration {got} (expected {})",
+                    doc.declaration
+                ));
+            }
+        }
+    }
+    let ratio = |a: usize, b: usize| if b == 0 { 1.0 } else { a as f64 / b as f64 };
+    let precision = ratio(tp, tp + fp);
+    let recall = ratio(tp, tp + fneg);
+    let disclosed = ratio(disclosed_ok, tp);
+    let category = ratio(category_ok, tp);
+    let declaration = ratio(decl_ok, decl_total);
+    println!(
+        "AI-feature evaluation: {stems_seen} labelled documents ({documents} files): precision {precision:.3} \
+         ({tp} right, {fp} false), recall {recall:.3} ({fneg} missed), disclosed flag {disclosed:.3}, \
+         category {category:.3}, declaration {declaration:.3}"
+    );
+    for p in &problems {
+        println!("  {p}");
+    }
+    assert!(
+        stems_seen >= 30,
+        "the evaluation needs at least 30 documents"
+    );
+    assert!(precision >= 0.95, "precision {precision:.3} is below 0.95");
+    assert!(recall >= 0.9, "recall {recall:.3} is below 0.9");
+    assert!(
+        disclosed >= 0.98,
+        "disclosed-flag accuracy {disclosed:.3} is below 0.98"
+    );
+    assert!(
+        category >= 0.9,
+        "category accuracy {category:.3} is below 0.9"
+    );
+    assert!(
+        declaration >= 0.95,
+        "declaration accuracy {declaration:.3} is below 0.95"
+    );
+}

@@ -1,7 +1,9 @@
 //! The integration tests: one binary (ripgrep's layout), one module per area.
 //!
 //! - `cli`: runs the real `aiassure` binary in a temporary folder and checks output and exit codes.
+//! - `evaluation`: clause verdicts on the labelled documents of `fixtures/eval/clauses` and the real corpus.
 //! - `extract`: snapshots of every extraction fixture, what is kept and left out, hostile input.
+//! - `library`: the clause library's invariants and examples; `rules`, `explain`, `rules --check`.
 //! - `index`: `aiassure index`, `search` and `scan --index` on small repositories in temporary folders.
 //! - `report`: every report format from one fixture report (snapshots), escaping, schema, redline.
 //!
@@ -12,8 +14,10 @@
 
 mod cli;
 mod common;
+mod evaluation;
 mod extract;
 mod features;
 mod index;
+mod library;
 mod pdf;
 mod report;

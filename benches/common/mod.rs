@@ -20,13 +20,15 @@ pub fn corpus() -> Option<PathBuf> {
 }
 
 /// Files under `dir` (recursively) whose extension is one of `exts` (lower case), sorted by
-/// path so every run reads the same files in the same order. Empty when `dir` is absent.
+/// path so every run reads the same files in the same order. The corpus's README files describe
+/// where the documents come from and are left out. Empty when `dir` is absent.
 pub fn files(dir: &Path, exts: &[&str]) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .map(walkdir::DirEntry::into_path)
+        .filter(|p| p.file_stem().is_none_or(|s| s != "README"))
         .filter(|p| {
             p.extension()
                 .and_then(|e| e.to_str())

@@ -1,15 +1,508 @@
-//! Clause verdicts (in progress).
+//! Clause verdicts: present, weak, contradicted or missing, with evidence and an explanation.
+//!
+//! Every sentence is read once ([`sentences`](super::sentences)): actor, modality, negation, AI
+//! scope and concept hits. Each rule then looks for sentences on its topic and classifies them:
+//!
+//! - a supplier (or passive) obligation of the rule's shape, in AI scope, is a **candidate**; effort
+//!   qualifiers, deemed consent, carve-outs, permissive modals, the rule's own weak patterns and
+//!   absent elements (e.g. no time limit) make it **weak**;
+//! - a supplier permission where the rule needs a prohibition ("may use Customer Data to train"), a
+//!   waiver or disclaimer where it needs a duty ("is not required to notify"), a right the supplier
+//!   grants itself ("at its sole discretion", "nothing shall prevent") or one of the rule's contrary
+//!   patterns is **contrary**;
+//! - an obligation on the buyer, or text outside AI scope, does not count (a near miss, named in the
+//!   explanation when nothing else is found).
+//!
+//! Contrary text wins over compliant text (both are evidence); a strong candidate is present unless a
+//! separate carve-out narrows it; weak candidates alone are weak; nothing is missing.
+
+pub mod declaration;
+pub mod examples;
+pub mod sentences;
 
 use super::features::Features;
-use crate::library::Library;
-use crate::model::{ClauseVerdict, DocType, Document};
+use crate::library::matcher::ConceptId;
+use crate::library::rules::{Absent, Kind, Tier};
+use crate::library::{Library, Rule};
+use crate::model::{ClauseStatus, ClauseVerdict, DocType, Document, Evidence, Severity};
+use sentences::{Analysed, Modality, Reading};
+
+/// Most quotes given as evidence for one verdict.
+const MAX_EVIDENCE: usize = 3;
 
 /// One verdict per rule that applies to the document type.
+///
+/// Contract and unknown documents get the contract rules (Tier A and Recommended, and Tier B as
+/// required when the document brings AI into scope, else as recommended); tender responses get the
+/// tender rules.
 pub fn evaluate(
-    _library: &Library,
-    _doc: &Document,
-    _doc_type: DocType,
-    _features: &Features,
+    library: &Library,
+    doc: &Document,
+    doc_type: DocType,
+    features: &Features,
 ) -> Vec<ClauseVerdict> {
-    Vec::new()
+    let reading = sentences::read(library, doc);
+    let ai_in_scope =
+        reading.defines_ai || !features.features.is_empty() || reading.ai_sentences >= 3;
+    library
+        .rules
+        .iter()
+        .filter(|r| applies(r, doc_type))
+        .map(|rule| {
+            let severity = match rule.tier {
+                Tier::B if !ai_in_scope => Severity::Recommended,
+                _ => rule.severity,
+            };
+            let judged = match rule.detect.kind {
+                Kind::Declaration => declaration::judge(doc, &reading, features),
+                Kind::Prohibition | Kind::Duty => judge(library, rule, doc, &reading),
+            };
+            ClauseVerdict {
+                id: rule.id.clone(),
+                title: rule.title.clone(),
+                severity,
+                status: judged.status,
+                evidence: judged.evidence,
+                explanation: judged.explanation,
+            }
+        })
+        .collect()
+}
+
+/// Whether a rule applies to a document type; unknown documents are treated as contracts.
+pub fn applies(rule: &Rule, doc_type: DocType) -> bool {
+    let t = match doc_type {
+        DocType::Unknown => DocType::Contract,
+        t => t,
+    };
+    rule.applies_to.contains(&t)
+}
+
+/// A verdict before it is dressed with the rule's id and title.
+#[derive(Debug, Clone)]
+pub struct Judged {
+    /// The verdict.
+    pub status: ClauseStatus,
+    /// Quotes relied on, strongest first.
+    pub evidence: Vec<Evidence>,
+    /// Why.
+    pub explanation: String,
+}
+
+/// A sentence relied on, and what was found in it.
+#[derive(Debug, Clone)]
+struct Finding {
+    idx: usize,
+    reasons: Vec<String>,
+}
+
+/// How a reader cites where a sentence is: "clause 14.3", "B2", "page 3".
+pub(crate) fn cite(doc: &Document, a: &Analysed) -> String {
+    let Some(b) = doc.blocks.get(a.sentence.block) else {
+        return "the document".into();
+    };
+    match (&b.section, b.page) {
+        (Some(s), _) if s.starts_with(|c: char| c.is_ascii_digit()) => format!("clause {s}"),
+        (Some(s), _) => s.clone(),
+        (None, Some(p)) => format!("the text on page {p}"),
+        (None, None) => "a sentence".into(),
+    }
+}
+
+/// Capitalises the first letter.
+pub(crate) fn upper_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// The text of the first hit of a concept in a sentence, quoted.
+fn quoted(library: &Library, doc: &Document, a: &Analysed, concept: ConceptId) -> String {
+    let text = doc.sentence_text(&a.sentence);
+    a.ann
+        .hits
+        .iter()
+        .find(|h| library.matcher.concepts_of(h.term) & (1u64 << concept) != 0)
+        .and_then(|h| text.get(h.start as usize..h.end as usize))
+        .map(|t| format!("'{t}'"))
+        .unwrap_or_default()
+}
+
+fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> Judged {
+    let core = library.core;
+    let d = &rule.detect;
+    let mut strong: Vec<Finding> = Vec::new();
+    let mut weak: Vec<Finding> = Vec::new();
+    let mut contrary: Vec<Finding> = Vec::new();
+    let mut carve: Vec<Finding> = Vec::new();
+    let mut near: Vec<String> = Vec::new();
+    for (i, a) in reading.sentences.iter().enumerate() {
+        if a.ann.hits.is_empty() {
+            continue;
+        }
+        let text = doc.sentence_text(&a.sentence);
+        let on_topic =
+            d.topic.iter().all(|g| g.matches(&a.ann, text)) && !d.exclude.matches(&a.ann, text);
+        if d.ai_scope && (!a.ai || (d.ai_in_sentence && !a.ai_here)) {
+            if on_topic && near.len() < 2 {
+                near.push(format!(
+                    "{} is on the subject but not about AI",
+                    upper_first(&cite(doc, a))
+                ));
+            }
+            continue;
+        }
+        if let Some(p) = d.contrary.iter().find(|p| {
+            (p.negated || !a.negated)
+                && (p.any_actor || !a.buyer_only())
+                && p.all.iter().all(|g| g.matches(&a.ann, text))
+        }) {
+            contrary.push(Finding {
+                idx: i,
+                reasons: vec![p.reason.clone()],
+            });
+            continue;
+        }
+        if !on_topic {
+            continue;
+        }
+        let buyer_right = d.buyer_rights
+            && a.predications.iter().any(|p| {
+                p.actor == sentences::Actor::Buyer
+                    && matches!(p.modality, Modality::Permissive | Modality::Obligation)
+            });
+        if a.buyer_only() && !buyer_right {
+            if near.len() < 2 {
+                near.push(format!(
+                    "{} puts the obligation on the buyer, not the supplier",
+                    upper_first(&cite(doc, a))
+                ));
+            }
+            continue;
+        }
+        let s_obl = a.supplier(Modality::Obligation);
+        let s_pro = a.supplier(Modality::Prohibition);
+        let s_perm = a.supplier(Modality::Permissive);
+        let s_waiver = a.supplier(Modality::Waiver);
+        let self_grant = a.ann.has(core.self_grant);
+        let grant_reason = || {
+            let q = if self_grant {
+                quoted(library, doc, a, core.self_grant)
+            } else {
+                quoted(library, doc, a, core.permissive)
+            };
+            format!("gives the supplier a right ({q}) that defeats the rule")
+        };
+        let mut candidate: Option<Vec<String>> = None;
+        match d.kind {
+            Kind::Prohibition => {
+                if s_waiver {
+                    contrary.push(Finding {
+                        idx: i,
+                        reasons: vec![format!(
+                            "waives the restriction ({})",
+                            quoted(library, doc, a, core.waiver)
+                        )],
+                    });
+                } else if s_pro || (s_obl && a.negated) {
+                    candidate = Some(Vec::new());
+                } else if s_perm && a.negated {
+                    candidate = Some(vec![format!(
+                        "it uses a permissive modal ({}) instead of a prohibition",
+                        quoted(library, doc, a, core.permissive)
+                    )]);
+                } else if self_grant && !a.negated {
+                    contrary.push(Finding {
+                        idx: i,
+                        reasons: vec![grant_reason()],
+                    });
+                } else if s_perm && !a.negated {
+                    if a.ann.has(core.approval) && !a.ann.has(core.deemed_consent) {
+                        candidate = Some(vec![
+                            "it is framed as a permission subject to approval rather than a prohibition"
+                                .into(),
+                        ]);
+                    } else if let Some(why) = narrowed(library, rule, doc, a) {
+                        carve.push(Finding {
+                            idx: i,
+                            reasons: vec![format!("allows it for {why}")],
+                        });
+                    } else {
+                        contrary.push(Finding {
+                            idx: i,
+                            reasons: vec![grant_reason()],
+                        });
+                    }
+                } else if s_obl
+                    && let Some(p) = d
+                        .weak
+                        .iter()
+                        .find(|p| p.all.iter().all(|g| g.matches(&a.ann, text)))
+                {
+                    weak.push(Finding {
+                        idx: i,
+                        reasons: vec![p.reason.clone()],
+                    });
+                }
+            }
+            Kind::Duty => {
+                if s_waiver || (self_grant && !s_obl && !s_pro) {
+                    let q = if s_waiver {
+                        quoted(library, doc, a, core.waiver)
+                    } else {
+                        quoted(library, doc, a, core.self_grant)
+                    };
+                    contrary.push(Finding {
+                        idx: i,
+                        reasons: vec![format!("waives or disclaims the duty ({q})")],
+                    });
+                } else if s_obl || s_pro || buyer_right {
+                    candidate = Some(Vec::new());
+                } else if s_perm {
+                    candidate = Some(vec![format!(
+                        "it uses a permissive modal ({}) instead of an obligation",
+                        quoted(library, doc, a, core.permissive)
+                    )]);
+                }
+            }
+            Kind::Declaration => {}
+        }
+        let Some(mut reasons) = candidate else {
+            continue;
+        };
+        // Elements, looked for in the sentence and the rest of its clause.
+        let mut lacks_essential = None;
+        for e in &d.elements {
+            let found = clause_of(doc, reading, i)
+                .any(|b| e.terms.matches(&b.ann, doc.sentence_text(&b.sentence)));
+            if !found {
+                match e.absent {
+                    Absent::Weak => reasons.push(format!("it has no {}", e.name)),
+                    Absent::Missing => lacks_essential = Some(e.name.clone()),
+                }
+            }
+        }
+        if let Some(name) = lacks_essential {
+            if near.len() < 2 {
+                near.push(format!(
+                    "{} is on the subject but has no {name}",
+                    upper_first(&cite(doc, a))
+                ));
+            }
+            continue;
+        }
+        if a.ann.has(core.effort) {
+            reasons.push(format!(
+                "the effort qualifier {} softens it",
+                quoted(library, doc, a, core.effort)
+            ));
+        }
+        if let Some(b) = clause_of(doc, reading, i)
+            .find(|b| b.sentence.block == a.sentence.block && b.ann.has(core.deemed_consent))
+        {
+            reasons.push(format!(
+                "{} weakens the consent step",
+                quoted(library, doc, b, core.deemed_consent)
+            ));
+        }
+        if let Some(why) = narrowed(library, rule, doc, a) {
+            reasons.push(format!("it is narrowed to {why}"));
+        }
+        if let Some(p) = d
+            .weak
+            .iter()
+            .find(|p| p.all.iter().all(|g| g.matches(&a.ann, text)))
+        {
+            reasons.push(p.reason.clone());
+        }
+        let f = Finding { idx: i, reasons };
+        if f.reasons.is_empty() {
+            strong.push(f);
+        } else {
+            weak.push(f);
+        }
+    }
+    verdict(rule, doc, reading, strong, weak, contrary, carve, near)
+}
+
+/// The sentences of the clause around sentence `i`: its block, and the neighbouring blocks with the
+/// same clause number (at most 15 sentences either way).
+fn clause_of<'r>(
+    doc: &Document,
+    reading: &'r Reading,
+    i: usize,
+) -> impl Iterator<Item = &'r Analysed> {
+    let block = reading.sentences[i].sentence.block;
+    let key = |blk: usize| {
+        doc.blocks
+            .get(blk)
+            .and_then(|b| b.section.as_deref())
+            .map(clause_key)
+    };
+    let section = key(block);
+    let heading_of = |blk: usize| reading.heading_of.get(blk).copied().flatten();
+    let heading = heading_of(block);
+    let same = move |a: &Analysed| {
+        a.sentence.block == block
+            || (section.is_some() && key(a.sentence.block) == section)
+            || (heading.is_some() && heading_of(a.sentence.block) == heading)
+    };
+    let mut lo = i;
+    while lo > 0 && i - lo < 15 && same(&reading.sentences[lo - 1]) {
+        lo -= 1;
+    }
+    let mut hi = i + 1;
+    while hi < reading.sentences.len() && hi - i < 15 && same(&reading.sentences[hi]) {
+        hi += 1;
+    }
+    reading.sentences[lo..hi].iter()
+}
+
+/// The clause a section number belongs to: "14" for "14.3(a)", "Schedule 8 paragraph" for
+/// "Schedule 8 paragraph 2", "B2" for "B2".
+fn clause_key(section: &str) -> &str {
+    if section.starts_with(|c: char| c.is_ascii_digit()) {
+        let end = section.find(['.', '(']).unwrap_or(section.len());
+        return &section[..end];
+    }
+    if let Some(p) = section.find(" paragraph ") {
+        return &section[..p + " paragraph".len()];
+    }
+    section
+}
+
+/// A carve-out or scope narrower in a sentence, described; `None` when there is none.
+fn narrowed(library: &Library, rule: &Rule, doc: &Document, a: &Analysed) -> Option<String> {
+    let core = library.core;
+    if let Some(c) = core.carve_out
+        && a.ann.has(c)
+        && rule.detect.kind == Kind::Prohibition
+    {
+        return Some(format!("a carve-out ({})", quoted(library, doc, a, c)));
+    }
+    if rule.detect.kind == Kind::Prohibition && a.carve_out_exception {
+        return Some(format!(
+            "an exception ({})",
+            quoted(library, doc, a, core.exception)
+        ));
+    }
+    None
+}
+
+#[allow(clippy::too_many_arguments)]
+fn verdict(
+    rule: &Rule,
+    doc: &Document,
+    reading: &Reading,
+    strong: Vec<Finding>,
+    weak: Vec<Finding>,
+    contrary: Vec<Finding>,
+    carve: Vec<Finding>,
+    near: Vec<String>,
+) -> Judged {
+    let ev = |f: &Finding| doc.sentence_evidence(&reading.sentences[f.idx].sentence);
+    let at = |f: &Finding| cite(doc, &reading.sentences[f.idx]);
+    let describe = |f: &Finding| format!("{} {}", at(f), f.reasons.join("; "));
+    let duty = match rule.detect.kind {
+        Kind::Prohibition => "a prohibition",
+        _ => "an obligation",
+    };
+    if !contrary.is_empty() {
+        let mut evidence: Vec<Evidence> = contrary.iter().take(MAX_EVIDENCE).map(ev).collect();
+        let mut explanation = format!("{}.", upper_first(&describe(&contrary[0])));
+        if let Some(c) = strong.first().or(weak.first()) {
+            evidence.push(ev(c));
+            explanation.push_str(&format!(
+                " It contradicts {} of the supplier at {}, so the document says both.",
+                duty,
+                at(c)
+            ));
+        } else if let Some(c) = carve.first() {
+            evidence.push(ev(c));
+        }
+        return Judged {
+            status: ClauseStatus::Contradicted,
+            evidence,
+            explanation,
+        };
+    }
+    if let Some(s) = strong.first() {
+        if let Some(c) = carve.first() {
+            return Judged {
+                status: ClauseStatus::Weak,
+                evidence: vec![ev(s), ev(c)],
+                explanation: format!(
+                    "{} places {duty} on the supplier, but {}.",
+                    upper_first(&at(s)),
+                    describe(c)
+                ),
+            };
+        }
+        let a = &reading.sentences[s.idx];
+        let mut elements: Vec<&str> = rule
+            .detect
+            .elements
+            .iter()
+            .map(|e| e.name.as_str())
+            .collect();
+        elements.dedup();
+        let with = if elements.is_empty() {
+            String::new()
+        } else {
+            format!(", with {}", elements.join(" and "))
+        };
+        let scope = if rule.detect.ai_scope {
+            if a.ai_here {
+                " about AI"
+            } else {
+                " within a clause or section about AI"
+            }
+        } else {
+            ""
+        };
+        return Judged {
+            status: ClauseStatus::Present,
+            evidence: strong.iter().take(MAX_EVIDENCE).map(ev).collect(),
+            explanation: format!(
+                "{} places {duty} on the supplier{scope}{with}, without qualifiers or carve-outs.",
+                upper_first(&at(s))
+            ),
+        };
+    }
+    if let Some(w) = weak.first() {
+        return Judged {
+            status: ClauseStatus::Weak,
+            evidence: weak.iter().take(MAX_EVIDENCE).map(ev).collect(),
+            explanation: format!(
+                "{} addresses this with {duty} on the supplier, but {}.",
+                upper_first(&at(w)),
+                w.reasons.join("; ")
+            ),
+        };
+    }
+    if let Some(c) = carve.first() {
+        return Judged {
+            status: ClauseStatus::Contradicted,
+            evidence: carve.iter().take(MAX_EVIDENCE).map(ev).collect(),
+            explanation: format!(
+                "{} grants the supplier a permission that the rule forbids; it {}.",
+                upper_first(&at(c)),
+                c.reasons.join("; ")
+            ),
+        };
+    }
+    let mut explanation = format!(
+        "No clause places {duty} on the supplier for this ({}).",
+        rule.title
+    );
+    if !near.is_empty() {
+        explanation.push_str(&format!(" Near misses: {}.", near.join("; ")));
+    }
+    Judged {
+        status: ClauseStatus::Missing,
+        evidence: Vec::new(),
+        explanation,
+    }
 }

@@ -25,7 +25,7 @@ use regex::Regex;
 
 use crate::library::lexicon::{EntryKind, Hit};
 use crate::library::{Lexicon, Register};
-use crate::model::{AiDeclaration, AiFeature, Document, FeatureCategory};
+use crate::model::{AiDeclaration, AiFeature, BlockKind, Document, FeatureCategory};
 
 /// AI features a document describes, and its declaration.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -59,6 +59,11 @@ struct Mention {
     /// The sentence (or the one before it in the block) speaks of the offering; products and
     /// mentions inside a disclosure need no anchor.
     anchored: bool,
+    /// A technique named beside a product in the same sentence: part of that product's feature,
+    /// but still named for disclosure.
+    absorbed: bool,
+    /// Word pairs just before the mention: what the document calls the feature ("symptom checker").
+    subject: Vec<String>,
 }
 
 /// Sentences stating a general principle rather than a capability.
@@ -96,7 +101,7 @@ fn block_titles(doc: &Document) -> Vec<Option<String>> {
     doc.blocks
         .iter()
         .map(|b| {
-            if b.kind == crate::model::BlockKind::Heading || context::looks_like_heading(&b.text) {
+            if b.kind == BlockKind::Heading || context::looks_like_heading(&b.text) {
                 current = Some(b.text.trim().trim_start_matches('#').trim().to_string());
             } else if let Some(h) = &b.heading
                 && current.is_none()
@@ -129,18 +134,27 @@ fn key_of(m: &Mention) -> String {
 /// Every accepted mention of the vocabulary, with its role.
 fn mentions(lexicon: &Lexicon, doc: &Document, titles: &[Option<String>]) -> Vec<Mention> {
     let mut out = Vec::new();
-    let mut previous_anchor: Option<usize> = None; // block whose last sentence spoke of the offering
+    let headings: Vec<bool> = doc
+        .blocks
+        .iter()
+        .map(|b| b.kind == BlockKind::Heading || context::looks_like_heading(&b.text))
+        .collect();
+    // Block of the last sentence with a tier 1 or 2 term or a product.
+    let mut strong_block: Option<usize> = None;
     for (si, s) in doc.sentences.iter().enumerate() {
         let text = doc.sentence_text(s);
-        let hits = lexicon.find(text);
-        let anchored_here = !hits.is_empty() && context::has_anchor(text);
-        if hits.is_empty() {
-            previous_anchor = None;
+        if headings.get(s.block).copied().unwrap_or(false) {
             continue;
         }
-        let accepted = accept(lexicon, text, &hits);
+        let hits = lexicon.find(text);
+        if hits.is_empty() {
+            continue;
+        }
+        let accepted = accept(lexicon, text, &hits, strong_block == Some(s.block));
+        if accepted.iter().any(|h| lexicon.entry(h.entry).tier() < 3) {
+            strong_block = Some(s.block);
+        }
         if accepted.is_empty() {
-            previous_anchor = anchored_here.then_some(s.block);
             continue;
         }
         let heading = titles.get(s.block).and_then(|t| t.as_deref());
@@ -148,8 +162,16 @@ fn mentions(lexicon: &Lexicon, doc: &Document, titles: &[Option<String>]) -> Vec
         let definition = context::is_definition(text, heading);
         let obligation = context::is_obligation(text);
         let policy = POLICY.is_match(text);
-        let anchor = anchored_here || previous_anchor == Some(s.block);
+        let previous = si
+            .checked_sub(1)
+            .and_then(|p| doc.sentences.get(p))
+            .filter(|p| p.block == s.block);
+        let anchor = context::has_anchor(text)
+            || previous.is_some_and(|p| context::has_anchor(doc.sentence_text(p)));
         let has_product = accepted.iter().any(|h| lexicon.entry(h.entry).is_product());
+        let has_tier1 = accepted
+            .iter()
+            .any(|h| !lexicon.entry(h.entry).is_product() && lexicon.entry(h.entry).tier() == 1);
         let mut families: Vec<String> = Vec::new();
         let mut skip_next: Option<usize> = None;
         for (i, h) in accepted.iter().enumerate() {
@@ -157,23 +179,30 @@ fn mentions(lexicon: &Lexicon, doc: &Document, titles: &[Option<String>]) -> Vec
                 continue;
             }
             let entry = lexicon.entry(h.entry);
-            let (label, category, absorbed) = label_for(lexicon, text, &accepted, i);
-            if absorbed {
+            let (label, mut category, absorbed_next) = label_for(lexicon, text, &accepted, i);
+            if absorbed_next {
                 skip_next = Some(i + 1);
+            }
+            if entry.refine
+                && let Some(c) = context::refined_category(text)
+            {
+                category = c;
             }
             let negated = context::is_negated(text, h.start, h.end);
             let role = if question || definition {
                 Role::Other
-            } else if negated {
-                Role::Negated
             } else if entry.is_product() {
                 if obligation && context::is_rule_about(text) {
                     Role::Other
+                } else if negated {
+                    Role::Negated
                 } else {
                     Role::Feature
                 }
-            } else if obligation || policy || context::is_defined_term(text, h.end) || has_product {
+            } else if obligation || policy || context::is_defined_term(text, h.end) {
                 Role::Other
+            } else if negated {
+                Role::Negated
             } else {
                 Role::Feature
             };
@@ -195,15 +224,30 @@ fn mentions(lexicon: &Lexicon, doc: &Document, titles: &[Option<String>]) -> Vec
                 category,
                 role,
                 anchored: anchor || entry.is_product(),
+                // Beside a product, or a likely-AI term beside a near-certain one ("uses machine
+                // learning to predict"): part of the stronger mention's feature.
+                absorbed: !entry.is_product() && (has_product || (has_tier1 && entry.tier() > 1)),
+                subject: subject_pairs(text, h.start),
             });
         }
-        previous_anchor = anchored_here.then_some(s.block);
     }
     out
 }
 
+/// Word pairs among the six words before byte `start` of `text`.
+fn subject_pairs(text: &str, start: usize) -> Vec<String> {
+    let before = text.get(..start).unwrap_or("");
+    let words: Vec<&str> = before.split_whitespace().collect();
+    let from = words.len().saturating_sub(6);
+    context::name_pairs(&words[from..].join(" "))
+}
+
 /// The hits whose context rules hold in this sentence.
-fn accept(lexicon: &Lexicon, text: &str, hits: &[Hit]) -> Vec<Hit> {
+///
+/// Ambiguous (tier 3) words count only where nothing stronger is in the sentence, and not right
+/// after a sentence of the same block that named the feature more clearly (`after_strong`): "The
+/// assistant answers questions" refers back to the virtual assistant just described.
+fn accept(lexicon: &Lexicon, text: &str, hits: &[Hit], after_strong: bool) -> Vec<Hit> {
     let mut welsh: Option<bool> = None;
     let ok = |h: &Hit, welsh: &mut Option<bool>| {
         let e = lexicon.entry(h.entry);
@@ -228,8 +272,7 @@ fn accept(lexicon: &Lexicon, text: &str, hits: &[Hit]) -> Vec<Hit> {
         .filter(|h| ok(h, &mut welsh))
         .copied()
         .collect();
-    // Ambiguous words count only where nothing stronger is in the sentence.
-    if !strong.is_empty() {
+    if !strong.is_empty() || after_strong {
         return strong;
     }
     hits.iter()
@@ -317,7 +360,11 @@ fn merge(
     let mut by_key: HashMap<String, usize> = HashMap::new();
     let mut out: Vec<AiFeature> = Vec::new();
     let mut entries: Vec<usize> = Vec::new();
-    for m in mentions.iter().filter(|m| m.role == Role::Feature) {
+    let mut subjects: Vec<Vec<String>> = Vec::new();
+    for m in mentions
+        .iter()
+        .filter(|m| m.role == Role::Feature && !m.absorbed)
+    {
         let key = key_of(m);
         let in_region = disclosure.affirmative(m.sentence);
         if !(m.anchored || in_region) {
@@ -339,18 +386,23 @@ fn merge(
                     vendor: entry.vendor().filter(|v| *v != "various").map(String::from),
                 });
                 entries.push(m.entry);
+                subjects.push(Vec::new());
                 by_key.insert(key.clone(), out.len() - 1);
                 out.len() - 1
             }
         };
+        if let Some(s) = subjects.get_mut(idx) {
+            s.extend(m.subject.iter().cloned());
+        }
         if in_region {
             out[idx].disclosed = true;
         }
     }
-    for (f, &entry) in out.iter_mut().zip(&entries) {
+    for ((f, &entry), subject) in out.iter_mut().zip(&entries).zip(&subjects) {
         let e = lexicon.entry(entry);
         if !f.disclosed {
-            f.disclosed = disclosure.covers(lexicon, entry, &f.name.to_lowercase(), f.category);
+            f.disclosed =
+                disclosure.covers(lexicon, entry, &f.name.to_lowercase(), f.category, subject);
         }
         if let Some(reg) = register {
             let mut names: Vec<&str> = vec![f.name.as_str()];

@@ -9,8 +9,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use tantivy::collector::DocSetCollector;
 use tantivy::query::TermQuery;
-use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{Index, TantivyDocument, Term};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::{DocAddress, Index, Searcher, TantivyDocument, Term};
 
 use super::IndexError;
 use super::schema::{Fields, KIND_DOCUMENT};
@@ -65,16 +65,29 @@ pub struct StoredFile {
     pub stat_trusted: bool,
     /// Settings the report was computed with.
     pub settings: String,
-    /// The report, as JSON.
-    report: String,
+    /// Where the document entry is, to read the report when it is reused.
+    address: DocAddress,
 }
 
 /// What the index holds about every file, keyed by path, and the settings of the current run.
-#[derive(Debug, Default)]
+/// Reports are read from the index only when reused, so memory does not grow with them.
 pub struct StoredFiles {
     files: HashMap<String, StoredFile>,
     settings: String,
     reused: AtomicUsize,
+    /// The last commit, as loaded.
+    searcher: Searcher,
+    /// The field holding the report JSON.
+    report_field: Field,
+}
+
+impl std::fmt::Debug for StoredFiles {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoredFiles")
+            .field("files", &self.files.len())
+            .field("settings", &self.settings)
+            .finish_non_exhaustive()
+    }
 }
 
 impl StoredFiles {
@@ -98,7 +111,13 @@ impl StoredFiles {
             IndexRecordOption::Basic,
         );
         let mut files = HashMap::new();
-        for address in searcher.search(&query, &DocSetCollector)? {
+        // In storage order, so each compressed block of the document store is read once.
+        let mut addresses: Vec<DocAddress> = searcher
+            .search(&query, &DocSetCollector)?
+            .into_iter()
+            .collect();
+        addresses.sort_unstable();
+        for address in addresses {
             let doc: TantivyDocument = searcher.doc(address)?;
             let text = |f| {
                 doc.get_first(f)
@@ -117,7 +136,7 @@ impl StoredFiles {
                     },
                     stat_trusted: number(fields.stat_trusted) == 1,
                     settings: text(fields.settings),
-                    report: text(fields.report),
+                    address,
                 },
             );
         }
@@ -125,6 +144,8 @@ impl StoredFiles {
             files,
             settings,
             reused: AtomicUsize::new(0),
+            searcher,
+            report_field: fields.report,
         })
     }
 
@@ -169,7 +190,9 @@ impl StoredFiles {
     }
 
     fn report(&self, file: &StoredFile) -> Option<DocumentReport> {
-        let report = serde_json::from_str(&file.report).ok()?;
+        let doc: TantivyDocument = self.searcher.doc(file.address).ok()?;
+        let json = doc.get_first(self.report_field)?.as_str()?;
+        let report = serde_json::from_str(json).ok()?;
         self.reused.fetch_add(1, Ordering::Relaxed);
         Some(report)
     }

@@ -61,6 +61,8 @@ pub struct Entry {
     pub category: FeatureCategory,
     /// Label the feature with the word after the match ("AI-powered triage").
     pub next_word: bool,
+    /// A generic technique whose category is read from what the sentence says it does.
+    pub refine: bool,
     /// The sentence must match this for the entry to count (tier 2 and 3 terms, weak names).
     pub needs: Option<Regex>,
     /// The sentence must not match this.
@@ -153,6 +155,8 @@ struct TechniqueDef {
     tier: u8,
     #[serde(default)]
     next_word: bool,
+    #[serde(default)]
+    refine: bool,
     #[serde(default)]
     terms: Vec<String>,
     #[serde(default)]
@@ -292,6 +296,7 @@ impl Builder<'_> {
             label,
             category: def.category,
             next_word: def.next_word,
+            refine: def.refine,
             needs,
             unless,
             names,
@@ -339,6 +344,7 @@ impl Builder<'_> {
             label: name,
             category: def.category,
             next_word: false,
+            refine: false,
             needs,
             unless,
             names,

@@ -2,16 +2,32 @@
 //!
 //! The default library (`clause-library/` in the repository) is compiled into the binary;
 //! `--library DIR` adds or overrides rules. Nothing downstream sees an unvalidated rule.
+//!
+//! A library folder holds `library.toml` (name and version, optional in a custom library),
+//! `concepts.toml` (the concept vocabulary: actors, modality, AI subject, qualifiers; a custom
+//! library may add terms to concepts or define new ones) and rule files (`rules/*.toml` or `*.toml`,
+//! each an array of `[[rule]]`). A custom rule with the id of a default rule replaces it.
 
 pub mod lexicon;
+pub mod matcher;
 pub mod register;
 pub mod rules;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::LazyLock;
+
+use serde::Deserialize;
+use toml::Spanned;
 
 use crate::model::RuleInfo;
 
 pub use lexicon::Lexicon;
+pub use matcher::Matcher;
 pub use register::Register;
-pub use rules::Rule;
+pub use rules::{Core, Rule};
+
+use matcher::MatcherBuilder;
 
 /// A library that could not be loaded; the message names file and line of every problem.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -29,29 +45,243 @@ pub struct Library {
     pub rules: Vec<Rule>,
     /// AI-feature vocabulary.
     pub lexicon: Lexicon,
+    /// The compiled vocabulary of concepts and rule terms.
+    pub matcher: Matcher,
+    /// The concepts the checker relies on.
+    pub core: Core,
+}
+
+/// The default library's files, compiled in: (path inside `clause-library/`, contents).
+const BUILTIN_FILES: &[(&str, &str)] = &[
+    (
+        "library.toml",
+        include_str!("../../clause-library/library.toml"),
+    ),
+    (
+        "concepts.toml",
+        include_str!("../../clause-library/concepts.toml"),
+    ),
+    (
+        "rules/tier-a.toml",
+        include_str!("../../clause-library/rules/tier-a.toml"),
+    ),
+    (
+        "rules/tier-b.toml",
+        include_str!("../../clause-library/rules/tier-b.toml"),
+    ),
+    (
+        "rules/recommended.toml",
+        include_str!("../../clause-library/rules/recommended.toml"),
+    ),
+    (
+        "rules/tender.toml",
+        include_str!("../../clause-library/rules/tender.toml"),
+    ),
+];
+
+static BUILTIN: LazyLock<Result<Library, LibraryError>> = LazyLock::new(|| {
+    let files: Vec<(String, String)> = BUILTIN_FILES
+        .iter()
+        .map(|(p, t)| (format!("clause-library/{p}"), (*t).to_string()))
+        .collect();
+    compile(&files, &[])
+});
+
+/// A library folder's files as read: (display path, contents).
+type Files = [(String, String)];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Manifest {
+    name: String,
+    version: String,
+    #[serde(default)]
+    #[allow(dead_code)] // documentation for readers of the file
+    description: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConceptsFile {
+    concept: BTreeMap<String, RawConcept>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConcept {
+    #[allow(dead_code)] // documentation for readers of the file
+    about: String,
+    terms: Vec<Spanned<String>>,
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// Compiles the default files, then a custom library's files over them.
+fn compile(base: &Files, custom: &Files) -> Result<Library, LibraryError> {
+    let mut errors = Vec::new();
+    let mut name = String::new();
+    let mut version = String::new();
+    let mut builder = MatcherBuilder::default();
+    // Manifests and concepts first: rules refer to concepts.
+    for (path, text) in base.iter().chain(custom) {
+        match file_name(path) {
+            "library.toml" => match toml::from_str::<Manifest>(text) {
+                Ok(m) => {
+                    name = m.name;
+                    version = m.version;
+                }
+                Err(e) => errors.push(toml_error(path, text, &e)),
+            },
+            "concepts.toml" => match toml::from_str::<ConceptsFile>(text) {
+                Ok(c) => {
+                    for (cname, concept) in &c.concept {
+                        for term in &concept.terms {
+                            if let Err(msg) = builder.define_concept(cname, &[term.get_ref()]) {
+                                errors.push(format!(
+                                    "{path}:{}: concept \"{cname}\": {msg}",
+                                    rules::line_of(text, term.span().start)
+                                ));
+                            }
+                        }
+                    }
+                }
+                Err(e) => errors.push(toml_error(path, text, &e)),
+            },
+            _ => {}
+        }
+    }
+    let core = match Core::resolve(&builder) {
+        Ok(core) => Some(core),
+        Err(missing) => {
+            errors.push(format!(
+                "concepts.toml: the concept \"{missing}\" is not defined; the checker needs: {}",
+                Core::NAMES.join(", ")
+            ));
+            None
+        }
+    };
+    let mut by_id: BTreeMap<String, Rule> = BTreeMap::new();
+    for (files, is_custom) in [(base, false), (custom, true)] {
+        let mut seen: BTreeMap<String, String> = BTreeMap::new();
+        for (path, text) in files {
+            if matches!(file_name(path), "library.toml" | "concepts.toml") {
+                continue;
+            }
+            for rule in rules::compile_file(path, text, &mut builder, &mut errors) {
+                if let Some(first) = seen.insert(rule.id.clone(), rule.location.clone()) {
+                    errors.push(format!(
+                        "{}: rule id \"{}\" is defined twice (first at {first})",
+                        rule.location, rule.id
+                    ));
+                }
+                if is_custom || !by_id.contains_key(&rule.id) {
+                    by_id.insert(rule.id.clone(), rule);
+                }
+            }
+        }
+    }
+    if name.is_empty() {
+        errors.push("library.toml: the library has no name and version".to_string());
+    }
+    let matcher = match builder.build() {
+        Ok(m) => Some(m),
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    };
+    match (core, matcher) {
+        (Some(core), Some(matcher)) if errors.is_empty() => Ok(Library {
+            name,
+            version,
+            rules: by_id.into_values().collect(),
+            lexicon: Lexicon::builtin(),
+            matcher,
+            core,
+        }),
+        _ => Err(LibraryError(errors.join("\n"))),
+    }
+}
+
+fn toml_error(path: &str, text: &str, e: &toml::de::Error) -> String {
+    let line = e.span().map(|s| rules::line_of(text, s.start)).unwrap_or(1);
+    format!("{path}:{line}: {}", e.message().trim())
+}
+
+/// Reads the TOML files of a custom library folder (the folder and its `rules/` subfolder).
+fn read_folder(dir: &Path) -> Result<Vec<(String, String)>, LibraryError> {
+    let mut files = Vec::new();
+    for sub in [dir.to_path_buf(), dir.join("rules")] {
+        if !sub.is_dir() {
+            continue;
+        }
+        let entries = std::fs::read_dir(&sub).map_err(|e| {
+            LibraryError(format!(
+                "could not read the library folder {}: {e}",
+                sub.display()
+            ))
+        })?;
+        let mut paths: Vec<_> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        paths.sort();
+        for p in paths {
+            let meta = std::fs::metadata(&p)
+                .map_err(|e| LibraryError(format!("could not read {}: {e}", p.display())))?;
+            if meta.len() > 8 * 1024 * 1024 {
+                return Err(LibraryError(format!(
+                    "{}: library files are at most 8 MB",
+                    p.display()
+                )));
+            }
+            let text = std::fs::read_to_string(&p).map_err(|e| {
+                LibraryError(format!("could not read {} as UTF-8 text: {e}", p.display()))
+            })?;
+            files.push((p.display().to_string().replace('\\', "/"), text));
+        }
+    }
+    if files.is_empty() {
+        return Err(LibraryError(format!(
+            "{} holds no library files (*.toml); see clause-library/README.md for the format",
+            dir.display()
+        )));
+    }
+    Ok(files)
 }
 
 impl Library {
     /// The default library compiled into the binary.
     pub fn builtin() -> Library {
-        Library {
-            name: "uk-public-sector".into(),
-            version: "2026.1".into(),
-            rules: Vec::new(),
-            lexicon: Lexicon::builtin(),
+        match &*BUILTIN {
+            Ok(lib) => lib.clone(),
+            // The default library is validated by the test suite; this cannot happen in a release.
+            Err(e) => panic!("the built-in clause library is invalid:\n{e}"),
         }
     }
 
     /// The default library, with the rules in `custom` (a folder in the same format as
     /// `clause-library/`) added over it when given.
-    pub fn load(custom: Option<&std::path::Path>) -> Result<Library, LibraryError> {
+    pub fn load(custom: Option<&Path>) -> Result<Library, LibraryError> {
         match custom {
             None => Ok(Library::builtin()),
-            Some(dir) => Err(LibraryError(format!(
-                "custom libraries are not supported yet (asked for {})",
-                dir.display()
-            ))),
+            Some(dir) => {
+                let files = read_folder(dir)?;
+                Library::from_files(&files)
+            }
         }
+    }
+
+    /// The default library with custom files (display path, contents) over it.
+    pub fn from_files(custom: &[(String, String)]) -> Result<Library, LibraryError> {
+        let base: Vec<(String, String)> = BUILTIN_FILES
+            .iter()
+            .map(|(p, t)| (format!("clause-library/{p}"), (*t).to_string()))
+            .collect();
+        compile(&base, custom)
     }
 
     /// The rule with this id.

@@ -1,14 +1,156 @@
-//! Clause rules: schema and compilation (in progress).
+//! Clause rules: the TOML schema of `clause-library/`, and its compilation into the form the checker
+//! runs. Every term, concept reference and regular expression is checked here, once, with the file
+//! and line of each problem; nothing downstream sees an unvalidated rule.
 
-use crate::model::RuleInfo;
+use serde::Deserialize;
+use toml::Spanned;
 
-/// One rule of the clause library.
+use super::matcher::{ConceptId, MatcherBuilder, TermSet};
+use crate::model::{ClauseStatus, DocType, RuleInfo, Severity};
+
+/// Which part of the library a rule belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+pub enum Tier {
+    /// Required in every supplier contract or template.
+    #[serde(rename = "A")]
+    A,
+    /// Required when the document brings AI into scope, else recommended.
+    #[serde(rename = "B")]
+    B,
+    /// Good practice.
+    #[serde(rename = "recommended")]
+    Recommended,
+    /// Tender-stage rules.
+    #[serde(rename = "tender")]
+    Tender,
+}
+
+impl Tier {
+    /// The name used in reports ("A", "B", "recommended", "tender").
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tier::A => "A",
+            Tier::B => "B",
+            Tier::Recommended => "recommended",
+            Tier::Tender => "tender",
+        }
+    }
+}
+
+/// The shape of obligation a rule looks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// The supplier must not do something ("shall not use ... without approval"). A supplier
+    /// permission to do it contradicts the rule.
+    Prohibition,
+    /// The supplier must do something ("shall notify within 24 hours"). A waiver or disclaimer of it
+    /// contradicts the rule.
+    Duty,
+    /// The bid must declare its use of AI (tender rule; decided from the declaration).
+    Declaration,
+}
+
+/// What happens when an element of a rule is absent from a clause on the rule's topic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Absent {
+    /// The clause counts, but is weak.
+    Weak,
+    /// The clause does not count at all (a near miss).
+    Missing,
+}
+
+/// An essential element of a compliant clause (e.g. a time limit, a consent step).
+#[derive(Debug, Clone)]
+pub struct Element {
+    /// Plain-English name used in explanations ("a time limit").
+    pub name: String,
+    /// What satisfies it.
+    pub terms: TermSet,
+    /// What its absence does.
+    pub absent: Absent,
+}
+
+/// A pattern that makes a clause weak or contrary, with the reason given in explanations.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    /// Plain-English reason ("the restriction covers identifiable data only").
+    pub reason: String,
+    /// Every group must match in the sentence.
+    pub all: Vec<TermSet>,
+    /// Whether the pattern also applies to negated sentences (default: only affirmative ones).
+    pub negated: bool,
+    /// Whether the pattern also applies when the buyer is the only party bound.
+    pub any_actor: bool,
+}
+
+/// How a rule is detected, compiled.
+#[derive(Debug, Clone)]
+pub struct Detect {
+    /// Shape of the obligation.
+    pub kind: Kind,
+    /// Whether only text about AI counts.
+    pub ai_scope: bool,
+    /// Whether the sentence itself must name AI (not only its clause or heading).
+    pub ai_in_sentence: bool,
+    /// Whether a right of the buyer ("the Authority may audit", "the Authority shall own") satisfies
+    /// the rule: for rules that require the buyer to have a right rather than the supplier a duty.
+    pub buyer_rights: bool,
+    /// Every group must match for a sentence to be on the rule's topic.
+    pub topic: Vec<TermSet>,
+    /// A sentence matching any of these is off the rule's topic (another rule's subject).
+    pub exclude: TermSet,
+    /// Essential elements.
+    pub elements: Vec<Element>,
+    /// Rule-specific weakeners (scope narrowers, carve-outs, weak forms).
+    pub weak: Vec<Pattern>,
+    /// Rule-specific contrary patterns (rights the supplier grants itself, disclaimers).
+    pub contrary: Vec<Pattern>,
+}
+
+/// One example a rule must classify correctly.
+#[derive(Debug, Clone)]
+pub struct Example {
+    /// The text (paragraphs separated by blank lines).
+    pub text: String,
+    /// The verdict the rule must give.
+    pub expect: ClauseStatus,
+    /// File and line where the example is written.
+    pub location: String,
+}
+
+/// One rule of the clause library, validated and compiled.
 #[derive(Debug, Clone)]
 pub struct Rule {
     /// Stable id.
     pub id: String,
     /// Title.
     pub title: String,
+    /// Tier.
+    pub tier: Tier,
+    /// Severity where the rule applies in full (Tier B drops to recommended when AI is not in scope).
+    pub severity: Severity,
+    /// Document types the rule applies to.
+    pub applies_to: Vec<DocType>,
+    /// What a compliant clause requires.
+    pub requires: String,
+    /// Why the rule exists.
+    pub why: String,
+    /// Policy sources.
+    pub sources: Vec<String>,
+    /// What makes a clause weak, in words.
+    pub weakened_by: Vec<String>,
+    /// What contradicts the rule, in words.
+    pub contradicted_by: Vec<String>,
+    /// Model clause wording a buyer can paste in.
+    pub model_wording: String,
+    /// How it is detected.
+    pub detect: Detect,
+    /// Examples the rule must classify correctly.
+    pub examples: Vec<Example>,
+    /// File and line where the rule is defined.
+    pub location: String,
 }
 
 impl Rule {
@@ -17,11 +159,288 @@ impl Rule {
         RuleInfo {
             id: self.id.clone(),
             title: self.title.clone(),
-            tier: String::new(),
-            requires: String::new(),
-            why: String::new(),
-            sources: Vec::new(),
-            model_wording: String::new(),
+            tier: self.tier.as_str().to_string(),
+            requires: self.requires.clone(),
+            why: self.why.clone(),
+            sources: self.sources.clone(),
+            model_wording: self.model_wording.clone(),
         }
+    }
+}
+
+/// A rules file as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RulesFile {
+    #[serde(default)]
+    rule: Vec<RawRule>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: Spanned<String>,
+    title: String,
+    tier: Tier,
+    severity: Severity,
+    applies_to: Vec<DocType>,
+    requires: String,
+    why: String,
+    sources: Vec<String>,
+    weakened_by: Vec<String>,
+    contradicted_by: Vec<String>,
+    model_wording: String,
+    detect: RawDetect,
+    #[serde(default)]
+    example: Vec<RawExample>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDetect {
+    kind: Kind,
+    #[serde(default = "yes")]
+    ai_scope: bool,
+    #[serde(default)]
+    ai_in_sentence: bool,
+    #[serde(default)]
+    buyer_rights: bool,
+    #[serde(default)]
+    topic: Vec<Vec<Spanned<String>>>,
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
+    #[serde(default)]
+    element: Vec<RawElement>,
+    #[serde(default)]
+    weak: Vec<RawPattern>,
+    #[serde(default)]
+    contrary: Vec<RawPattern>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawElement {
+    name: String,
+    any: Vec<Spanned<String>>,
+    absent: Absent,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPattern {
+    reason: String,
+    all: Vec<Vec<Spanned<String>>>,
+    #[serde(default)]
+    negated: bool,
+    #[serde(default)]
+    any_actor: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExample {
+    text: Spanned<String>,
+    expect: ClauseStatus,
+}
+
+/// The 1-based line of a byte offset in a source text.
+pub(super) fn line_of(source: &str, offset: usize) -> usize {
+    source
+        .as_bytes()
+        .iter()
+        .take(offset)
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// Compiles the rules of one file; problems are appended to `errors` as "FILE:LINE: message".
+pub(super) fn compile_file(
+    file: &str,
+    source: &str,
+    builder: &mut MatcherBuilder,
+    errors: &mut Vec<String>,
+) -> Vec<Rule> {
+    let parsed: RulesFile = match toml::from_str(source) {
+        Ok(p) => p,
+        Err(e) => {
+            let line = e.span().map(|s| line_of(source, s.start)).unwrap_or(1);
+            errors.push(format!("{file}:{line}: {}", e.message().trim()));
+            return Vec::new();
+        }
+    };
+    let mut out = Vec::new();
+    for raw in parsed.rule {
+        let at = |span: std::ops::Range<usize>| format!("{file}:{}", line_of(source, span.start));
+        let location = at(raw.id.span());
+        let before = errors.len();
+        let id = raw.id.into_inner();
+        if id.is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            errors.push(format!(
+                "{location}: rule id \"{id}\" must be lower-case letters, digits and hyphens"
+            ));
+        }
+        let mut set = |group: &[Spanned<String>], errors: &mut Vec<String>| -> TermSet {
+            let mut ts = TermSet::default();
+            for term in group {
+                if let Err(msg) = builder.add_to_set(&mut ts, term.get_ref()) {
+                    errors.push(format!("{}: {msg}", at(term.span())));
+                }
+            }
+            ts
+        };
+        let d = raw.detect;
+        if d.kind != Kind::Declaration && d.topic.is_empty() {
+            errors.push(format!(
+                "{location}: rule \"{id}\" has no [detect] topic: add at least one group of terms"
+            ));
+        }
+        let topic = d.topic.iter().map(|g| set(g, errors)).collect();
+        let exclude = set(&d.exclude, errors);
+        let elements = d
+            .element
+            .iter()
+            .map(|e| Element {
+                name: e.name.clone(),
+                terms: set(&e.any, errors),
+                absent: e.absent,
+            })
+            .collect();
+        let mut patterns = |ps: &[RawPattern], errors: &mut Vec<String>| -> Vec<Pattern> {
+            ps.iter()
+                .map(|p| Pattern {
+                    reason: p.reason.clone(),
+                    all: p.all.iter().map(|g| set(g, errors)).collect(),
+                    negated: p.negated,
+                    any_actor: p.any_actor,
+                })
+                .collect()
+        };
+        let weak = patterns(&d.weak, errors);
+        let contrary = patterns(&d.contrary, errors);
+        let examples = raw
+            .example
+            .into_iter()
+            .map(|e| Example {
+                location: at(e.text.span()),
+                text: e.text.into_inner(),
+                expect: e.expect,
+            })
+            .collect();
+        if errors.len() > before {
+            continue;
+        }
+        out.push(Rule {
+            id,
+            title: raw.title,
+            tier: raw.tier,
+            severity: raw.severity,
+            applies_to: raw.applies_to,
+            requires: raw.requires,
+            why: raw.why,
+            sources: raw.sources,
+            weakened_by: raw.weakened_by,
+            contradicted_by: raw.contradicted_by,
+            model_wording: raw.model_wording.trim().to_string(),
+            detect: Detect {
+                kind: d.kind,
+                ai_scope: d.ai_scope,
+                ai_in_sentence: d.ai_in_sentence,
+                buyer_rights: d.buyer_rights,
+                topic,
+                exclude,
+                elements,
+                weak,
+                contrary,
+            },
+            examples,
+            location,
+        });
+    }
+    out
+}
+
+/// Concept ids the checker itself relies on, resolved once.
+#[derive(Debug, Clone, Copy)]
+pub struct Core {
+    /// Text about AI.
+    pub ai: ConceptId,
+    /// The supplier side (supplier, contractor, subcontractors, "we" in a bid).
+    pub supplier: ConceptId,
+    /// The buyer side (authority, council, customer, "you").
+    pub buyer: ConceptId,
+    /// Positive obligations (shall, must, will, undertakes to).
+    pub obligation: ConceptId,
+    /// Prohibitions (shall not, must not, may not).
+    pub prohibition: ConceptId,
+    /// Permissive modals (may, should, can, will try).
+    pub permissive: ConceptId,
+    /// Waivers and disclaimers of a duty (is not required to, accepts no responsibility).
+    pub waiver: ConceptId,
+    /// Rights the supplier grants itself (at its sole discretion, nothing shall prevent).
+    pub self_grant: ConceptId,
+    /// Negation (not, no, never).
+    pub negation: ConceptId,
+    /// A consent or approval step (prior written approval).
+    pub approval: ConceptId,
+    /// Effort qualifiers (reasonable endeavours).
+    pub effort: ConceptId,
+    /// Deemed or weak consent (deemed, not to be unreasonably withheld, opt out).
+    pub deemed_consent: ConceptId,
+    /// Exception words (except, save that, unless, provided that, other than).
+    pub exception: ConceptId,
+    /// Words after which a party is an object, not an actor ("Authority Data").
+    pub data: ConceptId,
+    /// Scope narrowers and carve-outs (de-identified, aggregated, third-party models), if defined.
+    pub carve_out: Option<ConceptId>,
+}
+
+impl Core {
+    /// The names of the concepts the checker needs, which `concepts.toml` must define.
+    pub const NAMES: [&'static str; 14] = [
+        "ai",
+        "supplier",
+        "buyer",
+        "obligation",
+        "prohibition",
+        "permissive",
+        "waiver",
+        "self-grant",
+        "negation",
+        "approval",
+        "effort",
+        "deemed-consent",
+        "exception",
+        "data",
+    ];
+
+    /// Resolves the core concepts; `None` names the first one missing.
+    pub(super) fn resolve(builder: &MatcherBuilder) -> Result<Core, &'static str> {
+        let get = |name: &'static str| builder.concept(name).ok_or(name);
+        Ok(Core {
+            ai: get("ai")?,
+            supplier: get("supplier")?,
+            buyer: get("buyer")?,
+            obligation: get("obligation")?,
+            prohibition: get("prohibition")?,
+            permissive: get("permissive")?,
+            waiver: get("waiver")?,
+            self_grant: get("self-grant")?,
+            negation: get("negation")?,
+            approval: get("approval")?,
+            effort: get("effort")?,
+            deemed_consent: get("deemed-consent")?,
+            exception: get("exception")?,
+            data: get("data")?,
+            carve_out: builder.concept("carve-out"),
+        })
     }
 }

@@ -19,7 +19,7 @@ static LABEL: LazyLock<Regex> = LazyLock::new(|| {
 
 static QUESTION_START: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^(?i:(?:please\s+)?(?:describe|explain|provide|list|confirm|detail|outline|state|set out|identify|specify|indicate|tell us|give details|supply details|do you|does your|does the|have you|has your|will you|will your|are you|is your|is the|can you|could you|would you|to what extent|how (?:do|does|will|would|is|are)|what (?:is|are|data|AI|artificial)|which (?:AI|artificial)))\b",
+        r"^(?i:(?:please\s+)?(?:describe|explain|provide|list|confirm|detail|outline|state|set out|identify|specify|indicate|tell us|give details|supply details|declare|disclose|if yes|if so|where applicable|do you|does your|does the|have you|has your|will you|will your|are you|is your|is the|can you|could you|would you|to what extent|how (?:do|does|will|would|is|are)|what (?:is|are|data|AI|artificial)|which (?:AI|artificial)))\b",
     )
 });
 
@@ -64,8 +64,13 @@ static DEFINED_TERM_AFTER: LazyLock<Regex> = LazyLock::new(|| {
 /// A sentence that speaks of the offering: first person, a system noun, or a verb of use.
 static ANCHOR: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(we|our|ours|us|we'll|we're|we've|platform|solution|system|software|product|application|app|tool|tools|module|feature|features|portal|engine|dashboard|suite|service|services|chatbot|assistant|bot|uses?|using|used|leverag\w+|employ\w*|appl(?:y|ies|ied)|powered by|built on|built using|driven by|relies on|rely on|incorporat\w+|includ\w+|offers?|provides?|delivers?|deployed|deploys?|enables?|analys\w+|analyz\w+|predicts?|detects?|transcrib\w+|summari[sz]\w+|generat\w+|drafts?|identif\w+|flags?|scores?|prioriti[sz]\w+|triages?|recogni[sz]\w+|answers?|classif\w+|extracts?|matches|routes?|translates?|recommends?)\b",
+        r"(?i)\b(we|our|ours|us|we'll|we're|we've|platform|solution|system|software|product|application|app|tool|tools|module|feature|features|portal|engine|dashboard|suite|service|services|chatbot|assistant|bot|uses?|using|used|leverag\w+|employ\w*|appl(?:y|ies|ied)|powered by|built on|built using|driven by|relies on|rely on|incorporat\w+|includ\w+|offers?|provides?|delivers?|deployed|deploys?|enables?|analys\w+|analyz\w+|predicts?|detects?|transcrib\w+|summari[sz]\w+|generat\w+|drafts?|identif\w+|flags?|scores?|prioriti[sz]\w+|triages?|recogni[sz]\w+|answers?|classif\w+|extracts?|matches|routes?|translates?|recommends?|suggests?|watches|monitors?|alerts?|interprets?|writes|reads|ranks?|sorts|assesses|checks|reviews|learns?|converts?|turns|listens|runs|works)\b",
     )
+});
+
+/// "Section 7:", "Part B -" at the start of a heading.
+static CONTAINER_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^(?i:section|part|schedule|annex|appendix|lot)\s+[0-9A-Z]{1,3}(?:\.\d{1,2})?\s*[:.\-–]\s*")
 });
 
 /// Negation cues before an AI term, within its clause.
@@ -223,6 +228,117 @@ pub fn yes_no(text: &str) -> Option<bool> {
     }
 }
 
+/// What a generic technique does, read from its sentence: the category it belongs in.
+pub fn refined_category(text: &str) -> Option<crate::model::FeatureCategory> {
+    use crate::model::FeatureCategory as C;
+    static FUNCTIONS: LazyLock<Vec<(Regex, C)>> = LazyLock::new(|| {
+        [
+            (r"(?i)\b(face|faces|facial|biometric\w*|fingerprints?|selfies?|liveness)\b", C::Biometric),
+            (r"(?i)\b(images?|imagery|photos?|photographs?|cameras?|video|footage|CCTV|visual)\b", C::Vision),
+            (r"(?i)\b(speech|voice|audio|calls?|recordings?|transcri\w+|dictat\w+)\b", C::Speech),
+            (r"(?i)\b(chat\w*|assistant|conversations?|answers? (?:common |their |residents' )?questions)\b", C::Conversational),
+            (r"(?i)\b(drafts?|drafting|summar\w+|generat\w+|writes|rewrites)\b", C::Generative),
+            (r"(?i)\b(documents?|forms|letters|scanned|OCR|invoices)\b", C::DocumentProcessing),
+            (r"(?i)\b(decides?|decisions?|eligib\w+|approves?|rejects?)\b", C::AutomatedDecision),
+            (r"(?i)\b(predict\w*|forecast\w*|scores?|scoring|risk|likely|likelihood|recommend\w*|anomal\w+)\b", C::Predictive),
+        ]
+        .into_iter()
+        .map(|(p, c)| (re(p), c))
+        .collect()
+    });
+    FUNCTIONS
+        .iter()
+        .find(|(r, _)| r.is_match(text))
+        .map(|(_, c)| *c)
+}
+
+/// Content words that name what a feature is attached to: consecutive pairs of lower-case
+/// words of four or more letters, other than common ones ("symptom checker").
+pub fn name_pairs(text: &str) -> Vec<String> {
+    const COMMON: &[&str] = &[
+        "that",
+        "this",
+        "with",
+        "from",
+        "into",
+        "each",
+        "every",
+        "their",
+        "them",
+        "they",
+        "will",
+        "which",
+        "where",
+        "when",
+        "what",
+        "have",
+        "been",
+        "also",
+        "only",
+        "used",
+        "uses",
+        "using",
+        "about",
+        "before",
+        "after",
+        "other",
+        "more",
+        "most",
+        "such",
+        "than",
+        "then",
+        "there",
+        "these",
+        "those",
+        "your",
+        "ours",
+        "council",
+        "service",
+        "services",
+        "data",
+        "staff",
+        "team",
+        "teams",
+        "officers",
+        "residents",
+        "users",
+        "user",
+        "people",
+        "case",
+        "cases",
+        "model",
+        "models",
+        "tool",
+        "tools",
+        "system",
+        "systems",
+        "platform",
+        "solution",
+        "product",
+        "feature",
+        "features",
+        "would",
+        "could",
+        "should",
+        "make",
+        "makes",
+        "made",
+    ];
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    words
+        .windows(2)
+        .filter(|w| {
+            w.iter()
+                .all(|x| x.chars().count() >= 4 && !COMMON.contains(&x.as_str()))
+        })
+        .map(|w| format!("{} {}", w[0], w[1]))
+        .collect()
+}
+
 /// The sentence is in Welsh (several Welsh function words).
 pub fn is_welsh(text: &str) -> bool {
     WELSH.find_iter(text).take(3).count() >= 3
@@ -231,7 +347,11 @@ pub fn is_welsh(text: &str) -> bool {
 /// A block that reads as a heading even when the extractor did not mark it: short, capitalised,
 /// no sentence punctuation at the end.
 pub fn looks_like_heading(text: &str) -> bool {
+    if text.trim_start().starts_with("# ") || text.trim_start().starts_with("##") {
+        return true;
+    }
     let t = text.trim().trim_start_matches('#').trim();
+    let t = CONTAINER_LABEL.find(t).map_or(t, |m| &t[m.end()..]);
     let words = t.split_whitespace().count();
     let first_alpha = strip_label(t).chars().find(|c| c.is_alphabetic());
     (1..=12).contains(&words)

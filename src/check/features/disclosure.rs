@@ -52,6 +52,8 @@ pub struct Disclosure {
     vendors: HashSet<String>,
     keys: HashSet<String>,
     categories: HashSet<FeatureCategory>,
+    /// Word pairs of the sentences that describe AI in a declaration ("symptom checker").
+    pairs: HashSet<String>,
 }
 
 /// Vendors as documents name them, beyond the vocabulary's vendor field.
@@ -76,19 +78,22 @@ impl Disclosure {
     }
 
     /// A declaration that does not deny AI names this feature by product, vendor, label or
-    /// category ("other" is too vague to cover anything by category).
+    /// category ("other" is too vague to cover anything by category), or by what the document
+    /// calls it: `subject` holds the word pairs it uses for the feature ("symptom checker").
     pub fn covers(
         &self,
         lexicon: &Lexicon,
         entry: usize,
         key: &str,
         category: FeatureCategory,
+        subject: &[String],
     ) -> bool {
         let e: &Entry = lexicon.entry(entry);
         (e.is_product() && self.products.contains(&entry))
             || e.vendor().is_some_and(|v| self.vendors.contains(v))
             || self.keys.contains(key)
             || (category != FeatureCategory::Other && self.categories.contains(&category))
+            || subject.iter().any(|p| self.pairs.contains(p))
     }
 }
 
@@ -131,6 +136,7 @@ pub fn analyse(lexicon: &Lexicon, doc: &Document, mentions: &[MentionRef]) -> Di
     // (region, label depth, hashes) of the open heading region; (region, sentences) of the open answer.
     let mut heading_region: Option<(usize, Option<usize>, usize)> = None;
     let mut answer: Option<(usize, usize)> = None;
+    let mut answer_block: Option<usize> = None;
     let mut last_block: Option<usize> = None;
     for (si, s) in doc.sentences.iter().enumerate() {
         let text = doc.sentence_text(s);
@@ -165,9 +171,14 @@ pub fn analyse(lexicon: &Lexicon, doc: &Document, mentions: &[MentionRef]) -> Di
             }
         }
         if context::is_question(text) {
-            answer = None;
             let about_ai = !by_sentence[si].is_empty() || context::mentions_ai(text);
+            // "If yes, please give details." after the question keeps its answer open.
+            if !about_ai && answer_block == Some(s.block) {
+                continue;
+            }
+            answer = None;
             if about_ai {
+                answer_block = Some(s.block);
                 d.regions.push(Region {
                     bid_prep: context::is_bid_preparation(text),
                     says: None,
@@ -298,6 +309,9 @@ fn collect_coverage(
                 continue;
             };
             let text = doc.sentence_text(s);
+            if by_sentence[si].iter().any(|m| m.describes) {
+                d.pairs.extend(context::name_pairs(text));
+            }
             let words: HashSet<String> = text
                 .split(|c: char| !c.is_alphanumeric())
                 .filter(|w| !w.is_empty())

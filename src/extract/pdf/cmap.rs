@@ -38,27 +38,45 @@ pub struct ToUnicode {
 }
 
 impl ToUnicode {
-    /// The text for `code`, read as `len` bytes, if the map has it.
-    pub fn get(&self, code: u32, len: usize) -> Option<String> {
+    /// Appends the text for `code`, read as `len` bytes, to `out` when the map has real text for
+    /// it (not empty, no U+FFFD); returns whether it did. Runs once per glyph, so it allocates
+    /// nothing: a `String` per glyph was the largest cost of PDF reading in profiles.
+    pub fn push(&self, code: u32, len: usize, out: &mut String) -> bool {
+        let start = out.len();
         let key = (u8::try_from(len).unwrap_or(4), code);
         if let Some(s) = self.chars.get(&key) {
-            return Some(s.clone());
-        }
-        // Ranges are few in practice; the last matching one wins, as later definitions override.
-        let r = self
+            out.push_str(s);
+        } else if let Some(r) = self
             .ranges
             .iter()
             .rev()
-            .find(|r| r.lo <= code && code <= r.hi)?;
-        let offset = code - r.lo;
-        if !r.list.is_empty() {
-            return r.list.get(offset as usize).cloned();
+            // Ranges are few in practice; the last matching one wins, as later definitions override.
+            .find(|r| r.lo <= code && code <= r.hi)
+        {
+            let offset = code - r.lo;
+            if r.list.is_empty() {
+                // Later codes increment the last UTF-16 unit of the first code's text.
+                let last = r.base.len().saturating_sub(1);
+                let units = r.base.iter().enumerate().map(|(i, &u)| {
+                    if i == last {
+                        u.wrapping_add(offset as u16)
+                    } else {
+                        u
+                    }
+                });
+                out.extend(
+                    char::decode_utf16(units).map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER)),
+                );
+            } else if let Some(s) = r.list.get(offset as usize) {
+                out.push_str(s);
+            }
         }
-        let mut units = r.base.clone();
-        if let Some(last) = units.last_mut() {
-            *last = last.wrapping_add(offset as u16);
+        if out.len() > start && !out[start..].contains(char::REPLACEMENT_CHARACTER) {
+            true
+        } else {
+            out.truncate(start);
+            false
         }
-        Some(decode_utf16(&units))
     }
 
     /// Whether the map has any entry at all.
@@ -392,16 +410,22 @@ mod tests {
 2 beginbfrange <0024> <0026> <0041> <0030> <0031> [<0061> <00E9>] endbfrange
 endcmap CMapName currentdict /CMap defineresource pop end end";
 
+    /// The text `push` appends for a code, if any.
+    fn text(m: &ToUnicode, code: u32, len: usize) -> Option<String> {
+        let mut out = String::new();
+        m.push(code, len, &mut out).then_some(out)
+    }
+
     #[test]
     fn reads_bfchar_and_bfrange() {
         let m = parse_to_unicode(CMAP);
-        assert_eq!(m.get(3, 2).as_deref(), Some(" "));
-        assert_eq!(m.get(0x11, 2).as_deref(), Some("\u{FB01}"));
-        assert_eq!(m.get(0x12, 2).as_deref(), Some("ffl"));
-        assert_eq!(m.get(0x24, 2).as_deref(), Some("A"));
-        assert_eq!(m.get(0x26, 2).as_deref(), Some("C"));
-        assert_eq!(m.get(0x31, 2).as_deref(), Some("é"));
-        assert_eq!(m.get(0x27, 2), None);
+        assert_eq!(text(&m, 3, 2).as_deref(), Some(" "));
+        assert_eq!(text(&m, 0x11, 2).as_deref(), Some("\u{FB01}"));
+        assert_eq!(text(&m, 0x12, 2).as_deref(), Some("ffl"));
+        assert_eq!(text(&m, 0x24, 2).as_deref(), Some("A"));
+        assert_eq!(text(&m, 0x26, 2).as_deref(), Some("C"));
+        assert_eq!(text(&m, 0x31, 2).as_deref(), Some("é"));
+        assert_eq!(text(&m, 0x27, 2), None);
         let space = parse_codespace(CMAP);
         assert_eq!(space.len(), 1);
         assert_eq!(next_code(&space, &[0, 0x24, 1]), (0x24, 2));
@@ -413,9 +437,9 @@ endcmap CMapName currentdict /CMap defineresource pop end end";
             b"2 beginbfchar <01> <6600> <02> <6900> endbfchar 1 beginbfrange <03> <20> <0061> endbfrange
               3 beginbfchar <21> <0062> <22> <0063> <23> <0064> endbfchar",
         );
-        assert_eq!(m.get(1, 1).as_deref(), Some("f"));
-        assert_eq!(m.get(2, 1).as_deref(), Some("i"));
-        assert_eq!(m.get(4, 1).as_deref(), Some("b"));
+        assert_eq!(text(&m, 1, 1).as_deref(), Some("f"));
+        assert_eq!(text(&m, 2, 1).as_deref(), Some("i"));
+        assert_eq!(text(&m, 4, 1).as_deref(), Some("b"));
     }
 
     #[test]

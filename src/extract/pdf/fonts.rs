@@ -101,7 +101,10 @@ impl Font {
         } else {
             0.001
         };
-        let simple = Some(simple_encoding(src, dict));
+        // A ToUnicode map that is named but cannot be read (a damaged or cut-off file) means the
+        // codes are the font's own: guessing from a standard encoding would give garbage.
+        let lost_map = dict.has(b"ToUnicode") && to_unicode.is_none();
+        let simple = (!lost_map).then(|| simple_encoding(src, dict));
         let first = src.number(dict, b"FirstChar").unwrap_or(0.0).max(0.0) as u32;
         let list: Vec<f32> = match src.get(dict, b"Widths") {
             Some(Object::Array(a)) => a
@@ -200,11 +203,8 @@ impl Font {
     /// Appends the text of `code` to `out`; returns false when the font cannot say what it is.
     pub fn text(&self, code: Code, out: &mut String) -> bool {
         if let Some(map) = &self.to_unicode
-            && let Some(s) = map.get(code.code, code.len)
-            && !s.is_empty()
-            && !s.contains('\u{FFFD}')
+            && map.push(code.code, code.len, out)
         {
-            out.push_str(&s);
             return true;
         }
         if let Some(simple) = &self.simple {

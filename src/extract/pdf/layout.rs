@@ -57,14 +57,29 @@ pub fn page_lines(page: &PageText) -> Vec<Line> {
                 lines.extend(make_line(page, row));
             }
         }
-        Some(cut) => {
+        Some((cut, top, bottom)) => {
             let mut left: Vec<Line> = Vec::new();
             let mut right: Vec<Line> = Vec::new();
             for row in &rows {
-                let crosses = row.iter().any(|&i| {
-                    let g = &page.glyphs[i];
-                    g.x < cut && g.end > cut && !page.glyph_text(g).trim().is_empty()
-                });
+                // A line runs through the gutter when no wide gap separates its parts there.
+                let visible = || {
+                    row.iter()
+                        .map(|&i| &page.glyphs[i])
+                        .filter(|g| !page.glyph_text(g).trim().is_empty())
+                };
+                let left_end = visible()
+                    .filter(|g| g.x < cut)
+                    .map(|g| g.end)
+                    .fold(f32::NEG_INFINITY, f32::max);
+                let right_start = visible()
+                    .filter(|g| g.x >= cut)
+                    .map(|g| g.x)
+                    .fold(f32::INFINITY, f32::min);
+                let size = visible().map(|g| g.size).fold(0.0f32, f32::max);
+                let y = visible().next().map_or(0.0, |g| g.y);
+                // Lines above or below the two-column band are full width too.
+                let outside = y > top + size || y < bottom - size;
+                let crosses = outside || left_end > cut || (right_start - left_end) < 1.5 * size;
                 if crosses {
                     lines.append(&mut left);
                     lines.append(&mut right);
@@ -127,11 +142,9 @@ fn merge_raised(page: &PageText, rows: Vec<Vec<usize>>) -> Vec<Vec<usize>> {
     out
 }
 
-/// The x of a column gutter, if the page has two clear columns.
-fn find_gutter(page: &PageText, rows: &[Vec<usize>]) -> Option<f32> {
-    if rows.len() < 10 {
-        return None;
-    }
+/// The x of a column gutter, if the page (or a band of it) has two clear columns: many lines
+/// with a wide gap in the middle third at a common place, whose left parts fill their column.
+fn find_gutter(page: &PageText, rows: &[Vec<usize>]) -> Option<(f32, f32, f32)> {
     let visible = |g: &&Glyph| !page.glyph_text(g).trim().is_empty();
     let min_x = page
         .glyphs
@@ -149,67 +162,67 @@ fn find_gutter(page: &PageText, rows: &[Vec<usize>]) -> Option<f32> {
     if !(width.is_finite() && width > 100.0) {
         return None;
     }
-    const BINS: usize = 100;
-    let bin = |x: f32| (((x - min_x) / width * BINS as f32).max(0.0) as usize).min(BINS - 1);
-    let mut cover = [0usize; BINS];
-    let (mut left_rows, mut right_rows) = (0usize, 0usize);
+    let (lo, hi) = (min_x + 0.3 * width, min_x + 0.7 * width);
+    // The widest middle gap of each row: (gap start, gap end).
+    let mut gaps: Vec<(f32, f32, f32)> = Vec::new();
     for row in rows {
-        let mut hit = [false; BINS];
-        for g in row.iter().map(|&i| &page.glyphs[i]).filter(|g| visible(g)) {
-            for h in hit.iter_mut().take(bin(g.end) + 1).skip(bin(g.x)) {
-                *h = true;
-            }
+        let mut g: Vec<&Glyph> = row
+            .iter()
+            .map(|&i| &page.glyphs[i])
+            .filter(|g| visible(g))
+            .collect();
+        g.sort_by(|a, b| a.x.total_cmp(&b.x));
+        let best = g
+            .windows(2)
+            .map(|w| (w[0].end, w[1].x, w[0].size.max(w[1].size)))
+            .filter(|(a, b, size)| b - a > 1.5 * size && (a + b) / 2.0 > lo && (a + b) / 2.0 < hi)
+            .max_by(|x, y| (x.1 - x.0).total_cmp(&(y.1 - y.0)));
+        if let (Some((a, b, _)), Some(first)) = (best, g.first()) {
+            gaps.push((a, b, first.y));
         }
-        for (c, h) in cover.iter_mut().zip(hit) {
-            *c += usize::from(h);
-        }
-        left_rows += usize::from(hit[..35].iter().any(|h| *h));
-        right_rows += usize::from(hit[65..].iter().any(|h| *h));
     }
-    let n = rows.len();
-    if left_rows * 2 < n || right_rows * 2 < n {
+    if gaps.len() < 6 {
         return None;
     }
-    // The widest run of nearly empty bins in the middle third.
-    let quiet = |c: usize| c * 20 <= n;
-    let (mut best, mut best_len) = (None, 0usize);
-    let mut i = 30;
-    while i < 70 {
-        if quiet(cover[i]) {
-            let start = i;
-            while i < 70 && quiet(cover[i]) {
-                i += 1;
-            }
-            if i - start > best_len {
-                best_len = i - start;
-                best = Some((start, i));
-            }
-        } else {
-            i += 1;
+    // The x inside the most gaps.
+    let mut edges: Vec<(f32, i32)> = gaps
+        .iter()
+        .flat_map(|(a, b, _)| [(*a, 1), (*b, -1)])
+        .collect();
+    edges.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+    let (mut depth, mut best, mut at) = (0i32, 0i32, 0.0f32);
+    for w in edges.windows(2) {
+        depth += w[0].1;
+        if depth > best {
+            best = depth;
+            at = (w[0].0 + w[1].0) / 2.0;
         }
     }
-    let (start, stop) = best?;
-    let at = |b: usize| min_x + b as f32 / BINS as f32 * width;
-    let (gutter_start, cut) = (at(start), (at(start) + at(stop)) / 2.0);
-    if best_len < 2 {
+    let agreeing: Vec<&(f32, f32, f32)> = gaps
+        .iter()
+        .filter(|(a, b, _)| *a <= at && at <= *b)
+        .collect();
+    if agreeing.len() < 6 {
         return None;
     }
     // Text columns are filled to near the gutter; a table of short labels beside long
     // definitions is not, and reads better row by row.
-    let mut fill: Vec<f32> = rows
+    let gutter_start = agreeing
         .iter()
-        .filter_map(|row| {
-            row.iter()
-                .map(|&i| &page.glyphs[i])
-                .filter(|g| visible(g) && g.end <= cut)
-                .map(|g| g.end)
-                .reduce(f32::max)
-        })
-        .map(|end| (gutter_start - end).max(0.0) / (gutter_start - min_x).max(1.0))
+        .map(|(a, _, _)| *a)
+        .fold(f32::NEG_INFINITY, f32::max);
+    let mut fill: Vec<f32> = agreeing
+        .iter()
+        .map(|(a, _, _)| (gutter_start - a).max(0.0) / (gutter_start - min_x).max(1.0))
         .collect();
     fill.sort_by(f32::total_cmp);
     let median_gap = fill.get(fill.len() / 2).copied().unwrap_or(1.0);
-    (median_gap < 0.2).then_some(cut)
+    let top = agreeing
+        .iter()
+        .map(|g| g.2)
+        .fold(f32::NEG_INFINITY, f32::max);
+    let bottom = agreeing.iter().map(|g| g.2).fold(f32::INFINITY, f32::min);
+    (median_gap < 0.2).then_some((at, top, bottom))
 }
 
 /// Builds a line from glyphs on one baseline.

@@ -1,0 +1,369 @@
+//! The compiled vocabulary of a clause library: every literal term of every concept and rule in one
+//! Aho-Corasick automaton (one pass over a sentence finds them all), plus the few regular
+//! expressions the library declares, compiled once.
+//!
+//! Term syntax in the library files:
+//! - `word` or `two words`: a whole-word, case-insensitive literal;
+//! - `train*`: a case-insensitive prefix (trains, trained, training);
+//! - `re:PATTERN`: a regular expression (case-insensitive unless it says `(?-i)`);
+//! - `@concept`: any term of a concept defined in `concepts.toml`.
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::Regex;
+
+/// Index of a concept in the library.
+pub type ConceptId = usize;
+
+/// Most concepts a library may define (they are kept in a 64-bit set).
+pub const MAX_CONCEPTS: usize = 64;
+
+/// A group of alternatives: literals, concepts and regular expressions; it matches a sentence when
+/// any of them does.
+#[derive(Debug, Clone, Default)]
+pub struct TermSet {
+    /// Literal term ids.
+    literals: Vec<u32>,
+    /// Concepts, as a bit set.
+    concepts: u64,
+    /// Regular expressions.
+    regexes: Vec<Regex>,
+}
+
+impl TermSet {
+    /// Whether any alternative matches the annotated text.
+    pub fn matches(&self, a: &Annotation, text: &str) -> bool {
+        if self.concepts & a.concepts != 0 {
+            return true;
+        }
+        if self.literals.iter().any(|t| a.has_term(*t)) {
+            return true;
+        }
+        self.regexes.iter().any(|r| r.is_match(text))
+    }
+
+    /// The first position (byte offset) where an alternative matches, if any.
+    pub fn first_match(&self, a: &Annotation, matcher: &Matcher, text: &str) -> Option<usize> {
+        let lit = a
+            .hits
+            .iter()
+            .filter(|h| {
+                self.literals.binary_search(&h.term).is_ok()
+                    || matcher.term_concepts[h.term as usize] & self.concepts != 0
+            })
+            .map(|h| h.start as usize)
+            .min();
+        let re = self
+            .regexes
+            .iter()
+            .filter_map(|r| r.find(text).map(|m| m.start()))
+            .min();
+        match (lit, re) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+}
+
+/// One literal found in a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    /// Byte offset of the start.
+    pub start: u32,
+    /// Byte offset one past the end.
+    pub end: u32,
+    /// Term id.
+    pub term: u32,
+}
+
+/// What the library's vocabulary finds in one text (a sentence or a heading).
+#[derive(Debug, Clone, Default)]
+pub struct Annotation {
+    /// Literal hits, by start; terms strictly inside a longer concept term are dropped
+    /// ("shall" inside "shall not", "not" inside "not to be unreasonably withheld").
+    pub hits: Vec<Hit>,
+    /// Sorted, de-duplicated term ids hit.
+    terms: Vec<u32>,
+    /// Concepts present, as a bit set.
+    pub concepts: u64,
+}
+
+impl Annotation {
+    /// Whether a literal term was hit.
+    pub fn has_term(&self, term: u32) -> bool {
+        self.terms.binary_search(&term).is_ok()
+    }
+
+    /// Whether a concept is present.
+    pub fn has(&self, concept: ConceptId) -> bool {
+        self.concepts & (1u64 << concept) != 0
+    }
+
+    /// Adds a concept (used for context the checker derives itself, e.g. defined AI terms).
+    pub fn add(&mut self, concept: ConceptId) {
+        self.concepts |= 1u64 << concept;
+    }
+}
+
+/// The compiled vocabulary.
+#[derive(Debug, Clone)]
+pub struct Matcher {
+    ac: Option<AhoCorasick>,
+    /// Per term: whether it is a prefix (no word boundary needed at its end).
+    prefix: Vec<bool>,
+    /// Per term: the concepts it belongs to.
+    term_concepts: Vec<u64>,
+    /// Concept regular expressions: (concept, regex).
+    concept_regexes: Vec<(ConceptId, Regex)>,
+    /// Concept names, by id.
+    names: Vec<String>,
+}
+
+impl Matcher {
+    /// Finds every term of the vocabulary in `text`.
+    pub fn annotate(&self, text: &str) -> Annotation {
+        let mut a = Annotation::default();
+        let bytes = text.as_bytes();
+        if let Some(ac) = &self.ac {
+            for m in ac.find_overlapping_iter(text) {
+                let (s, e) = (m.start(), m.end());
+                let term = m.pattern().as_u32();
+                let before_ok = s == 0 || !is_word_byte(bytes[s - 1]);
+                let after_ok =
+                    self.prefix[term as usize] || e >= bytes.len() || !is_word_byte(bytes[e]);
+                if before_ok && after_ok {
+                    a.hits.push(Hit {
+                        start: s as u32,
+                        end: e as u32,
+                        term,
+                    });
+                }
+            }
+        }
+        a.hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
+        // Drop concept terms strictly inside a longer concept term.
+        // (They still count as literals of a rule: "notice" inside "without notice".)
+        let mut kept: Vec<Hit> = Vec::with_capacity(a.hits.len());
+        let mut cover_end = 0u32;
+        let mut cover_start = 0u32;
+        for h in &a.hits {
+            let is_concept = self.term_concepts[h.term as usize] != 0;
+            let inside = h.end <= cover_end && (h.start > cover_start || h.end < cover_end);
+            if is_concept && inside {
+                a.terms.push(h.term);
+                continue;
+            }
+            if is_concept && h.end > cover_end {
+                cover_end = h.end;
+                cover_start = h.start;
+            }
+            kept.push(*h);
+        }
+        a.hits = kept;
+        for h in &a.hits {
+            a.concepts |= self.term_concepts[h.term as usize];
+            a.terms.push(h.term);
+        }
+        a.terms.sort_unstable();
+        a.terms.dedup();
+        for (c, re) in &self.concept_regexes {
+            if a.concepts & (1u64 << c) == 0 && re.is_match(text) {
+                a.concepts |= 1u64 << c;
+            }
+        }
+        a
+    }
+
+    /// Concepts of a term, as a bit set.
+    pub fn concepts_of(&self, term: u32) -> u64 {
+        self.term_concepts.get(term as usize).copied().unwrap_or(0)
+    }
+
+    /// The name of a concept.
+    pub fn concept_name(&self, c: ConceptId) -> &str {
+        self.names.get(c).map(String::as_str).unwrap_or("?")
+    }
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// Builds a [`Matcher`]: concepts first, then rule terms.
+#[derive(Debug, Default)]
+pub struct MatcherBuilder {
+    terms: Vec<String>,
+    prefix: Vec<bool>,
+    term_concepts: Vec<u64>,
+    index: HashMap<(String, bool), u32>,
+    concept_regexes: Vec<(ConceptId, Regex)>,
+    names: Vec<String>,
+}
+
+impl MatcherBuilder {
+    /// The id of a concept, if defined.
+    pub fn concept(&self, name: &str) -> Option<ConceptId> {
+        self.names.iter().position(|n| n == name)
+    }
+
+    /// Defines a concept (or extends one) with terms; errors name the bad term.
+    pub fn define_concept(&mut self, name: &str, terms: &[&str]) -> Result<ConceptId, String> {
+        let id = match self.concept(name) {
+            Some(id) => id,
+            None => {
+                if self.names.len() >= MAX_CONCEPTS {
+                    return Err(format!("too many concepts (at most {MAX_CONCEPTS})"));
+                }
+                self.names.push(name.to_string());
+                self.names.len() - 1
+            }
+        };
+        for t in terms {
+            if let Some(re) = t.strip_prefix("re:") {
+                let re = compile_regex(re)?;
+                self.concept_regexes.push((id, re));
+            } else if t.starts_with('@') {
+                return Err(format!(
+                    "concept terms cannot refer to other concepts (\"{t}\")"
+                ));
+            } else {
+                let term = self.literal(t)?;
+                self.term_concepts[term as usize] |= 1u64 << id;
+            }
+        }
+        Ok(id)
+    }
+
+    /// Adds one alternative to a term set; the error says what is wrong with it.
+    pub fn add_to_set(&mut self, set: &mut TermSet, term: &str) -> Result<(), String> {
+        if let Some(name) = term.strip_prefix('@') {
+            match self.concept(name) {
+                Some(id) => set.concepts |= 1u64 << id,
+                None => {
+                    return Err(format!(
+                        "unknown concept \"@{name}\" (known: {})",
+                        self.names
+                            .iter()
+                            .map(|n| format!("@{n}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                }
+            }
+        } else if let Some(re) = term.strip_prefix("re:") {
+            set.regexes.push(compile_regex(re)?);
+        } else {
+            let id = self.literal(term)?;
+            if let Err(pos) = set.literals.binary_search(&id) {
+                set.literals.insert(pos, id);
+            }
+        }
+        Ok(())
+    }
+
+    fn literal(&mut self, term: &str) -> Result<u32, String> {
+        let (text, prefix) = match term.strip_suffix('*') {
+            Some(t) => (t, true),
+            None => (term, false),
+        };
+        let text = text.trim();
+        if text.chars().count() < 2 {
+            return Err(format!(
+                "term \"{term}\" is too short (at least two characters)"
+            ));
+        }
+        if text.contains('*') {
+            return Err(format!(
+                "term \"{term}\": '*' is allowed only at the end (a prefix)"
+            ));
+        }
+        let key = (text.to_ascii_lowercase(), prefix);
+        if let Some(id) = self.index.get(&key) {
+            return Ok(*id);
+        }
+        let id = u32::try_from(self.terms.len()).map_err(|_| "too many terms".to_string())?;
+        self.terms.push(key.0.clone());
+        self.prefix.push(prefix);
+        self.term_concepts.push(0);
+        self.index.insert(key, id);
+        Ok(id)
+    }
+
+    /// Compiles the automaton.
+    pub fn build(self) -> Result<Matcher, String> {
+        let ac = if self.terms.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .build(&self.terms)
+                    .map_err(|e| format!("the term list could not be compiled: {e}"))?,
+            )
+        };
+        Ok(Matcher {
+            ac,
+            prefix: self.prefix,
+            term_concepts: self.term_concepts,
+            concept_regexes: self.concept_regexes,
+            names: self.names,
+        })
+    }
+}
+
+fn compile_regex(pattern: &str) -> Result<Regex, String> {
+    regex::RegexBuilder::new(pattern)
+        .case_insensitive(true)
+        .size_limit(1 << 20)
+        .build()
+        .map_err(|e| {
+            let msg = e.to_string();
+            let last = msg.lines().last().unwrap_or("").trim().to_string();
+            format!("invalid regular expression \"{pattern}\": {last}")
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_words_prefixes_and_containment() {
+        let mut b = MatcherBuilder::default();
+        let obl = b.define_concept("obligation", &["shall"]).unwrap();
+        let pro = b.define_concept("prohibition", &["shall not"]).unwrap();
+        let mut set = TermSet::default();
+        b.add_to_set(&mut set, "train*").unwrap();
+        let m = b.build().unwrap();
+        let a = m.annotate("The Supplier shall not use data for training.");
+        assert!(a.has(pro));
+        assert!(!a.has(obl), "shall inside shall not is dropped");
+        assert!(set.matches(&a, ""));
+        let a = m.annotate("Marshall trainee");
+        assert!(!a.has(obl));
+        assert!(set.matches(&a, ""), "prefix terms match longer words");
+    }
+
+    #[test]
+    fn bad_terms_are_explained() {
+        let mut b = MatcherBuilder::default();
+        let mut set = TermSet::default();
+        assert!(
+            b.add_to_set(&mut set, "re:(unclosed")
+                .unwrap_err()
+                .contains("invalid regular")
+        );
+        assert!(
+            b.add_to_set(&mut set, "@nope")
+                .unwrap_err()
+                .contains("unknown concept")
+        );
+        assert!(
+            b.add_to_set(&mut set, "a")
+                .unwrap_err()
+                .contains("too short")
+        );
+    }
+}
