@@ -2,8 +2,9 @@
 //!
 //! Folders are walked recursively. Hidden files and folders, Word lock files (`~$*`) and files of
 //! other types are skipped; symbolic links are followed, and a link that points back up the tree
-//! (a loop) is reported and not followed. A file named on the command line is always included,
-//! even with an unknown extension, so that the report can say why it was not read.
+//! (a loop) is reported and not followed; pipes, devices and sockets are skipped. A file named on
+//! the command line is always included, even with an unknown extension, a lock-file name or when
+//! it is not a regular file, so that the report can say why it was not read.
 
 use std::path::{Path, PathBuf};
 
@@ -42,6 +43,28 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
             walk(root, &mut found);
         } else if root.exists() {
             let display = root.to_string_lossy().into_owned();
+            let name = root
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if !root.is_file() {
+                found.unsupported.push(Problem {
+                    path: root.clone(),
+                    message: "not a regular file (a pipe, device or socket), so it was not read; \
+                              name a document file instead"
+                        .into(),
+                });
+                continue;
+            }
+            if name.starts_with("~$") {
+                found.unsupported.push(Problem {
+                    path: root.clone(),
+                    message: "a Word lock file (~$...), which Word makes while a document is \
+                              open; it holds no text: skip it and check the document itself"
+                        .into(),
+                });
+                continue;
+            }
             match Format::from_path(root) {
                 Some(format) => found.sources.push(Source {
                     path: root.clone(),
@@ -160,9 +183,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let f = dir.path().join("bid.xlsx");
         std::fs::write(&f, b"x").unwrap();
-        let found = discover(&[f, dir.path().join("missing.pdf")]);
+        let lock = dir.path().join("~$bid.docx");
+        std::fs::write(&lock, b"x").unwrap();
+        let found = discover(&[f, dir.path().join("missing.pdf"), lock]);
         assert!(found.sources.is_empty());
-        assert_eq!(found.unsupported.len(), 1);
+        assert_eq!(found.unsupported.len(), 2);
+        assert!(found.unsupported[1].message.contains("Word lock file"));
         assert_eq!(found.problems.len(), 1);
     }
 }

@@ -33,22 +33,38 @@ pub struct ScanOptions<'a> {
     pub limits: Limits,
 }
 
-/// A file's bytes, read within the size limit.
+/// A file's bytes, read within the size limit (checked before reading and again after, for a
+/// file that grows or a device that never ends).
 fn read_limited(source: &Source, limits: &Limits) -> Result<Vec<u8>, ExtractError> {
     let file = std::fs::File::open(&source.path)
         .map_err(|e| ExtractError::Failed(format!("could not open the file: {e}")))?;
-    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
-    if len > limits.max_file_bytes {
-        return Err(ExtractError::Failed(format!(
+    let meta = file
+        .metadata()
+        .map_err(|e| ExtractError::Failed(format!("could not read the file: {e}")))?;
+    if !meta.is_file() {
+        return Err(ExtractError::Unreadable(
+            "not a regular file (a pipe, device or socket), so it was not read; name a document \
+             file instead"
+                .into(),
+        ));
+    }
+    let too_large = |len: u64| {
+        ExtractError::Failed(format!(
             "file too large: {} MB is over the limit of {} MB; raise it with --max-file-mb if the file is genuine",
             len / (1024 * 1024),
             limits.max_file_bytes / (1024 * 1024)
-        )));
+        ))
+    };
+    if meta.len() > limits.max_file_bytes {
+        return Err(too_large(meta.len()));
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
     file.take(limits.max_file_bytes + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| ExtractError::Failed(format!("could not read the file: {e}")))?;
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(too_large(bytes.len() as u64));
+    }
     Ok(bytes)
 }
 

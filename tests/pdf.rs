@@ -629,7 +629,7 @@ fn decompression_is_bounded() {
         ..Limits::default()
     };
     match aiassure::extract::pdf::extract(&bytes, &limits) {
-        Err(ExtractError::Failed(m)) => assert!(m.contains("--max-decompressed-bytes"), "{m}"),
+        Err(ExtractError::Failed(m)) => assert!(m.contains("--max-decompressed-mb"), "{m}"),
         other => panic!("expected the decompression limit, got {other:?}"),
     }
     // Under the default limit the same file reads.

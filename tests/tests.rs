@@ -2,6 +2,9 @@
 //!
 //! - `cli`: runs the real `aiassure` binary in a temporary folder and checks output and exit codes.
 //! - `evaluation`: clause verdicts on the labelled documents of `fixtures/eval/clauses` and the real corpus.
+//! - `hostile`: generated hostile files (bombs, cycles, nesting, odd encodings) and the robustness
+//!   corpus through the binary: a status and reason for each, bounded time and memory.
+//! - `security`: no network, no stray files, escaping in reports, custom libraries validated.
 //! - `extract`: snapshots of every extraction fixture, what is kept and left out, hostile input.
 //! - `library`: the clause library's invariants and examples; `rules`, `explain`, `rules --check`.
 //! - `index`: `aiassure index`, `search` and `scan --index` on small repositories in temporary folders.
@@ -17,7 +20,9 @@ mod common;
 mod evaluation;
 mod extract;
 mod features;
+mod hostile;
 mod index;
 mod library;
 mod pdf;
 mod report;
+mod security;

@@ -62,6 +62,10 @@ pub(crate) struct LimitArgs {
     /// Most objects accepted in one PDF.
     #[arg(long, value_name = "N", default_value_t = 2_000_000)]
     max_pdf_objects: usize,
+    /// Deepest nesting accepted in a PDF: page-tree levels and drawings (form XObjects) inside
+    /// drawings.
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    max_pdf_depth: usize,
     /// Most characters of text kept from one file.
     #[arg(long, value_name = "N", default_value_t = 50_000_000)]
     max_text_chars: usize,
@@ -74,8 +78,8 @@ impl LimitArgs {
             max_decompressed_bytes: self.max_decompressed_mb.saturating_mul(1024 * 1024),
             max_xml_depth: self.max_xml_depth,
             max_pdf_objects: self.max_pdf_objects,
+            max_pdf_depth: self.max_pdf_depth,
             max_text_chars: self.max_text_chars,
-            ..Limits::default()
         }
     }
 }

@@ -53,11 +53,28 @@ pub enum ExtractError {
     Failed(String),
 }
 
-/// Extracts one file's text.
+/// The reason given for a file of 0 bytes, whatever its format.
+pub const EMPTY_FILE: &str = "the file is empty (0 bytes), so there is no text to check; ask the \
+                              supplier for the complete document";
+
+/// The reason given for a file that was read but holds no text at all.
+pub const NO_TEXT: &str = "the document contains no text to check (it is blank, or holds only \
+                           images or drawings); check it is the right file, or ask the supplier \
+                           for a copy with text";
+
+/// Extracts one file's text. An empty file, or one with no text at all, is `Unreadable`: there
+/// is nothing to check, and reporting every rule missing would mislead.
 pub fn extract(format: Format, bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError> {
-    match format {
+    if bytes.is_empty() {
+        return Err(ExtractError::Unreadable(EMPTY_FILE.into()));
+    }
+    let extracted = match format {
         Format::Pdf => pdf::extract(bytes, limits),
         Format::Docx => docx::extract(bytes, limits),
         Format::Text | Format::Markdown | Format::Html => text::extract(format, bytes, limits),
+    }?;
+    if extracted.blocks.is_empty() {
+        return Err(ExtractError::Unreadable(NO_TEXT.into()));
     }
+    Ok(extracted)
 }

@@ -27,7 +27,7 @@ pub(super) struct Package<'a> {
 /// Says what a file that is not a zip package is, in plain English.
 fn not_a_package(bytes: &[u8]) -> ExtractError {
     if bytes.is_empty() {
-        return ExtractError::Failed("the file is empty (0 bytes)".into());
+        return ExtractError::Unreadable(crate::extract::EMPTY_FILE.into());
     }
     if bytes.starts_with(&CFB_MAGIC) {
         if contains_utf16(bytes, "EncryptedPackage") || contains_utf16(bytes, "EncryptionInfo") {
@@ -154,7 +154,13 @@ impl<'a> Package<'a> {
             return Ok(None);
         };
         let file = self.zip.by_index(index).map_err(|e| damaged(&e))?;
-        let mut out = Vec::new();
+        // A part that declares more than the budget left is refused before anything is
+        // inflated; one that declares less is still read only up to the budget (declared sizes
+        // can lie), so memory stays within the limit either way.
+        if file.size() > self.remaining {
+            return Err(over_budget(self.limit));
+        }
+        let mut out = Vec::with_capacity(usize::try_from(file.size()).unwrap_or(0).min(1 << 24));
         file.take(self.remaining.saturating_add(1))
             .read_to_end(&mut out)
             .map_err(|e| {
@@ -165,12 +171,7 @@ impl<'a> Package<'a> {
             })?;
         let used = out.len() as u64;
         if used > self.remaining {
-            return Err(ExtractError::Failed(format!(
-                "the document's parts decompress to more than {} MB, over the limit of {} MB (a \
-                 sign of a zip bomb); raise it with --max-decompressed-mb if the file is genuine",
-                self.limit / (1024 * 1024),
-                self.limit / (1024 * 1024)
-            )));
+            return Err(over_budget(self.limit));
         }
         self.remaining -= used;
         Ok(Some(out))
@@ -220,6 +221,15 @@ impl<'a> Package<'a> {
             }
         }
     }
+}
+
+/// The message for a package whose parts expand beyond the decompression limit (in bytes).
+fn over_budget(limit: u64) -> ExtractError {
+    ExtractError::Failed(format!(
+        "the document's parts decompress to more than the limit of {} MB (a sign of a zip bomb); \
+         raise it with --max-decompressed-mb if the file is genuine",
+        limit / (1024 * 1024)
+    ))
 }
 
 fn too_many_entries(n: u64) -> ExtractError {
@@ -275,6 +285,6 @@ mod tests {
         assert!(
             matches!(not_a_package(b"hello"), ExtractError::Failed(m) if m.contains("not a zip"))
         );
-        assert!(matches!(not_a_package(b""), ExtractError::Failed(m) if m.contains("empty")));
+        assert!(matches!(not_a_package(b""), ExtractError::Unreadable(m) if m.contains("empty")));
     }
 }

