@@ -51,7 +51,7 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
                 found.unsupported.push(Problem {
                     path: root.clone(),
                     message: "not a regular file (a pipe, device or socket), so it was not read; \
-                              name a document file instead"
+                              check the path and name a document file instead"
                         .into(),
                 });
                 continue;

@@ -43,8 +43,8 @@ fn read_limited(source: &Source, limits: &Limits) -> Result<Vec<u8>, ExtractErro
         .map_err(|e| ExtractError::Failed(format!("could not read the file: {e}")))?;
     if !meta.is_file() {
         return Err(ExtractError::Unreadable(
-            "not a regular file (a pipe, device or socket), so it was not read; name a document \
-             file instead"
+            "not a regular file (a pipe, device or socket), so it was not read; check the path \
+             and name a document file instead"
                 .into(),
         ));
     }

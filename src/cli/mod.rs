@@ -66,6 +66,9 @@ pub(crate) struct LimitArgs {
     /// drawings.
     #[arg(long, value_name = "N", default_value_t = 64)]
     max_pdf_depth: usize,
+    /// Most drawing operations run for one PDF (a few thousand per page is usual).
+    #[arg(long, value_name = "N", default_value_t = 10_000_000)]
+    max_pdf_operations: u64,
     /// Most characters of text kept from one file.
     #[arg(long, value_name = "N", default_value_t = 50_000_000)]
     max_text_chars: usize,
@@ -79,6 +82,7 @@ impl LimitArgs {
             max_xml_depth: self.max_xml_depth,
             max_pdf_objects: self.max_pdf_objects,
             max_pdf_depth: self.max_pdf_depth,
+            max_pdf_operations: self.max_pdf_operations,
             max_text_chars: self.max_text_chars,
         }
     }

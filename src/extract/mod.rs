@@ -23,6 +23,8 @@ pub struct Limits {
     pub max_pdf_objects: usize,
     /// Deepest nesting of PDF objects, form XObjects and page trees.
     pub max_pdf_depth: usize,
+    /// Most drawing operations run for one PDF (a form drawn many times counts every time).
+    pub max_pdf_operations: u64,
     /// Most characters of text kept from one file.
     pub max_text_chars: usize,
 }
@@ -35,6 +37,7 @@ impl Default for Limits {
             max_xml_depth: 256,
             max_pdf_objects: 2_000_000,
             max_pdf_depth: 64,
+            max_pdf_operations: 10_000_000,
             max_text_chars: 50_000_000,
         }
     }

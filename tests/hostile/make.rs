@@ -227,8 +227,9 @@ fn docx_cases(put: &mut Put<'_>) {
         &bomb_docx(chunk.as_bytes(), 1024, Some(2000)),
         Expect::Error("zip bomb"),
     );
-    // Many parts of a modest size, each under the limit, together over it.
-    let many = para("x").repeat(200 * 1024 / 24);
+    // Three parts of 400 KB: each under a 1 MB budget, together over it (the budget is for the
+    // whole package; the limits test lowers it to 1 MB).
+    let many = para("x").repeat(400 * 1024 / 34);
     let mut parts = vec![(
         "word/document.xml".to_string(),
         document_xml(&format!("{}{many}", para(CLAUSE))),
@@ -247,7 +248,7 @@ fn docx_cases(put: &mut Put<'_>) {
     parts.push(("word/_rels/document.xml.rels".into(), rels));
     let refs: Vec<(&str, String)> = parts.iter().map(|(n, x)| (n.as_str(), x.clone())).collect();
     put(
-        "parts-over-budget.docx",
+        "three-parts.docx",
         &docx_of(&refs),
         Expect::Analysed(""),
     );
@@ -552,10 +553,13 @@ fn pdf_cases(put: &mut Put<'_>) {
 
     // Absurd declared stream lengths: far past the end of the file, negative, a reference to
     // itself. The xref is right, so the reader can find the objects.
-    for (name, length) in [
-        ("absurd-length.pdf", "99999999999999999999"),
-        ("negative-length.pdf", "-1000"),
-        ("self-referencing-length.pdf", "6 0 R"),
+    // A length that is merely wrong is recovered by finding `endstream`; one that is not a
+    // usable number loses the stream, and the file is reported damaged.
+    for (name, length, expect) in [
+        ("wrong-length.pdf", "99999", Expect::Analysed(CLAUSE)),
+        ("absurd-length.pdf", "99999999999999999999", Expect::Error("damaged")),
+        ("negative-length.pdf", "-1000", Expect::Error("damaged")),
+        ("self-referencing-length.pdf", "6 0 R", Expect::Error("damaged")),
     ] {
         let mut objs = page_objects("");
         let mut s = format!("<< /Length {length} >>\nstream\n").into_bytes();
@@ -563,7 +567,7 @@ fn pdf_cases(put: &mut Put<'_>) {
         s.extend(b"\nendstream");
         objs.push(s);
         objs.push(obj("6 0 R"));
-        put(name, &pdf(&objs), Expect::Analysed(CLAUSE));
+        put(name, &pdf(&objs), expect);
     }
 
     // A content stream that inflates to 1 GiB (the default budget is 512 MB).
@@ -583,12 +587,12 @@ fn pdf_cases(put: &mut Put<'_>) {
     objs.push(stream("/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode", &objstm));
     put("object-stream-bomb.pdf", &pdf(&objs), Expect::Error("--max-decompressed-mb"));
 
-    // Within the decompression budget, but 32 million tiny drawing operations.
+    // Within the decompression budget, but 12 million tiny drawing operations.
     let ops = b"0 0 m\n".repeat(1024 * 1024 / 6);
     let mut objs = page_objects("");
     objs.push(stream(
         "/Filter /FlateDecode",
-        &zlib(&[(content.as_bytes(), 1), (b"\n", 1), (&ops, 192)]),
+        &zlib(&[(content.as_bytes(), 1), (b"\n", 1), (&ops, 72)]),
     ));
     put("operator-flood.pdf", &pdf(&objs), Expect::Error("drawing operations"));
 
@@ -605,10 +609,25 @@ fn pdf_cases(put: &mut Put<'_>) {
     let mut objs = page_objects("");
     objs.push(stream("", content.as_bytes()));
     let good = pdf(&objs);
+    // Cut in the cross-reference table: the objects are found by scanning the file.
+    let xref = good
+        .windows(6)
+        .position(|w| w == b"\nxref\n")
+        .unwrap_or(good.len() / 2);
     put(
-        "truncated.pdf",
-        &good[..good.len() * 2 / 3],
+        "truncated-in-xref.pdf",
+        &good[..xref + 20],
         Expect::Analysed(CLAUSE),
+    );
+    // Cut in the page's content: that text is gone, and the file is called damaged.
+    let stream_at = good
+        .windows(9)
+        .rposition(|w| w == b"endstream")
+        .unwrap_or(good.len() / 2);
+    put(
+        "truncated-in-content.pdf",
+        &good[..stream_at - 30],
+        Expect::Error("damaged"),
     );
     put("empty.pdf", b"", Expect::Unreadable("empty"));
     put("random.pdf", &noise(64 * 1024, 3), Expect::Error("not a PDF"));
@@ -675,9 +694,10 @@ fn text_cases(put: &mut Put<'_>) {
         Expect::Unreadable("no text"),
     );
 
-    // One line of 50 MB, the clause in the middle.
+    // One line of 50 MB (the default text limit is 50 million characters), the clause in the
+    // middle.
     let filler = "the parties agree as follows ";
-    let half = filler.repeat(25 * 1024 * 1024 / filler.len());
+    let half = filler.repeat((50_000_000 - CLAUSE.len() - 2) / 2 / filler.len());
     put(
         "one-line-50mb.txt",
         format!("{half}{CLAUSE} {half}").as_bytes(),

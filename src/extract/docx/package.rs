@@ -72,7 +72,8 @@ fn not_a_package(bytes: &[u8]) -> ExtractError {
     }
     ExtractError::Failed(
         "not a DOCX file: it is not a zip package (it may be damaged, or another format with a \
-         .docx name)"
+         .docx name); open it in Word or LibreOffice and save it as .docx, or ask the supplier for \
+         a new copy"
             .into(),
     )
 }
@@ -235,7 +236,7 @@ fn over_budget(limit: u64) -> ExtractError {
 fn too_many_entries(n: u64) -> ExtractError {
     ExtractError::Failed(format!(
         "the package holds {n} entries, over the limit of {MAX_ENTRIES} (a sign of a malicious \
-         file); a real DOCX has a few dozen"
+         file, as a real DOCX has a few dozen); ask the supplier for a new copy"
     ))
 }
 

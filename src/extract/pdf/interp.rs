@@ -17,8 +17,6 @@ use lopdf::{Dictionary, Object, ObjectId};
 use super::fonts::Font;
 use super::source::{Source, Stop, number};
 
-/// Most operators run for one file (forms drawn many times count every time).
-pub const MAX_OPERATIONS: u64 = 100_000_000;
 /// Forms of at most this many operators keep them parsed for the next drawing; larger forms keep
 /// only their decoded bytes and are parsed again each time, so that memory stays within the size of
 /// the decoded content (a parsed operator costs many times its bytes).
@@ -204,10 +202,12 @@ impl<'a> Interp<'_, 'a> {
     ) -> Result<(), Stop> {
         for op in ops {
             self.shared.operations += 1;
-            if self.shared.operations > MAX_OPERATIONS {
+            let max = self.src.limits.max_pdf_operations;
+            if self.shared.operations > max {
                 return Err(Stop(format!(
-                    "the PDF has more than {MAX_OPERATIONS} drawing operations, far beyond any real \
-                     contract; it may be built to exhaust readers"
+                    "the PDF has more than the limit of {max} drawing operations, far beyond a \
+                     usual contract (it may be built to exhaust readers); raise it with \
+                     --max-pdf-operations if the file is genuine"
                 )));
             }
             self.op(op.borrow(), res)?;

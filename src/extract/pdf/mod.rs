@@ -62,7 +62,7 @@ fn load(bytes: &[u8], limits: &Limits) -> Result<Document, ExtractError> {
     if !bytes.windows(5).take(1024).any(|w| w == b"%PDF-") {
         return Err(ExtractError::Failed(
             "not a PDF: the file has no PDF header (it may be another kind of file named .pdf, \
-             or empty)"
+             or damaged); check the file, or ask the supplier for the PDF again"
                 .into(),
         ));
     }
@@ -112,9 +112,10 @@ fn read_pages(src: &Source<'_>) -> Result<Result<Extracted, ExtractError>, Stop>
     }
     let mut shared = interp::Shared::new();
     let mut lines = Vec::with_capacity(pages.len());
-    let (mut images, mut undecoded, mut chars) = (0usize, 0usize, 0usize);
+    let (mut images, mut undecoded, mut chars, mut damaged) = (0usize, 0usize, 0usize, 0usize);
     for (page, resources) in &pages {
-        let content = page_content(src, page)?;
+        let (content, lost) = page_content(src, page)?;
+        damaged += lost;
         let text = interp::run_page(src, &mut shared, page, &content, *resources)?;
         images += text.images;
         undecoded += text.undecoded;
@@ -130,6 +131,12 @@ fn read_pages(src: &Source<'_>) -> Result<Result<Extracted, ExtractError>, Stop>
     }
     let count = u32::try_from(pages.len()).unwrap_or(u32::MAX);
     if lines.iter().all(Vec::is_empty) {
+        if damaged > 0 {
+            return Ok(Err(ExtractError::Failed(format!(
+                "the PDF is damaged: the content of {damaged} page(s) could not be read (a wrong \
+                 stream length, or a missing or incomplete object); ask the supplier for a new copy"
+            ))));
+        }
         let reason = if undecoded > 0 {
             "the text cannot be decoded: its fonts carry no map from glyphs to characters; ask \
              the supplier for a PDF exported with text, or run OCR on it"
@@ -138,7 +145,8 @@ fn read_pages(src: &Source<'_>) -> Result<Result<Extracted, ExtractError>, Stop>
              recognition) before it can be checked; ask the supplier for the original document \
              or run it through OCR"
         } else {
-            "the PDF's pages contain no text"
+            "the PDF's pages contain no text; check it is the right file, or ask the supplier \
+             for a copy with text"
         };
         return Ok(Err(ExtractError::Unreadable(reason.into())));
     }
@@ -231,19 +239,31 @@ fn walk<'a>(
     Ok(())
 }
 
-/// The page's content streams, decoded and joined.
-fn page_content(src: &Source<'_>, page: &Dictionary) -> Result<Vec<u8>, Stop> {
+/// The page's content streams, decoded and joined, and how many of them are lost: missing,
+/// cyclic, or not loaded by the parser (a stream whose declared length is unusable).
+fn page_content(src: &Source<'_>, page: &Dictionary) -> Result<(Vec<u8>, usize), Stop> {
     let mut data = Vec::new();
-    let streams: Vec<&Object> = match page.get(b"Contents").ok().and_then(|o| src.resolve(o)) {
-        Some(Object::Array(a)) => a.iter().filter_map(|o| src.resolve(o)).collect(),
-        Some(o) => vec![o],
-        None => Vec::new(),
+    let Ok(contents) = page.get(b"Contents") else {
+        return Ok((data, 0));
     };
+    let streams: Vec<Option<&Object>> = match src.resolve(contents) {
+        Some(Object::Array(a)) => a.iter().map(|o| src.resolve(o)).collect(),
+        other => vec![other],
+    };
+    let mut lost = 0;
     for s in streams {
-        if let Object::Stream(stream) = s {
-            data.extend_from_slice(&src.stream_data(stream)?);
-            data.push(b'\n');
+        match s {
+            Some(Object::Stream(stream)) => {
+                let length_ok = matches!(src.get(&stream.dict, b"Length"), Some(Object::Integer(n)) if *n >= 0);
+                if stream.content.is_empty() && stream.start_position.is_some() && !length_ok {
+                    lost += 1;
+                }
+                data.extend_from_slice(&src.stream_data(stream)?);
+                data.push(b'\n');
+            }
+            Some(Object::Null) | None => lost += 1,
+            Some(_) => {}
         }
     }
-    Ok(data)
+    Ok((data, lost))
 }

@@ -60,6 +60,9 @@ const RAW_SKIPPED: &[&str] = &[
     "script", "style", "template", "noscript", "title", "svg", "math",
 ];
 
+/// Most nested headings, list items and table cells tracked at once.
+const MAX_CONTEXTS: usize = 256;
+
 /// The kind a block gets from the element that holds it.
 #[derive(Clone)]
 struct Context {
@@ -157,7 +160,11 @@ impl Builder {
             }
             _ => None,
         };
-        self.contexts.extend(context);
+        // Deeper than any real page: further headings, items and cells take the kind of the
+        // context they are in, so that closing tags never search a long stack.
+        if self.contexts.len() < MAX_CONTEXTS {
+            self.contexts.extend(context);
+        }
     }
 
     fn end(&mut self, name: &str) {
@@ -170,6 +177,14 @@ impl Builder {
         }
         self.flush();
         if (name == "ol" || name == "ul") && self.lists.pop().is_none() {
+            return;
+        }
+        // Only these elements open a context; looking up any other (a `</div>` under 100,000
+        // open list items) would scan the whole stack for nothing, once per closing tag.
+        if !matches!(
+            name,
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "li" | "td" | "th"
+        ) {
             return;
         }
         if let Some(pos) = self.contexts.iter().rposition(|c| c.name == name) {
@@ -495,5 +510,24 @@ mod tests {
             let _ = blocks(s);
         }
         assert_eq!(decode_entities("&#150;"), "–");
+    }
+
+    #[test]
+    fn deep_nesting_costs_linear_time() {
+        let n = 200_000;
+        let html = format!(
+            "{}<p>deep text</p>{}{}",
+            "<div><ul><li>".repeat(n),
+            "</li></ul></div>".repeat(n),
+            "<td>".repeat(n) + &"</li>".repeat(n)
+        );
+        let start = std::time::Instant::now();
+        let got = blocks(&html);
+        assert!(got.iter().any(|b| b.text == "deep text"));
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(5),
+            "{:?}",
+            start.elapsed()
+        );
     }
 }
