@@ -190,7 +190,15 @@ fn every_hostile_file_gets_a_status_and_the_batch_carries_on() {
     let (dir, cases) = hostile();
     let dir = dir.to_str().expect("UTF-8 path");
     let r = run(&[
-        "scan", dir, "--format", "json", "--fail-on", "never", "-q", "-j", "2",
+        "scan",
+        dir,
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+        "-q",
+        "-j",
+        "2",
     ]);
     println!(
         "batch of {} hostile files: {:.1} s, peak {}",
@@ -283,7 +291,15 @@ fn bombs_and_floods_are_bounded_one_by_one() {
             .find(|c| c.name == name)
             .expect("a generated case");
         let path = dir.join(name);
-        let r = run(&["scan", path.to_str().expect("UTF-8"), "--format", "json", "--fail-on", "never", "-q"]);
+        let r = run(&[
+            "scan",
+            path.to_str().expect("UTF-8"),
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "-q",
+        ]);
         println!(
             "{name:28} {:6.2} s  peak {}",
             r.took.as_secs_f64(),
@@ -307,7 +323,15 @@ fn limits_are_configurable_and_named() {
     let path = |n: &str| dir.join(n).to_string_lossy().into_owned();
     let scan = |file: &str, extra: &[&str]| {
         let p = path(file);
-        let mut args = vec!["scan", p.as_str(), "--format", "json", "--fail-on", "never", "-q"];
+        let mut args = vec![
+            "scan",
+            p.as_str(),
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "-q",
+        ];
         args.extend(extra);
         let r = run(&args);
         assert_eq!(r.out.status.code(), Some(0), "{}", r.stderr());
@@ -322,7 +346,11 @@ fn limits_are_configurable_and_named() {
     let doc = scan("flate-bomb.pdf", &["--max-decompressed-mb", "16"]);
     check(&doc, Expect::Error("limit of 16 MB"), "flate bomb, 16 MB");
     let doc = scan("three-parts.docx", &["--max-decompressed-mb", "1"]);
-    check(&doc, Expect::Error("limit of 1 MB"), "budget for the whole package");
+    check(
+        &doc,
+        Expect::Error("limit of 1 MB"),
+        "budget for the whole package",
+    );
     let doc = scan("cyclic-styles.docx", &["--max-xml-depth", "2"]);
     check(&doc, Expect::Error("--max-xml-depth"), "shallow XML limit");
     let doc = scan("one-line-50mb.txt", &["--max-file-mb", "10"]);
@@ -330,7 +358,11 @@ fn limits_are_configurable_and_named() {
     let doc = scan("one-line-50mb.txt", &["--max-text-chars", "1000000"]);
     check(&doc, Expect::Error("--max-text-chars"), "text size");
     let doc = scan("operator-flood.pdf", &["--max-pdf-operations", "1000"]);
-    check(&doc, Expect::Error("limit of 1000 drawing"), "PDF operations");
+    check(
+        &doc,
+        Expect::Error("limit of 1000 drawing"),
+        "PDF operations",
+    );
     let doc = scan("cyclic-objects.pdf", &["--max-pdf-objects", "3"]);
     check(&doc, Expect::Error("--max-pdf-objects"), "PDF objects");
 }
@@ -416,10 +448,7 @@ fn robustness_corpus_through_the_binary() {
             );
         }
         assert!(
-            !d["error"]
-                .as_str()
-                .unwrap_or("")
-                .contains("internal error"),
+            !d["error"].as_str().unwrap_or("").contains("internal error"),
             "{d}"
         );
     }

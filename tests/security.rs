@@ -49,7 +49,10 @@ fn inviting_inputs(dir: &Path) {
         zip.finish().expect("zip").into_inner(),
     )
     .expect("write");
-    for f in ["bids/civic-systems-response.txt", "contracts/cloudnote-saas-terms.pdf"] {
+    for f in [
+        "bids/civic-systems-response.txt",
+        "contracts/cloudnote-saas-terms.pdf",
+    ] {
         let from = root().join("fixtures/examples").join(f);
         let to = dir.join(Path::new(f).file_name().expect("name"));
         std::fs::copy(from, to).expect("copy an example");
@@ -77,8 +80,26 @@ fn makes_no_network_requests() {
     let o = |name: &str| out.path().join(name).to_string_lossy().into_owned();
     let index = o("index");
     let commands: Vec<Vec<String>> = vec![
-        vec!["scan", i, "--format", "html", "-o", &o("r.html"), "--fail-on", "never"],
-        vec!["scan", i, "--format", "json", "-o", &o("r.json"), "--fail-on", "never"],
+        vec![
+            "scan",
+            i,
+            "--format",
+            "html",
+            "-o",
+            &o("r.html"),
+            "--fail-on",
+            "never",
+        ],
+        vec![
+            "scan",
+            i,
+            "--format",
+            "json",
+            "-o",
+            &o("r.json"),
+            "--fail-on",
+            "never",
+        ],
         vec!["extract", i, "--format", "json", "-o", &o("e.json")],
         vec!["index", i, "--index", &index, "-q"],
         vec!["search", "chatbot", "--index", &index],
@@ -128,7 +149,9 @@ fn makes_no_network_requests() {
                     "{args:?} used the network: {line}"
                 );
                 assert!(
-                    !line.contains("connect(") && !line.contains("sendto(") && !line.contains("sendmsg("),
+                    !line.contains("connect(")
+                        && !line.contains("sendto(")
+                        && !line.contains("sendmsg("),
                     "{args:?}: {line}"
                 );
             }
@@ -179,8 +202,18 @@ fn no_networking_code_or_crates() {
     }
     let lock = std::fs::read_to_string(root().join("Cargo.lock")).expect("Cargo.lock");
     for name in [
-        "reqwest", "hyper", "ureq", "curl", "tokio", "mio", "socket2", "rustls", "native-tls",
-        "h2", "attohttpc", "isahc",
+        "reqwest",
+        "hyper",
+        "ureq",
+        "curl",
+        "tokio",
+        "mio",
+        "socket2",
+        "rustls",
+        "native-tls",
+        "h2",
+        "attohttpc",
+        "isahc",
     ] {
         assert!(
             !lock.contains(&format!("\nname = \"{name}\"\n")),
@@ -235,15 +268,36 @@ fn writes_only_where_asked() {
     ];
     let i = input.path().to_str().expect("UTF-8");
     for (args, written) in [
-        (vec!["scan", i, "--format", "json", "--fail-on", "never"], None),
+        (
+            vec!["scan", i, "--format", "json", "--fail-on", "never"],
+            None,
+        ),
         (vec!["scan", i, "--fail-on", "never", "-j", "2"], None),
         (vec!["extract", i, "--format", "json"], None),
         (
-            vec!["scan", i, "--format", "html", "-o", "report.html", "--fail-on", "never"],
+            vec![
+                "scan",
+                i,
+                "--format",
+                "html",
+                "-o",
+                "report.html",
+                "--fail-on",
+                "never",
+            ],
             Some("report.html"),
         ),
         (
-            vec!["scan", i, "--format", "csv", "--output", "r.csv", "--fail-on", "never"],
+            vec![
+                "scan",
+                i,
+                "--format",
+                "csv",
+                "--output",
+                "r.csv",
+                "--fail-on",
+                "never",
+            ],
             Some("r.csv"),
         ),
         (vec!["extract", i, "-o", "text.txt"], Some("text.txt")),
@@ -322,14 +376,20 @@ fn adversarial_text_is_escaped_and_neutralised() {
     let html = run("html");
     let lower = html.to_lowercase();
     // Escaped text may show the markup; nothing may open an element or leave an attribute.
-    for banned in ["<script", "<img", "<iframe", "onmouseover=\"", "onmouseover='"] {
-        assert!(
-            !lower.contains(banned),
-            "HTML report contains raw {banned}"
-        );
+    for banned in [
+        "<script",
+        "<img",
+        "<iframe",
+        "onmouseover=\"",
+        "onmouseover='",
+    ] {
+        assert!(!lower.contains(banned), "HTML report contains raw {banned}");
     }
     assert!(html.contains("&lt;script&gt;"), "document text is escaped");
-    assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;.txt"), "file names are escaped");
+    assert!(
+        html.contains("&lt;img src=x onerror=alert(1)&gt;.txt"),
+        "file names are escaped"
+    );
 
     // Markdown: markup from a document or a file name appears only inside a code span on its
     // own line (shown as code, never parsed as HTML).
@@ -360,11 +420,16 @@ fn adversarial_text_is_escaped_and_neutralised() {
         }
     }
     let cells: Vec<&str> = rows.iter().flat_map(|r| r.iter()).collect();
-    assert!(cells.contains(&"'=HYPERLINK(\"http-x\").txt"), "file name neutralised");
+    assert!(
+        cells.contains(&"'=HYPERLINK(\"http-x\").txt"),
+        "file name neutralised"
+    );
     assert!(cells.contains(&"'-2+3 bid.txt"));
     assert!(
-        cells.iter().any(|c| c.starts_with("'=HYPERLINK(\"http://192.0.2.1")
-            || c.contains("=HYPERLINK(\"http://192.0.2.1")),
+        cells
+            .iter()
+            .any(|c| c.starts_with("'=HYPERLINK(\"http://192.0.2.1")
+                || c.contains("=HYPERLINK(\"http://192.0.2.1")),
         "the formula in the evidence is kept as text"
     );
 }
@@ -373,8 +438,9 @@ fn adversarial_text_is_escaped_and_neutralised() {
 /// file and line by `rules --check` and by `scan --library`, and nothing is run.
 #[test]
 fn bad_patterns_in_a_custom_library_are_rejected_with_file_and_line() {
-    let rules = std::fs::read_to_string(root().join("fixtures/library-invalid/bad-regex/rules.toml"))
-        .expect("fixture");
+    let rules =
+        std::fs::read_to_string(root().join("fixtures/library-invalid/bad-regex/rules.toml"))
+            .expect("fixture");
     let line = rules
         .lines()
         .position(|l| l.contains("re:(checked|reviewed"))
@@ -389,7 +455,13 @@ fn bad_patterns_in_a_custom_library_are_rejected_with_file_and_line() {
         let body: Vec<String> = rules
             .lines()
             .enumerate()
-            .map(|(i, l)| if i + 1 == line { format!("  {pattern}") } else { l.to_string() })
+            .map(|(i, l)| {
+                if i + 1 == line {
+                    format!("  {pattern}")
+                } else {
+                    l.to_string()
+                }
+            })
             .collect();
         std::fs::write(dir.path().join("rules.toml"), body.join("\n")).expect("write");
         let d = dir.path().to_str().expect("UTF-8");
@@ -409,7 +481,10 @@ fn bad_patterns_in_a_custom_library_are_rejected_with_file_and_line() {
             .output()
             .expect("runs");
         assert_eq!(o.status.code(), Some(2), "{name}");
-        assert!(text(&o.stderr).contains(&format!("rules.toml:{line}:")), "{name}");
+        assert!(
+            text(&o.stderr).contains(&format!("rules.toml:{line}:")),
+            "{name}"
+        );
         assert!(!report.exists(), "{name}: no scan ran");
     }
 }

@@ -33,7 +33,8 @@ pub struct Case {
 }
 
 /// A clause the checker recognises, so that analysed files are known to be read as text.
-pub const CLAUSE: &str = "The Supplier shall not use Buyer Data to train or improve any artificial intelligence model.";
+pub const CLAUSE: &str =
+    "The Supplier shall not use Buyer Data to train or improve any artificial intelligence model.";
 
 /// Deterministic noise (xorshift), so that "random" files are the same on every run.
 pub fn noise(len: usize, seed: u64) -> Vec<u8> {
@@ -72,7 +73,9 @@ type Put<'a> = dyn FnMut(&str, &[u8], Expect) + 'a;
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 
 fn document_xml(body: &str) -> String {
-    format!(r#"<?xml version="1.0"?><w:document xmlns:w="{W}"><w:body>{body}</w:body></w:document>"#)
+    format!(
+        r#"<?xml version="1.0"?><w:document xmlns:w="{W}"><w:body>{body}</w:body></w:document>"#
+    )
 }
 
 fn para(text: &str) -> String {
@@ -247,11 +250,7 @@ fn docx_cases(put: &mut Put<'_>) {
     rels.push_str("</Relationships>");
     parts.push(("word/_rels/document.xml.rels".into(), rels));
     let refs: Vec<(&str, String)> = parts.iter().map(|(n, x)| (n.as_str(), x.clone())).collect();
-    put(
-        "three-parts.docx",
-        &docx_of(&refs),
-        Expect::Analysed(""),
-    );
+    put("three-parts.docx", &docx_of(&refs), Expect::Analysed(""));
 
     // Entity expansion ("billion laughs"), and an external entity that would be fetched.
     let mut dtd = String::from(r#"<!ENTITY l0 "lol">"#);
@@ -379,30 +378,18 @@ fn pdf(objs: &[Vec<u8>]) -> Vec<u8> {
         out.extend(b"\nendobj\n");
     }
     let xref = out.len();
-    let _ = write!(
-        Buf(&mut out),
-        "xref\n0 {}\n0000000000 65535 f \n",
-        objs.len() + 1
-    );
+    out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).as_bytes());
     for o in offsets {
-        let _ = write!(Buf(&mut out), "{o:010} 00000 n \n");
+        out.extend(format!("{o:010} 00000 n \n").as_bytes());
     }
-    let _ = write!(
-        Buf(&mut out),
-        "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-        objs.len() + 1
+    out.extend(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objs.len() + 1
+        )
+        .as_bytes(),
     );
     out
-}
-
-/// `write!` into a byte vector.
-struct Buf<'a>(&'a mut Vec<u8>);
-
-impl std::fmt::Write for Buf<'_> {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        self.0.extend_from_slice(s.as_bytes());
-        Ok(())
-    }
 }
 
 fn obj(s: &str) -> Vec<u8> {
@@ -421,7 +408,8 @@ fn text_content(text: &str) -> String {
     format!("BT /F1 11 Tf 72 720 Td ({text}) Tj ET")
 }
 
-const FONT: &str = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>";
+const FONT: &str =
+    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>";
 
 /// Objects 1-4 of a one-page PDF: catalog, pages, page (with `extra` in its dictionary) and font;
 /// the page's content is object 5, which the caller supplies.
@@ -489,12 +477,20 @@ fn pdf_cases(put: &mut Put<'_>) {
     )));
     objs.push(obj(FONT));
     objs.push(stream("", content.as_bytes()));
-    put("deep-page-tree.pdf", &pdf(&objs), Expect::Error("--max-pdf-depth"));
+    put(
+        "deep-page-tree.pdf",
+        &pdf(&objs),
+        Expect::Error("--max-pdf-depth"),
+    );
 
     // Deeply nested arrays and dictionaries (beyond any parser's recursion limit).
     let mut objs = page_objects("/Deep 6 0 R /Deeper 7 0 R");
     objs.push(stream("", content.as_bytes()));
-    objs.push(["[".repeat(100_000), "]".repeat(100_000)].concat().into_bytes());
+    objs.push(
+        ["[".repeat(100_000), "]".repeat(100_000)]
+            .concat()
+            .into_bytes(),
+    );
     objs.push(
         ["<< /A ".repeat(100_000), ">>".repeat(100_000)]
             .concat()
@@ -527,7 +523,11 @@ fn pdf_cases(put: &mut Put<'_>) {
             b"/X Do",
         ));
     }
-    put("form-chain.pdf", &pdf(&objs), Expect::Error("--max-pdf-depth"));
+    put(
+        "form-chain.pdf",
+        &pdf(&objs),
+        Expect::Error("--max-pdf-depth"),
+    );
 
     // Forms fanning out: each draws the next 16 times, 12 levels (16^12 drawings).
     let mut objs = page_objects("/XObject << /X 6 0 R >>");
@@ -549,7 +549,11 @@ fn pdf_cases(put: &mut Put<'_>) {
             body.as_bytes(),
         ));
     }
-    put("form-fan-out.pdf", &pdf(&objs), Expect::Error("drawing operations"));
+    put(
+        "form-fan-out.pdf",
+        &pdf(&objs),
+        Expect::Error("drawing operations"),
+    );
 
     // Absurd declared stream lengths: far past the end of the file, negative, a reference to
     // itself. The xref is right, so the reader can find the objects.
@@ -557,9 +561,17 @@ fn pdf_cases(put: &mut Put<'_>) {
     // usable number loses the stream, and the file is reported damaged.
     for (name, length, expect) in [
         ("wrong-length.pdf", "99999", Expect::Analysed(CLAUSE)),
-        ("absurd-length.pdf", "99999999999999999999", Expect::Error("damaged")),
+        (
+            "absurd-length.pdf",
+            "99999999999999999999",
+            Expect::Error("damaged"),
+        ),
         ("negative-length.pdf", "-1000", Expect::Error("damaged")),
-        ("self-referencing-length.pdf", "6 0 R", Expect::Error("damaged")),
+        (
+            "self-referencing-length.pdf",
+            "6 0 R",
+            Expect::Error("damaged"),
+        ),
     ] {
         let mut objs = page_objects("");
         let mut s = format!("<< /Length {length} >>\nstream\n").into_bytes();
@@ -577,15 +589,26 @@ fn pdf_cases(put: &mut Put<'_>) {
         "/Filter /FlateDecode",
         &zlib(&[(content.as_bytes(), 1), (&spaces, 1024)]),
     ));
-    put("flate-bomb.pdf", &pdf(&objs), Expect::Error("--max-decompressed-mb"));
+    put(
+        "flate-bomb.pdf",
+        &pdf(&objs),
+        Expect::Error("--max-decompressed-mb"),
+    );
 
     // An object stream that inflates to 1 GiB: lopdf expands it while loading the file.
     let mut objs = page_objects("");
     objs.push(stream("", content.as_bytes()));
     let mut objstm = zlib(&[(b"6 0 ", 1), (&spaces, 1024)]);
     objstm.truncate(objstm.len());
-    objs.push(stream("/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode", &objstm));
-    put("object-stream-bomb.pdf", &pdf(&objs), Expect::Error("--max-decompressed-mb"));
+    objs.push(stream(
+        "/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode",
+        &objstm,
+    ));
+    put(
+        "object-stream-bomb.pdf",
+        &pdf(&objs),
+        Expect::Error("--max-decompressed-mb"),
+    );
 
     // Within the decompression budget, but 12 million tiny drawing operations.
     let ops = b"0 0 m\n".repeat(1024 * 1024 / 6);
@@ -594,7 +617,11 @@ fn pdf_cases(put: &mut Put<'_>) {
         "/Filter /FlateDecode",
         &zlib(&[(content.as_bytes(), 1), (b"\n", 1), (&ops, 72)]),
     ));
-    put("operator-flood.pdf", &pdf(&objs), Expect::Error("drawing operations"));
+    put(
+        "operator-flood.pdf",
+        &pdf(&objs),
+        Expect::Error("drawing operations"),
+    );
 
     // A cross-reference table that claims four billion objects.
     let mut objs = page_objects("");
@@ -630,7 +657,11 @@ fn pdf_cases(put: &mut Put<'_>) {
         Expect::Error("damaged"),
     );
     put("empty.pdf", b"", Expect::Unreadable("empty"));
-    put("random.pdf", &noise(64 * 1024, 3), Expect::Error("not a PDF"));
+    put(
+        "random.pdf",
+        &noise(64 * 1024, 3),
+        Expect::Error("not a PDF"),
+    );
     let mut junk = b"%PDF-1.7\n".to_vec();
     junk.extend(noise(64 * 1024, 4));
     put(
@@ -644,7 +675,8 @@ fn pdf_cases(put: &mut Put<'_>) {
 // Text, Markdown, HTML
 
 /// Text with characters outside ASCII, in each encoding.
-pub const ENCODED: &str = "Fees: £250 per day, €290 abroad. The Supplier’s obligations survive termination.";
+pub const ENCODED: &str =
+    "Fees: £250 per day, €290 abroad. The Supplier’s obligations survive termination.";
 
 fn text_cases(put: &mut Put<'_>) {
     let body = format!("{ENCODED}\n\n{CLAUSE}\n");

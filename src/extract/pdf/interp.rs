@@ -173,7 +173,10 @@ pub fn run_page<'a>(
         forms: Vec::new(),
     };
     // Parsed as it runs: a page of millions of operators never holds them all at once.
-    it.run(Content::decode_iter(content).map_while(Result::ok), resources)?;
+    it.run(
+        Content::decode_iter(content).map_while(Result::ok),
+        resources,
+    )?;
     if let Some(Object::Array(annots)) = src.get(page, b"Annots") {
         for annot in annots {
             it.annotation(annot, resources)?;
@@ -533,10 +536,9 @@ impl<'a> Interp<'_, 'a> {
         self.forms.push(id);
         let result = match &form {
             Form::Ops(ops) => self.run(ops.iter(), form_res),
-            Form::Data(data) => self.run(
-                Content::decode_iter(data).map_while(Result::ok),
-                form_res,
-            ),
+            Form::Data(data) => {
+                self.run(Content::decode_iter(data).map_while(Result::ok), form_res)
+            }
         };
         self.forms.pop();
         self.saved.truncate(depth);

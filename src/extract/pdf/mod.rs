@@ -254,7 +254,8 @@ fn page_content(src: &Source<'_>, page: &Dictionary) -> Result<(Vec<u8>, usize),
     for s in streams {
         match s {
             Some(Object::Stream(stream)) => {
-                let length_ok = matches!(src.get(&stream.dict, b"Length"), Some(Object::Integer(n)) if *n >= 0);
+                let length_ok =
+                    matches!(src.get(&stream.dict, b"Length"), Some(Object::Integer(n)) if *n >= 0);
                 if stream.content.is_empty() && stream.start_position.is_some() && !length_ok {
                     lost += 1;
                 }
