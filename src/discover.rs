@@ -3,8 +3,9 @@
 //! Folders are walked recursively. Hidden files and folders, Word lock files (`~$*`) and files of
 //! other types are skipped; symbolic links are followed, and a link that points back up the tree
 //! (a loop) is reported and not followed; pipes, devices and sockets are skipped. A file named on
-//! the command line is always included, even with an unknown extension, a lock-file name or when
-//! it is not a regular file, so that the report can say why it was not read.
+//! the command line is always included, even with an unknown extension or a lock-file name, so
+//! that the report can say why it was not read; a pipe or device named there is read like any
+//! file (as `cat` would: a pipe waits for its writer), up to the file-size limit.
 
 use std::path::{Path, PathBuf};
 
@@ -47,15 +48,6 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            if !root.is_file() {
-                found.unsupported.push(Problem {
-                    path: root.clone(),
-                    message: "not a regular file (a pipe, device or socket), so it was not read; \
-                              check the path and name a document file instead"
-                        .into(),
-                });
-                continue;
-            }
             if name.starts_with("~$") {
                 found.unsupported.push(Problem {
                     path: root.clone(),

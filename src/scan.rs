@@ -34,20 +34,13 @@ pub struct ScanOptions<'a> {
 }
 
 /// A file's bytes, read within the size limit (checked before reading and again after, for a
-/// file that grows or a device that never ends).
+/// file that grows, or a pipe or device named on the command line, whose size is unknown).
 fn read_limited(source: &Source, limits: &Limits) -> Result<Vec<u8>, ExtractError> {
     let file = std::fs::File::open(&source.path)
         .map_err(|e| ExtractError::Failed(format!("could not open the file: {e}")))?;
     let meta = file
         .metadata()
         .map_err(|e| ExtractError::Failed(format!("could not read the file: {e}")))?;
-    if !meta.is_file() {
-        return Err(ExtractError::Unreadable(
-            "not a regular file (a pipe, device or socket), so it was not read; check the path \
-             and name a document file instead"
-                .into(),
-        ));
-    }
     let too_large = |len: u64| {
         ExtractError::Failed(format!(
             "file too large: {} MB is over the limit of {} MB; raise it with --max-file-mb if the file is genuine",

@@ -754,7 +754,8 @@ fn text_cases(put: &mut Put<'_>) {
 }
 
 /// Files the walk must handle: a Word lock file, a link loop, a dangling link, a named pipe and a
-/// link to an endless device. Returns (path, what the walk or a named run must say).
+/// link to an endless device. Returns (path, what a run naming it must say); the pipe is left out
+/// (named, it is read like `cat` reads it, waiting for a writer) but must be skipped in the folder.
 #[cfg(unix)]
 pub fn write_special(dir: &Path) -> Vec<(PathBuf, &'static str)> {
     std::fs::create_dir_all(dir.join("sub")).expect("mkdir");
@@ -775,14 +776,11 @@ pub fn write_special(dir: &Path) -> Vec<(PathBuf, &'static str)> {
         .arg(&fifo)
         .status()
         .is_ok_and(|s| s.success());
-    let mut out = vec![
+    assert!(made || !cfg!(target_os = "linux"), "mkfifo works");
+    vec![
         (lock, "Word lock file"),
         (link_loop, "link loop"),
         (dangling, "no such file"),
-        (zero, "not a regular file"),
-    ];
-    if made {
-        out.push((fifo, "not a regular file"));
-    }
-    out
+        (zero, "--max-file-mb"),
+    ]
 }
