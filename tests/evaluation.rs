@@ -23,7 +23,8 @@ const HELD_OUT_FLOOR: f64 = 0.95;
 
 /// The held-out set's accuracy on the checker's first run over it, before any fix (recorded, not
 /// measured: the fixes since then are what the current figure measures).
-const HELD_OUT_FIRST_RUN: &str = "FIRST_RUN";
+const HELD_OUT_FIRST_RUN: &str =
+    "0.882 (268/304) over all renditions, 0.902 (148/164) over the 10 source documents";
 
 /// Runs the real pipeline on one file.
 fn analyse(lib: &Library, path: &Path) -> check::Analysis {

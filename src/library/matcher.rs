@@ -50,7 +50,7 @@ impl TermSet {
             .iter()
             .filter(|h| {
                 self.literals.binary_search(&h.term).is_ok()
-                    || matcher.term_concepts[h.term as usize] & self.concepts != 0
+                    || matcher.concepts_of(h.term) & self.concepts != 0
             })
             .map(|h| h.start as usize)
             .min();
@@ -167,17 +167,44 @@ impl Matcher {
         }
         a.terms.sort_unstable();
         a.terms.dedup();
-        for (c, re) in &self.concept_regexes {
-            if a.concepts & (1u64 << c) == 0 && re.is_match(text) {
+        let mut regex_hit = false;
+        for (i, (c, re)) in self.concept_regexes.iter().enumerate() {
+            if a.concepts & (1u64 << c) == 0
+                && let Some(m) = re.find(text)
+            {
                 a.concepts |= 1u64 << c;
+                // A hit too, so that what follows it can see where the concept is ("unless the
+                // Authority has approved", a consent step written as a pattern).
+                a.hits.push(Hit {
+                    start: m.start() as u32,
+                    end: m.end() as u32,
+                    term: self.regex_term(i),
+                });
+                regex_hit = true;
             }
+        }
+        if regex_hit {
+            a.hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
         }
         a
     }
 
-    /// Concepts of a term, as a bit set.
+    /// The term id standing for concept regular expression `i` in hits: after the literals.
+    fn regex_term(&self, i: usize) -> u32 {
+        (self.prefix.len() + i) as u32
+    }
+
+    /// Concepts of a term (or of a concept's regular expression, see [`Matcher::annotate`]), as a
+    /// bit set.
     pub fn concepts_of(&self, term: u32) -> u64 {
-        self.term_concepts.get(term as usize).copied().unwrap_or(0)
+        let t = term as usize;
+        match self.term_concepts.get(t) {
+            Some(c) => *c,
+            None => self
+                .concept_regexes
+                .get(t - self.term_concepts.len())
+                .map_or(0, |(c, _)| 1u64 << c),
+        }
     }
 
     /// The name of a concept.

@@ -235,7 +235,8 @@ fn negated_before(library: &Library, text: &str, hits: &[Hit], i: usize, from: u
 
 /// Finds each modal and the actor it binds: the last party named before it (since the previous
 /// modal), unless that party name is an object ("Authority Data", "the Customer's"); failing that,
-/// "by the Supplier" after it; failing that, no party.
+/// "by the Supplier" after it; failing that, the actor of the previous modal when this one follows
+/// "and" or "or" (a shared subject); failing that, no party.
 fn predications(library: &Library, text: &str, hits: &[Hit]) -> Vec<Predication> {
     let m = &library.matcher;
     let core = library.core;
@@ -304,6 +305,17 @@ fn predications(library: &Library, text: &str, hits: &[Hit]) -> Vec<Predication>
                     } else {
                         None
                     }
+                })
+                .or_else(|| {
+                    // "The Council shall keep a register ... and shall decide": a modal straight
+                    // after "and" or "or" shares the subject of the modal before it.
+                    let pre = text.get(..h.start as usize).unwrap_or("").trim_end();
+                    let coordinated = [" and", " or", ",and", ",or"]
+                        .iter()
+                        .any(|c| pre.ends_with(c));
+                    out.last()
+                        .filter(|_| coordinated)
+                        .map(|p: &Predication| p.actor)
                 })
                 .unwrap_or(Actor::Neutral)
         });
