@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::Regex;
 use serde::Deserialize;
 
@@ -356,6 +356,8 @@ fn automaton(patterns: &[String], case_insensitive: bool) -> Result<AhoCorasick,
     AhoCorasickBuilder::new()
         .match_kind(MatchKind::LeftmostLongest)
         .ascii_case_insensitive(case_insensitive)
+        // A full DFA: built once per process, the fastest to search.
+        .kind(Some(AhoCorasickKind::DFA))
         .build(patterns)
         .map_err(|e| e.to_string())
 }

@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::Regex;
 
 /// Index of a concept in the library.
@@ -123,24 +123,69 @@ pub struct Matcher {
 impl Matcher {
     /// Finds every term of the vocabulary in `text`.
     pub fn annotate(&self, text: &str) -> Annotation {
-        let mut a = Annotation::default();
-        let bytes = text.as_bytes();
+        self.annotate_sentences(text, &[(0, text.len())])
+            .pop()
+            .unwrap_or_default()
+    }
+
+    /// Finds every term of the vocabulary in each range of `text` (the sentences of one block, in
+    /// order, not overlapping), as [`Matcher::annotate`] would in each range on its own, with one
+    /// pass of the automaton over the whole text.
+    ///
+    /// The ranges must be bounded by the text's ends, white space or punctuation (as sentences
+    /// are), so that a word boundary at a range's edge reads the same inside the text.
+    pub fn annotate_sentences(&self, text: &str, ranges: &[(usize, usize)]) -> Vec<Annotation> {
+        // Every occurrence of every term, in the automaton's order (by end).
+        let mut raw: Vec<Hit> = Vec::new();
         if let Some(ac) = &self.ac {
-            for m in ac.find_overlapping_iter(text) {
-                let (s, e) = (m.start(), m.end());
-                let term = m.pattern().as_u32();
-                let before_ok = s == 0 || !is_word_byte(bytes[s - 1]);
-                let after_ok =
-                    self.prefix[term as usize] || e >= bytes.len() || !is_word_byte(bytes[e]);
-                if before_ok && after_ok {
-                    a.hits.push(Hit {
-                        start: s as u32,
-                        end: e as u32,
-                        term,
-                    });
-                }
-            }
+            raw.extend(ac.find_overlapping_iter(text).map(|m| Hit {
+                start: m.start() as u32,
+                end: m.end() as u32,
+                term: m.pattern().as_u32(),
+            }));
         }
+        // Per concept regular expression, whether it matches the text at all (asked once, when a
+        // range first needs it): a match inside a range is a match in the text.
+        let mut in_text: Vec<Option<bool>> = vec![None; self.concept_regexes.len()];
+        let mut lo = 0;
+        ranges
+            .iter()
+            .map(|&(s, e)| {
+                while raw.get(lo).is_some_and(|r| r.end as usize <= s) {
+                    lo += 1;
+                }
+                let sentence = &text[s..e];
+                let bytes = sentence.as_bytes();
+                let mut a = Annotation::default();
+                for r in raw[lo..].iter().take_while(|r| r.end as usize <= e) {
+                    let Some(rs) = (r.start as usize).checked_sub(s) else {
+                        continue;
+                    };
+                    let re = r.end as usize - s;
+                    let before_ok = rs == 0 || !is_word_byte(bytes[rs - 1]);
+                    let after_ok = self.prefix[r.term as usize]
+                        || re >= bytes.len()
+                        || !is_word_byte(bytes[re]);
+                    if before_ok && after_ok {
+                        a.hits.push(Hit {
+                            start: rs as u32,
+                            end: re as u32,
+                            term: r.term,
+                        });
+                    }
+                }
+                self.finish(&mut a, sentence, |i| {
+                    *in_text[i].get_or_insert_with(|| self.concept_regexes[i].1.is_match(text))
+                });
+                a
+            })
+            .collect()
+    }
+
+    /// Orders the literal hits of one text, drops concept terms inside longer ones, and adds the
+    /// concepts, the terms and the concept regular expressions that match (`may_match(i)` false
+    /// rules expression `i` out without running it).
+    fn finish(&self, a: &mut Annotation, text: &str, mut may_match: impl FnMut(usize) -> bool) {
         a.hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
         // Drop concept terms strictly inside a longer concept term.
         // (They still count as literals of a rule: "notice" inside "without notice".)
@@ -170,6 +215,7 @@ impl Matcher {
         let mut regex_hit = false;
         for (i, (c, re)) in self.concept_regexes.iter().enumerate() {
             if a.concepts & (1u64 << c) == 0
+                && may_match(i)
                 && let Some(m) = re.find(text)
             {
                 a.concepts |= 1u64 << c;
@@ -186,7 +232,6 @@ impl Matcher {
         if regex_hit {
             a.hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
         }
-        a
     }
 
     /// The term id standing for concept regular expression `i` in hits: after the literals.
@@ -326,6 +371,8 @@ impl MatcherBuilder {
                 AhoCorasickBuilder::new()
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::Standard)
+                    // A full DFA: built once per library, the fastest to search.
+                    .kind(Some(AhoCorasickKind::DFA))
                     .build(&self.terms)
                     .map_err(|e| format!("the term list could not be compiled: {e}"))?,
             )

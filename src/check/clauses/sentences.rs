@@ -102,7 +102,7 @@ static DEFINED: LazyLock<Regex> = LazyLock::new(|| {
 /// A block that reads like a heading: short, no closing full stop.
 fn heading_like(text: &str) -> bool {
     let t = text.trim();
-    let words = t.split_whitespace().count();
+    let words = t.split_whitespace().take(13).count();
     words > 0 && words <= 12 && !t.ends_with(['.', ';', ',', ':'])
 }
 
@@ -112,12 +112,20 @@ pub fn read(library: &Library, doc: &Document) -> Reading {
     let core = library.core;
     // Terms the document defines as AI.
     let mut defined: Vec<String> = Vec::new();
+    // One pass of the vocabulary per block, split into its sentences.
+    let mut anns: Vec<Annotation> = Vec::with_capacity(doc.sentences.len());
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    for run in doc.sentences.chunk_by(|a, b| a.block == b.block) {
+        ranges.clear();
+        ranges.extend(run.iter().map(|s| (s.start, s.end)));
+        anns.extend(m.annotate_sentences(&doc.blocks[run[0].block].text, &ranges));
+    }
     let mut anns: Vec<Annotation> = doc
         .sentences
         .iter()
-        .map(|s| {
+        .zip(anns)
+        .map(|(s, ann)| {
             let text = doc.sentence_text(s);
-            let ann = m.annotate(text);
             if ann.has(core.ai) && text.contains(['"', '“', '\'']) {
                 for c in DEFINED.captures_iter(text) {
                     if let Some(t) = c.get(1) {
