@@ -1,6 +1,7 @@
 //! The compiled vocabulary of a clause library: every literal term of every concept and rule in one
-//! Aho-Corasick automaton (one pass over a sentence finds them all), plus the few regular
-//! expressions the library declares, compiled once.
+//! Aho-Corasick automaton (walked once from each place a word may start, over a whole block, which is
+//! then split into its sentences), plus the few regular expressions the library declares,
+//! compiled once.
 //!
 //! Term syntax in the library files:
 //! - `word` or `two words`: a whole-word, case-insensitive literal;
@@ -10,7 +11,9 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::nfa::contiguous::{self, NFA};
+use aho_corasick::{Anchored, MatchKind};
 use regex::Regex;
 
 /// Index of a concept in the library.
@@ -109,7 +112,9 @@ impl Annotation {
 /// The compiled vocabulary.
 #[derive(Debug, Clone)]
 pub struct Matcher {
-    ac: Option<AhoCorasick>,
+    /// Every term, as a compact automaton walked (anchored) from each position where a term may
+    /// start; compact beats a full DFA here, whose table does not stay in cache.
+    automaton: Option<NFA>,
     /// Per term: whether it is a prefix (no word boundary needed at its end).
     prefix: Vec<bool>,
     /// Per term: the concepts it belongs to.
@@ -135,15 +140,7 @@ impl Matcher {
     /// The ranges must be bounded by the text's ends, white space or punctuation (as sentences
     /// are), so that a word boundary at a range's edge reads the same inside the text.
     pub fn annotate_sentences(&self, text: &str, ranges: &[(usize, usize)]) -> Vec<Annotation> {
-        // Every occurrence of every term, in the automaton's order (by end).
-        let mut raw: Vec<Hit> = Vec::new();
-        if let Some(ac) = &self.ac {
-            raw.extend(ac.find_overlapping_iter(text).map(|m| Hit {
-                start: m.start() as u32,
-                end: m.end() as u32,
-                term: m.pattern().as_u32(),
-            }));
-        }
+        let raw = self.occurrences(text);
         // Per concept regular expression, whether it matches the text at all (asked once, when a
         // range first needs it): a match inside a range is a match in the text.
         let mut in_text: Vec<Option<bool>> = vec![None; self.concept_regexes.len()];
@@ -151,17 +148,20 @@ impl Matcher {
         ranges
             .iter()
             .map(|&(s, e)| {
-                while raw.get(lo).is_some_and(|r| r.end as usize <= s) {
+                while raw.get(lo).is_some_and(|r| (r.start as usize) < s) {
                     lo += 1;
                 }
                 let sentence = &text[s..e];
                 let bytes = sentence.as_bytes();
                 let mut a = Annotation::default();
-                for r in raw[lo..].iter().take_while(|r| r.end as usize <= e) {
-                    let Some(rs) = (r.start as usize).checked_sub(s) else {
+                for r in raw[lo..].iter().take_while(|r| (r.start as usize) < e) {
+                    if r.end as usize > e {
                         continue;
-                    };
+                    }
+                    let rs = r.start as usize - s;
                     let re = r.end as usize - s;
+                    // (A term starting inside the text after a word character never starts a
+                    // range: ranges begin after white space or at the start.)
                     let before_ok = rs == 0 || !is_word_byte(bytes[rs - 1]);
                     let after_ok = self.prefix[r.term as usize]
                         || re >= bytes.len()
@@ -180,6 +180,51 @@ impl Matcher {
                 a
             })
             .collect()
+    }
+
+    /// Every occurrence of every term in `text` that starts at the start or after a byte that is
+    /// not a word character (no other occurrence can pass the word-boundary test), ordered by
+    /// start. The automaton is walked from each such position for as long as some term continues,
+    /// which reads each byte only a few times, instead of an unanchored pass that reports every
+    /// term inside every word ("no" in "notice").
+    fn occurrences(&self, text: &str) -> Vec<Hit> {
+        let mut out = Vec::new();
+        let Some(dfa) = &self.automaton else {
+            return out;
+        };
+        let Ok(start) = dfa.start_state(Anchored::Yes) else {
+            return out;
+        };
+        let bytes = text.as_bytes();
+        let mut prev_word = false;
+        for (p, &b) in bytes.iter().enumerate() {
+            let can_start = !prev_word;
+            prev_word = is_word_byte(b);
+            if !can_start {
+                continue;
+            }
+            let mut sid = start;
+            for (k, &c) in bytes[p..].iter().enumerate() {
+                sid = dfa.next_state(Anchored::Yes, sid, c);
+                if dfa.is_dead(sid) {
+                    break;
+                }
+                if dfa.is_match(sid) {
+                    for i in 0..dfa.match_len(sid) {
+                        let pid = dfa.match_pattern(sid, i);
+                        // Match lists include shorter terms ending here that start later.
+                        if dfa.pattern_len(pid) == k + 1 {
+                            out.push(Hit {
+                                start: p as u32,
+                                end: (p + k + 1) as u32,
+                                term: pid.as_u32(),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// Orders the literal hits of one text, drops concept terms inside longer ones, and adds the
@@ -364,21 +409,19 @@ impl MatcherBuilder {
 
     /// Compiles the automaton.
     pub fn build(self) -> Result<Matcher, String> {
-        let ac = if self.terms.is_empty() {
+        let dfa = if self.terms.is_empty() {
             None
         } else {
             Some(
-                AhoCorasickBuilder::new()
+                contiguous::Builder::new()
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::Standard)
-                    // A full DFA: built once per library, the fastest to search.
-                    .kind(Some(AhoCorasickKind::DFA))
                     .build(&self.terms)
                     .map_err(|e| format!("the term list could not be compiled: {e}"))?,
             )
         };
         Ok(Matcher {
-            ac,
+            automaton: dfa,
             prefix: self.prefix,
             term_concepts: self.term_concepts,
             concept_regexes: self.concept_regexes,
