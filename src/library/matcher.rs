@@ -40,7 +40,15 @@ impl TermSet {
         if self.concepts & a.concepts != 0 {
             return true;
         }
-        if self.literals.iter().any(|t| a.has_term(*t)) {
+        // Look the shorter list up in the longer (both are sorted).
+        let hit = if a.terms.len() < self.literals.len() {
+            a.terms
+                .iter()
+                .any(|t| self.literals.binary_search(t).is_ok())
+        } else {
+            self.literals.iter().any(|t| a.has_term(*t))
+        };
+        if hit {
             return true;
         }
         self.regexes.iter().any(|r| r.is_match(text))

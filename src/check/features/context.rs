@@ -154,7 +154,10 @@ pub fn strip_label(text: &str) -> &str {
 /// A question or an instruction to the bidder ("Do you use AI?", "Describe any machine learning").
 pub fn is_question(text: &str) -> bool {
     let t = strip_label(text.trim());
-    t.trim_end().ends_with('?') || QUESTION_START.is_match(t) || CHECKBOX.is_match(t)
+    t.trim_end().ends_with('?')
+        || QUESTION_START.is_match(t)
+        // Every checkbox form has one of these characters: most sentences skip the search.
+        || (t.contains(['☐', '☑', '☒', '[', '/']) && CHECKBOX.is_match(t))
 }
 
 /// A definition ("'AI System' means ..."), or a sentence of a definitions section.
