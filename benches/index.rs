@@ -177,7 +177,7 @@ fn run(repo: &Path, dir: &Path, library: &Library) -> (index::IndexSummary, Dura
     let start = Instant::now();
     let found = discover::discover(&[PathBuf::from(repo)]);
     let mut indexer =
-        Indexer::open(dir, index::settings_key(library, None, false)).expect("open the index");
+        Indexer::open(dir, index::settings_key(library, None, None)).expect("open the index");
     let summary = indexer
         .update(&found, &options, &|_| {})
         .expect("index the repository");

@@ -231,18 +231,23 @@ pub fn split_sentences(text: &str) -> Vec<(usize, usize)> {
     while i < bytes.len() {
         let c = bytes[i];
         if matches!(c, b'.' | b'!' | b'?' | b';') && i + 1 < bytes.len() && bytes[i + 1] == b' ' {
-            let next = text[i + 1..].trim_start().chars().next();
-            let starts_new =
-                next.is_some_and(|n| n.is_uppercase() || n == '(' || n == '"' || n == '\u{201c}');
+            let rest = text[i + 1..].trim_start();
+            let next = rest.chars().next();
+            let starts_new = next
+                .is_some_and(|n| n.is_uppercase() || n == '(' || n == '"' || n == '\u{201c}')
+                || starts_with_item_number(rest);
             let word_start = text[..i]
                 .rfind(|ch: char| ch.is_whitespace() || ch == '(')
                 .map_or(0, |p| p + 1);
             let word = text[word_start..i].to_ascii_lowercase();
             let is_abbrev =
                 c == b'.' && (ABBREVIATIONS.contains(&word.as_str()) || word.len() == 1);
+            // "14. The Supplier": a clause number opening the sentence, not its end ("see
+            // clause 4.2. The Buyer" ends one).
             let is_number = c == b'.'
                 && word.chars().all(|ch| ch.is_ascii_digit() || ch == '.')
-                && !word.is_empty();
+                && !word.is_empty()
+                && text[start..word_start].trim().is_empty();
             // A semicolon ends a sentence only before a new list item such as "(b)".
             let semicolon_ok = c != b';' || next == Some('(');
             if starts_new && !is_abbrev && !is_number && semicolon_ok {
@@ -254,6 +259,21 @@ pub fn split_sentences(text: &str) -> Vec<(usize, usize)> {
     }
     push_trimmed(text, start, text.len(), &mut out);
     out
+}
+
+/// True when `rest` opens with a clause number and a capital: "2. The Supplier", "4.1 The".
+fn starts_with_item_number(rest: &str) -> bool {
+    let token_end = rest.find(' ').unwrap_or(rest.len());
+    let token = &rest[..token_end];
+    let digits = token.trim_end_matches('.');
+    !digits.is_empty()
+        && digits.len() <= 12
+        && digits.starts_with(|c: char| c.is_ascii_digit())
+        && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && !digits.contains("..")
+        && rest[token_end..]
+            .trim_start()
+            .starts_with(|c: char| c.is_uppercase())
 }
 
 fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<(usize, usize)>) {
@@ -351,6 +371,25 @@ mod tests {
                 "The Supplier shall comply with cl. 14.3 of the Agreement, e.g. by notice.",
                 "It shall not use AI.",
                 "(a) See Sch. 2."
+            ]
+        );
+    }
+
+    #[test]
+    fn sentences_end_before_inline_clause_numbers() {
+        let t = "14. The Supplier shall notify users. 2. The Supplier shall not train models. See clause 4.2. The Buyer may audit 3 sites. 4.1 Fees apply.";
+        let got: Vec<&str> = split_sentences(t)
+            .into_iter()
+            .map(|(s, e)| &t[s..e])
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "14. The Supplier shall notify users.",
+                "2. The Supplier shall not train models.",
+                "See clause 4.2.",
+                "The Buyer may audit 3 sites.",
+                "4.1 Fees apply."
             ]
         );
     }

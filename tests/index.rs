@@ -657,7 +657,7 @@ fn changed_settings_reanalyse_every_file() {
     let found = discover::discover(&[PathBuf::from(repo.path())]);
     let mut indexer = Indexer::open(
         dir.path(),
-        index::settings_key(&library, options.doc_type, false),
+        index::settings_key(&library, options.doc_type, None),
     )
     .unwrap();
     let summary = indexer.update(&found, &options, &|_| {}).unwrap();
@@ -675,6 +675,55 @@ fn changed_settings_reanalyse_every_file() {
         },
     );
     assert_eq!(paths(&r), ["alpha.txt"]);
+}
+
+#[test]
+fn register_library_and_doc_type_changes_reanalyse_by_content() {
+    let repo = repo();
+    let dir = tempfile::tempdir().unwrap();
+    let extra = tempfile::tempdir().unwrap();
+    let register = extra.path().join("register.csv");
+    std::fs::write(&register, "name,vendor,status\nFaceGate,Acme,approved\n").unwrap();
+    let run = |more: &[&str]| {
+        let mut args = vec!["index", s(repo.path()), "--index", s(dir.path())];
+        args.extend_from_slice(more);
+        let out = aiassure(&args);
+        let (stdout, stderr) = text(&out);
+        assert!(out.status.success(), "index failed: {stderr}");
+        (counts(&stdout), stderr)
+    };
+    run(&[]);
+    let reg = s(&register);
+    let (c, stderr) = run(&["--register", reg]);
+    assert_eq!((c["updated"], c["unchanged"]), (3, 0), "{stderr}");
+    assert!(stderr.contains("the AI register"), "{stderr}");
+    // Same register, same settings: nothing read again.
+    assert_eq!(run(&["--register", reg]).0["unchanged"], 3);
+    // A register row edited (same file name): its statuses may change, so every file is re-checked.
+    std::fs::write(&register, "name,vendor,status\nFaceGate,Acme,prohibited\n").unwrap();
+    assert_eq!(run(&["--register", reg]).0["updated"], 3);
+    // A custom library whose content changes under the same name and version.
+    let lib = extra.path().join("lib");
+    std::fs::create_dir(&lib).unwrap();
+    let rules = std::fs::read_to_string("fixtures/library-custom/rules.toml").unwrap();
+    std::fs::write(lib.join("rules.toml"), &rules).unwrap();
+    let with_lib = ["--register", reg, "--library", s(&lib)];
+    assert_eq!(run(&with_lib).0["updated"], 3);
+    assert_eq!(run(&with_lib).0["unchanged"], 3);
+    let edited = rules.replace("checked by a person", "checked by a qualified person");
+    assert_ne!(edited, rules);
+    std::fs::write(lib.join("rules.toml"), edited).unwrap();
+    assert_eq!(run(&with_lib).0["updated"], 3);
+    // --doc-type forced.
+    let tender = [
+        "--register",
+        reg,
+        "--library",
+        s(&lib),
+        "--doc-type",
+        "tender",
+    ];
+    assert_eq!(run(&tender).0["updated"], 3);
 }
 
 fn search_req(query: &str) -> SearchRequest {

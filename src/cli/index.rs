@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 
-use super::{LimitArgs, Outcome, TextOrJson, load_library};
+use super::{
+    DocTypeArg as DocTypeChoice, LimitArgs, Outcome, TextOrJson, load_library, load_register,
+};
 use crate::discover;
 use crate::index::{self, Indexer, SearchRequest};
 use crate::model::{ClauseStatus, DocType};
@@ -25,6 +27,13 @@ pub(crate) struct IndexArgs {
     /// A folder of extra or replacement rules (same format as clause-library/).
     #[arg(long, value_name = "DIR")]
     library: Option<PathBuf>,
+    /// Treat every document as this type instead of detecting it.
+    #[arg(long, value_enum, default_value_t = DocTypeChoice::Auto)]
+    doc_type: DocTypeChoice,
+    /// Approved AI tools register (CSV: name, vendor, status approved/prohibited, aliases): every
+    /// indexed AI feature gets its register status.
+    #[arg(long, value_name = "FILE.csv")]
+    register: Option<PathBuf>,
     /// Number of files read at once (default: one per core).
     #[arg(short, long, value_name = "N")]
     jobs: Option<usize>,
@@ -91,6 +100,7 @@ pub(crate) struct SearchArgs {
 
 pub(crate) fn run_index(args: &IndexArgs) -> anyhow::Result<Outcome> {
     let library = load_library(args.library.as_ref())?;
+    let register = args.register.as_ref().map(load_register).transpose()?;
     if let Some(jobs) = args.jobs {
         // Fails only when the pool was already built, which cannot happen before a run.
         let _ = rayon::ThreadPoolBuilder::new()
@@ -112,11 +122,14 @@ pub(crate) fn run_index(args: &IndexArgs) -> anyhow::Result<Outcome> {
     }
     let options = ScanOptions {
         library: &library,
-        doc_type: None,
-        register: None,
+        doc_type: args.doc_type.forced(),
+        register: register.as_ref(),
         limits: args.limits.limits(),
     };
-    let mut indexer = Indexer::open(&args.index, index::settings_key(&library, None, false))?;
+    let mut indexer = Indexer::open(
+        &args.index,
+        index::settings_key(&library, options.doc_type, options.register),
+    )?;
     if let Some(reason) = indexer.rebuilt()
         && !args.quiet
     {
@@ -145,7 +158,7 @@ pub(crate) fn run_index(args: &IndexArgs) -> anyhow::Result<Outcome> {
     indexer.finish()?;
     if summary.settings_changed > 0 && !args.quiet {
         eprintln!(
-            "aiassure: {} files were checked again because aiassure or the clause library changed since they were indexed",
+            "aiassure: {} files were checked again because aiassure, the clause library, the AI register or --doc-type changed since they were indexed",
             summary.settings_changed
         );
     }

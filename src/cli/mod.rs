@@ -13,10 +13,12 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::extract::Limits;
-use crate::library::Library;
+use crate::library::{Library, Register};
+use crate::model::DocType;
 
 /// Checks supplier contracts and tender responses for AI assurance: required clauses (present,
 /// weak, contradicted or missing) and AI features a bid describes but does not declare.
@@ -102,6 +104,58 @@ pub(crate) fn load_library(dir: Option<&PathBuf>) -> anyhow::Result<Library> {
     Ok(Library::load(dir.map(PathBuf::as_path))?)
 }
 
+/// Document types for `--doc-type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum DocTypeArg {
+    /// Supplier contract, template, call-off or terms.
+    Contract,
+    /// Tender response or bid.
+    Tender,
+    /// Detect from the text.
+    Auto,
+}
+
+impl DocTypeArg {
+    /// The type to force, or `None` to detect it.
+    pub(crate) fn forced(self) -> Option<DocType> {
+        match self {
+            DocTypeArg::Contract => Some(DocType::Contract),
+            DocTypeArg::Tender => Some(DocType::Tender),
+            DocTypeArg::Auto => None,
+        }
+    }
+}
+
+/// Reads the approved-tools register given with `--register`.
+pub(crate) fn load_register(path: &PathBuf) -> anyhow::Result<Register> {
+    let too_big = || {
+        anyhow::anyhow!(
+            "the AI register {} is larger than {} MB; split it or remove unused rows",
+            path.display(),
+            crate::library::register::MAX_REGISTER_BYTES / (1024 * 1024)
+        )
+    };
+    let meta = std::fs::metadata(path)
+        .with_context(|| format!("could not read the AI register {}", path.display()))?;
+    if meta.len() > crate::library::register::MAX_REGISTER_BYTES as u64 {
+        return Err(too_big());
+    }
+    let bytes = std::fs::read(path)
+        .with_context(|| format!("could not read the AI register {}", path.display()))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        anyhow::anyhow!(
+            "the AI register {} is not UTF-8 text; save it from your spreadsheet as \"CSV UTF-8\"",
+            path.display()
+        )
+    })?;
+    Register::from_csv(&text).map_err(|e| {
+        anyhow::anyhow!(
+            "the AI register {} is not valid: {e} (see docs/register.md for the format)",
+            path.display()
+        )
+    })
+}
+
 /// Runs the command and turns its result into an exit code, printing errors for a person.
 pub fn main(cli: Cli) -> ExitCode {
     let result = match cli.command {
@@ -136,7 +190,6 @@ pub fn main(cli: Cli) -> ExitCode {
 
 /// Opens the output: a file when `-o` is given, else standard output.
 pub(crate) fn open_output(path: Option<&PathBuf>) -> anyhow::Result<Box<dyn Write>> {
-    use anyhow::Context;
     Ok(match path {
         Some(p) => Box::new(io::BufWriter::new(std::fs::File::create(p).with_context(
             || format!("could not create the output file {}", p.display()),

@@ -6,9 +6,8 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 
-use super::{LimitArgs, Outcome, load_library, open_output};
+use super::{DocTypeArg, LimitArgs, Outcome, load_library, load_register, open_output};
 use crate::discover;
-use crate::library::{Register, register};
 use crate::model::{ClauseStatus, DocType, DocumentReport, Format, Report, Severity, Status};
 use crate::report::{self, OutputFormat};
 use crate::scan::{self, ScanOptions};
@@ -28,17 +27,6 @@ enum FormatArg {
     Csv,
     /// SARIF 2.1.0, for code scanning.
     Sarif,
-}
-
-/// Document types for `--doc-type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum DocTypeArg {
-    /// Supplier contract, template, call-off or terms.
-    Contract,
-    /// Tender response or bid.
-    Tender,
-    /// Detect from the text.
-    Auto,
 }
 
 /// What makes the exit code 1. Each level includes the ones before it.
@@ -128,11 +116,7 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
     }
     let options = ScanOptions {
         library: &library,
-        doc_type: match args.doc_type {
-            DocTypeArg::Contract => Some(DocType::Contract),
-            DocTypeArg::Tender => Some(DocType::Tender),
-            DocTypeArg::Auto => None,
-        },
+        doc_type: args.doc_type.forced(),
         register: register.as_ref(),
         limits: args.limits.limits(),
     };
@@ -151,7 +135,7 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
     let cache = match &args.index {
         Some(dir) => Some(crate::index::StoredFiles::open(
             dir,
-            crate::index::settings_key(&library, options.doc_type, options.register.is_some()),
+            crate::index::settings_key(&library, options.doc_type, options.register),
         )?),
         None => None,
     };
@@ -201,36 +185,6 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
         Outcome::Gaps
     } else {
         Outcome::Clean
-    })
-}
-
-/// Reads the approved-tools register given with `--register`.
-fn load_register(path: &PathBuf) -> anyhow::Result<Register> {
-    let too_big = || {
-        anyhow::anyhow!(
-            "the AI register {} is larger than {} MB; split it or remove unused rows",
-            path.display(),
-            register::MAX_REGISTER_BYTES / (1024 * 1024)
-        )
-    };
-    let meta = std::fs::metadata(path)
-        .with_context(|| format!("could not read the AI register {}", path.display()))?;
-    if meta.len() > register::MAX_REGISTER_BYTES as u64 {
-        return Err(too_big());
-    }
-    let bytes = std::fs::read(path)
-        .with_context(|| format!("could not read the AI register {}", path.display()))?;
-    let text = String::from_utf8(bytes).map_err(|_| {
-        anyhow::anyhow!(
-            "the AI register {} is not UTF-8 text; save it from your spreadsheet as \"CSV UTF-8\"",
-            path.display()
-        )
-    })?;
-    Register::from_csv(&text).map_err(|e| {
-        anyhow::anyhow!(
-            "the AI register {} is not valid: {e} (see docs/register.md for the format)",
-            path.display()
-        )
     })
 }
 

@@ -28,7 +28,7 @@ pub use cache::{FileStat, StoredFiles};
 pub use search::{Hit, HitVerdict, SearchRequest, SearchResults, search};
 pub use write::{IndexSummary, Indexer};
 
-use crate::library::Library;
+use crate::library::{Library, Register};
 use crate::model::DocType;
 
 /// Why the index could not be used.
@@ -89,14 +89,20 @@ pub enum IndexError {
 }
 
 /// The settings a report depends on besides the file itself, as one string stored with each
-/// document: a stored report is reused only under the same settings.
-pub fn settings_key(library: &Library, doc_type: Option<DocType>, register: bool) -> String {
+/// document: a stored report is reused only under the same settings. The library and the
+/// register enter by content, so editing a rule or a register row re-analyses every file.
+pub fn settings_key(
+    library: &Library,
+    doc_type: Option<DocType>,
+    register: Option<&Register>,
+) -> String {
     format!(
-        "aiassure {}; library {} {}; doc-type {}; register {}",
+        "aiassure {}; library {} {} {}; doc-type {}; register {}",
         env!("CARGO_PKG_VERSION"),
         library.name,
         library.version,
+        library.fingerprint,
         doc_type.map_or("auto", DocType::as_str),
-        if register { "yes" } else { "none" }
+        register.map_or_else(|| "none".to_string(), Register::fingerprint)
     )
 }

@@ -18,7 +18,7 @@ use serde::Deserialize;
 use crate::model::FeatureCategory;
 
 /// The built-in vocabulary's source.
-const BUILTIN: &str = include_str!("../../clause-library/ai-lexicon.toml");
+pub(super) const BUILTIN: &str = include_str!("../../clause-library/ai-lexicon.toml");
 
 /// A vocabulary that could not be loaded; the message names file and line of every problem.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

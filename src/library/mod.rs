@@ -18,6 +18,7 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 use serde::Deserialize;
+use sha2::{Digest, Sha256};
 use toml::Spanned;
 
 use crate::model::RuleInfo;
@@ -49,6 +50,9 @@ pub struct Library {
     pub matcher: Matcher,
     /// The concepts the checker relies on.
     pub core: Core,
+    /// A digest of every file the library was compiled from (built-in, custom and the AI
+    /// vocabulary): two libraries with the same fingerprint give the same verdicts.
+    pub fingerprint: String,
 }
 
 /// The default library's files, compiled in: (path inside `clause-library/`, contents).
@@ -200,9 +204,30 @@ fn compile(base: &Files, custom: &Files) -> Result<Library, LibraryError> {
             lexicon: Lexicon::builtin(),
             matcher,
             core,
+            fingerprint: fingerprint(
+                base.iter()
+                    .chain(custom)
+                    .flat_map(|(path, text)| [file_name(path), text.as_str()])
+                    .chain([lexicon::BUILTIN]),
+            ),
         }),
         _ => Err(LibraryError(errors.join("\n"))),
     }
+}
+
+/// Short hex digest of text parts (each length-prefixed, so part boundaries count).
+pub(crate) fn fingerprint<'a>(parts: impl Iterator<Item = &'a str>) -> String {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update((part.len() as u64).to_le_bytes());
+        hasher.update(part.as_bytes());
+    }
+    hasher
+        .finalize()
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn toml_error(path: &str, text: &str, e: &toml::de::Error) -> String {

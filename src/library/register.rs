@@ -39,6 +39,24 @@ pub struct Register {
 }
 
 impl Register {
+    /// A digest of the register's rows: the same fingerprint gives the same statuses.
+    pub fn fingerprint(&self) -> String {
+        super::fingerprint(self.entries.iter().flat_map(|e| {
+            [
+                e.name.as_str(),
+                e.vendor.as_deref().unwrap_or(""),
+                if e.status == RegisterStatus::Approved {
+                    "approved"
+                } else {
+                    "prohibited"
+                },
+            ]
+            .into_iter()
+            .chain(e.aliases.iter().map(String::as_str))
+            .chain(["\n"])
+        }))
+    }
+
     /// Reads a register from CSV text.
     pub fn from_csv(text: &str) -> Result<Register, RegisterError> {
         if text.len() > MAX_REGISTER_BYTES {

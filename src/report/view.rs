@@ -35,6 +35,10 @@ pub struct View<'a> {
     pub undisclosed: Vec<LeadFeature<'a>>,
     /// Contradicted rules across all documents.
     pub contradicted: Vec<LeadGap<'a>>,
+    /// Gaps (contradicted, missing or weak) of required rules, across all documents.
+    pub required_gaps: usize,
+    /// Gaps of recommended rules, across all documents.
+    pub recommended_gaps: usize,
     /// Documents that could not be read, with why.
     pub unreadable: Vec<&'a DocumentReport>,
     /// Every document, in report order, with its gaps sorted.
@@ -219,10 +223,20 @@ impl<'a> View<'a> {
             documents.push(doc_view(d, anchor, &rules));
         }
         contradicted.sort_by_key(|g| g.verdict.severity);
+        let gaps = |severity: Severity| {
+            report
+                .documents
+                .iter()
+                .flat_map(|d| &d.clauses)
+                .filter(|c| c.severity == severity && c.status != ClauseStatus::Present)
+                .count()
+        };
         View {
             report,
             undisclosed,
             contradicted,
+            required_gaps: gaps(Severity::Required),
+            recommended_gaps: gaps(Severity::Recommended),
             unreadable: report
                 .documents
                 .iter()
