@@ -108,7 +108,9 @@ fn evaluate(lib: &Library, dir: &Path) -> Outcome {
     let mut out = Outcome::default();
     for key in labels.keys() {
         assert!(
-            files.iter().any(|f| f.file_name().is_some_and(|n| n == key.as_str())),
+            files
+                .iter()
+                .any(|f| f.file_name().is_some_and(|n| n == key.as_str())),
             "labels.toml names {key}, which is not in {}",
             dir.display()
         );
@@ -228,7 +230,9 @@ fn clause_verdict_accuracy_on_labelled_documents() {
     assert!(out.all.documents >= 40, "at least 40 labelled documents");
     for format in ["docx", "pdf"] {
         assert!(
-            out.per_format.get(format).is_some_and(|t| t.documents >= 12),
+            out.per_format
+                .get(format)
+                .is_some_and(|t| t.documents >= 12),
             "at least 12 labelled documents in {format}"
         );
     }

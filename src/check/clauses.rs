@@ -143,9 +143,8 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
             continue;
         }
         let text = doc.sentence_text(&a.sentence);
-        let on_topic = || {
-            d.topic.iter().all(|g| g.matches(&a.ann, text)) && !d.exclude.matches(&a.ann, text)
-        };
+        let on_topic =
+            || d.topic.iter().all(|g| g.matches(&a.ann, text)) && !d.exclude.matches(&a.ann, text);
         if d.ai_scope && (!a.ai || (d.ai_in_sentence && !a.ai_here)) {
             // Out of scope: the topic matters only for the first two near misses.
             if near.len() < 2 && on_topic() {

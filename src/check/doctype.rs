@@ -13,40 +13,61 @@ use crate::model::{DocType, Document};
 
 /// Contract signals, with weights.
 const CONTRACT: &[(&str, u32)] = &[
-        (r"\bthis (agreement|contract|call-off contract|framework agreement|addendum|deed)\b", 3),
-        (r"\bthe parties (hereby )?agree\b|\bhereby agree\b", 3),
-        (r"\bin witness whereof\b|\bexecuted as a deed\b|\bsigned for and on behalf of\b", 3),
-        (r"\bterms and conditions\b|\bterms of service\b|\bcall-off\b|\border form\b", 2),
-        (r"\bthese terms\b|\bthis schedule\b|\bforms? part of the (agreement|contract)\b", 2),
-        (r#"\(the ["“](supplier|provider|vendor|contractor|processor|licensor|consultant)["”]\)"#, 3),
-        (r"\bwhereas\b|\bgoverning law\b|\bentire agreement\b|\bforce majeure\b", 1),
-        (r"\b(the )?(supplier|contractor|provider|vendor) shall\b", 1),
-        (r"\bshall indemnify\b|\btermination\b|\blimitation of liability\b", 1),
+    (
+        r"\bthis (agreement|contract|call-off contract|framework agreement|addendum|deed)\b",
+        3,
+    ),
+    (r"\bthe parties (hereby )?agree\b|\bhereby agree\b", 3),
+    (
+        r"\bin witness whereof\b|\bexecuted as a deed\b|\bsigned for and on behalf of\b",
+        3,
+    ),
+    (
+        r"\bterms and conditions\b|\bterms of service\b|\bcall-off\b|\border form\b",
+        2,
+    ),
+    (
+        r"\bthese terms\b|\bthis schedule\b|\bforms? part of the (agreement|contract)\b",
+        2,
+    ),
+    (
+        r#"\(the ["“](supplier|provider|vendor|contractor|processor|licensor|consultant)["”]\)"#,
+        3,
+    ),
+    (
+        r"\bwhereas\b|\bgoverning law\b|\bentire agreement\b|\bforce majeure\b",
+        1,
+    ),
+    (r"\b(the )?(supplier|contractor|provider|vendor) shall\b", 1),
+    (
+        r"\bshall indemnify\b|\btermination\b|\blimitation of liability\b",
+        1,
+    ),
 ];
 
 /// Tender-response signals, with weights.
 const TENDER: &[(&str, u32)] = &[
-        (
-            r"\btender response\b|\bour (bid|tender|submission|response)\b|\bbid response\b",
-            3,
-        ),
-        (
-            r"\binvitation to tender\b|\bselection questionnaire\b|\bmethod statement\b",
-            3,
-        ),
-        (
-            r"\bwe propose\b|\bour (proposed )?(solution|approach|team|methodology)\b",
-            2,
-        ),
-        (
-            r"\b(bidder|tenderer)s?\b|\bresponse to (question|requirement)\b|\bsocial value\b",
-            1,
-        ),
-        (r"\bwe (will|would|can|have|are|use|deliver|provide)\b", 1),
-        (
-            r"\bcase stud(y|ies)\b|\bword (limit|count)\b|\bevaluation criteria\b",
-            1,
-        ),
+    (
+        r"\btender response\b|\bour (bid|tender|submission|response)\b|\bbid response\b",
+        3,
+    ),
+    (
+        r"\binvitation to tender\b|\bselection questionnaire\b|\bmethod statement\b",
+        3,
+    ),
+    (
+        r"\bwe propose\b|\bour (proposed )?(solution|approach|team|methodology)\b",
+        2,
+    ),
+    (
+        r"\b(bidder|tenderer)s?\b|\bresponse to (question|requirement)\b|\bsocial value\b",
+        1,
+    ),
+    (r"\bwe (will|would|can|have|are|use|deliver|provide)\b", 1),
+    (
+        r"\bcase stud(y|ies)\b|\bword (limit|count)\b|\bevaluation criteria\b",
+        1,
+    ),
 ];
 
 /// Contract signals then tender signals, in one set, with ASCII word boundaries: a lazy DFA runs

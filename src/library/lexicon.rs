@@ -503,9 +503,10 @@ impl Lexicon {
                 if crossed {
                     return self.find(sentence);
                 }
-                let raw = inside.into_iter().enumerate().flat_map(|(k, ms)| {
-                    ms.iter().map(move |&(p, ms, me)| (k, p, ms - s, me - s))
-                });
+                let raw = inside
+                    .into_iter()
+                    .enumerate()
+                    .flat_map(|(k, ms)| ms.iter().map(move |&(p, ms, me)| (k, p, ms - s, me - s)));
                 self.collect(sentence, raw)
             })
             .collect()
