@@ -144,9 +144,10 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
         }
         let text = doc.sentence_text(&a.sentence);
         let on_topic =
-            d.topic.iter().all(|g| g.matches(&a.ann, text)) && !d.exclude.matches(&a.ann, text);
+            || d.topic.iter().all(|g| g.matches(&a.ann, text)) && !d.exclude.matches(&a.ann, text);
         if d.ai_scope && (!a.ai || (d.ai_in_sentence && !a.ai_here)) {
-            if on_topic && near.len() < 2 {
+            // Out of scope: the topic matters only for the first two near misses.
+            if near.len() < 2 && on_topic() {
                 near.push(format!(
                     "{} is on the subject but not about AI",
                     upper_first(&cite(doc, a))
@@ -165,7 +166,7 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
             });
             continue;
         }
-        if !on_topic {
+        if !on_topic() {
             continue;
         }
         let buyer_right = d.buyer_rights

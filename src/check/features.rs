@@ -171,14 +171,25 @@ fn mentions(lexicon: &Lexicon, doc: &Document, titles: &[Option<String>]) -> Vec
         .iter()
         .map(|b| b.kind == BlockKind::Heading || context::looks_like_heading(&b.text))
         .collect();
+    // The vocabulary's hits in each sentence, from one pass per block (headings are skipped).
+    let mut found: Vec<Vec<Hit>> = Vec::with_capacity(doc.sentences.len());
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    for run in doc.sentences.chunk_by(|a, b| a.block == b.block) {
+        if headings.get(run[0].block).copied().unwrap_or(false) {
+            found.extend(run.iter().map(|_| Vec::new()));
+            continue;
+        }
+        ranges.clear();
+        ranges.extend(run.iter().map(|s| (s.start, s.end)));
+        found.extend(lexicon.find_sentences(&doc.blocks[run[0].block].text, &ranges));
+    }
     // Block of the last sentence with a tier 1 or 2 term or a product.
     let mut strong_block: Option<usize> = None;
-    for (si, s) in doc.sentences.iter().enumerate() {
+    for ((si, s), hits) in doc.sentences.iter().enumerate().zip(found) {
         let text = doc.sentence_text(s);
         if headings.get(s.block).copied().unwrap_or(false) {
             continue;
         }
-        let hits = lexicon.find(text);
         if hits.is_empty() {
             continue;
         }

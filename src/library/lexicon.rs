@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::Regex;
 use serde::Deserialize;
 
@@ -356,6 +356,8 @@ fn automaton(patterns: &[String], case_insensitive: bool) -> Result<AhoCorasick,
     AhoCorasickBuilder::new()
         .match_kind(MatchKind::LeftmostLongest)
         .ascii_case_insensitive(case_insensitive)
+        // A full DFA: built once per process, the fastest to search.
+        .kind(Some(AhoCorasickKind::DFA))
         .build(patterns)
         .map_err(|e| e.to_string())
 }
@@ -462,30 +464,83 @@ impl Lexicon {
     /// wins). One pass per automaton; no context is checked here.
     pub fn find(&self, text: &str) -> Vec<Hit> {
         let c = &self.inner;
+        let raw = [&c.ci, &c.cs].into_iter().enumerate().flat_map(|(k, ac)| {
+            ac.find_iter(text)
+                .map(move |m| (k, m.pattern().as_usize(), m.start(), m.end()))
+        });
+        self.collect(text, raw)
+    }
+
+    /// The hits of [`Lexicon::find`] in each range of `text` (the sentences of one block, in
+    /// order, not overlapping, bounded by white space or the text's ends), offsets relative to
+    /// the range, from one pass of each automaton over the whole text. A range that a match of
+    /// the pass runs into or out of is searched again on its own, so the result is always what
+    /// [`Lexicon::find`] gives for the range alone.
+    pub fn find_sentences(&self, text: &str, ranges: &[(usize, usize)]) -> Vec<Vec<Hit>> {
+        let c = &self.inner;
+        // (pattern, start, end) of every match of each automaton, by start.
+        let passes: [Vec<(usize, usize, usize)>; 2] = [&c.ci, &c.cs].map(|ac| {
+            ac.find_iter(text)
+                .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
+                .collect()
+        });
+        let mut lo = [0usize; 2];
+        ranges
+            .iter()
+            .map(|&(s, e)| {
+                let mut inside: [&[(usize, usize, usize)]; 2] = [&[], &[]];
+                let mut crossed = false;
+                for (k, pass) in passes.iter().enumerate() {
+                    while pass.get(lo[k]).is_some_and(|m| m.2 <= s) {
+                        lo[k] += 1;
+                    }
+                    let n = pass[lo[k]..].iter().take_while(|m| m.1 < e).count();
+                    let here = &pass[lo[k]..lo[k] + n];
+                    crossed |= here.iter().any(|m| m.1 < s || m.2 > e);
+                    inside[k] = here;
+                }
+                let sentence = &text[s..e];
+                if crossed {
+                    return self.find(sentence);
+                }
+                let raw = inside
+                    .into_iter()
+                    .enumerate()
+                    .flat_map(|(k, ms)| ms.iter().map(move |&(p, ms, me)| (k, p, ms - s, me - s)));
+                self.collect(sentence, raw)
+            })
+            .collect()
+    }
+
+    /// Hits from raw matches in `text` (automaton 0 case-insensitive, 1 case-sensitive; each in
+    /// order): word boundaries checked, ordered by start, overlaps dropped (longest first).
+    fn collect(
+        &self,
+        text: &str,
+        raw: impl Iterator<Item = (usize, usize, usize, usize)>,
+    ) -> Vec<Hit> {
+        let c = &self.inner;
         let mut hits: Vec<Hit> = Vec::new();
-        for (ac, refs) in [(&c.ci, &c.ci_refs), (&c.cs, &c.cs_refs)] {
-            for m in ac.find_iter(text) {
-                let (start, end) = (m.start(), m.end());
-                let before = text[..start].chars().next_back();
-                let after = text[end..].chars().next();
-                let first = text[start..end].chars().next();
-                let last = text[start..end].chars().next_back();
-                // A boundary is needed only where the match itself starts or ends with a word
-                // character ("A.I." may be followed by a letter of the next word).
-                let left_ok =
-                    !(before.is_some_and(is_word_char) && first.is_some_and(is_word_char));
-                let right_ok = !(after.is_some_and(is_word_char) && last.is_some_and(is_word_char));
-                if !(left_ok && right_ok) {
-                    continue;
-                }
-                if let Some(&(entry, weak)) = refs.get(m.pattern().as_usize()) {
-                    hits.push(Hit {
-                        entry,
-                        start,
-                        end,
-                        weak,
-                    });
-                }
+        for (k, pattern, start, end) in raw {
+            let before = text[..start].chars().next_back();
+            let after = text[end..].chars().next();
+            let first = text[start..end].chars().next();
+            let last = text[start..end].chars().next_back();
+            // A boundary is needed only where the match itself starts or ends with a word
+            // character ("A.I." may be followed by a letter of the next word).
+            let left_ok = !(before.is_some_and(is_word_char) && first.is_some_and(is_word_char));
+            let right_ok = !(after.is_some_and(is_word_char) && last.is_some_and(is_word_char));
+            if !(left_ok && right_ok) {
+                continue;
+            }
+            let refs = if k == 0 { &c.ci_refs } else { &c.cs_refs };
+            if let Some(&(entry, weak)) = refs.get(pattern) {
+                hits.push(Hit {
+                    entry,
+                    start,
+                    end,
+                    weak,
+                });
             }
         }
         hits.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));

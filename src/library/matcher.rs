@@ -1,6 +1,7 @@
 //! The compiled vocabulary of a clause library: every literal term of every concept and rule in one
-//! Aho-Corasick automaton (one pass over a sentence finds them all), plus the few regular
-//! expressions the library declares, compiled once.
+//! Aho-Corasick automaton (walked once from each place a word may start, over a whole block, which is
+//! then split into its sentences), plus the few regular expressions the library declares,
+//! compiled once.
 //!
 //! Term syntax in the library files:
 //! - `word` or `two words`: a whole-word, case-insensitive literal;
@@ -10,7 +11,9 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::nfa::contiguous::{self, NFA};
+use aho_corasick::{Anchored, MatchKind};
 use regex::Regex;
 
 /// Index of a concept in the library.
@@ -37,7 +40,15 @@ impl TermSet {
         if self.concepts & a.concepts != 0 {
             return true;
         }
-        if self.literals.iter().any(|t| a.has_term(*t)) {
+        // Look the shorter list up in the longer (both are sorted).
+        let hit = if a.terms.len() < self.literals.len() {
+            a.terms
+                .iter()
+                .any(|t| self.literals.binary_search(t).is_ok())
+        } else {
+            self.literals.iter().any(|t| a.has_term(*t))
+        };
+        if hit {
             return true;
         }
         self.regexes.iter().any(|r| r.is_match(text))
@@ -50,7 +61,7 @@ impl TermSet {
             .iter()
             .filter(|h| {
                 self.literals.binary_search(&h.term).is_ok()
-                    || matcher.term_concepts[h.term as usize] & self.concepts != 0
+                    || matcher.concepts_of(h.term) & self.concepts != 0
             })
             .map(|h| h.start as usize)
             .min();
@@ -109,7 +120,9 @@ impl Annotation {
 /// The compiled vocabulary.
 #[derive(Debug, Clone)]
 pub struct Matcher {
-    ac: Option<AhoCorasick>,
+    /// Every term, as a compact automaton walked (anchored) from each position where a term may
+    /// start; compact beats a full DFA here, whose table does not stay in cache.
+    automaton: Option<NFA>,
     /// Per term: whether it is a prefix (no word boundary needed at its end).
     prefix: Vec<bool>,
     /// Per term: the concepts it belongs to.
@@ -123,24 +136,109 @@ pub struct Matcher {
 impl Matcher {
     /// Finds every term of the vocabulary in `text`.
     pub fn annotate(&self, text: &str) -> Annotation {
-        let mut a = Annotation::default();
+        self.annotate_sentences(text, &[(0, text.len())])
+            .pop()
+            .unwrap_or_default()
+    }
+
+    /// Finds every term of the vocabulary in each range of `text` (the sentences of one block, in
+    /// order, not overlapping), as [`Matcher::annotate`] would in each range on its own, with one
+    /// pass of the automaton over the whole text.
+    ///
+    /// The ranges must be bounded by the text's ends, white space or punctuation (as sentences
+    /// are), so that a word boundary at a range's edge reads the same inside the text.
+    pub fn annotate_sentences(&self, text: &str, ranges: &[(usize, usize)]) -> Vec<Annotation> {
+        let raw = self.occurrences(text);
+        // Per concept regular expression, whether it matches the text at all (asked once, when a
+        // range first needs it): a match inside a range is a match in the text.
+        let mut in_text: Vec<Option<bool>> = vec![None; self.concept_regexes.len()];
+        let mut lo = 0;
+        ranges
+            .iter()
+            .map(|&(s, e)| {
+                while raw.get(lo).is_some_and(|r| (r.start as usize) < s) {
+                    lo += 1;
+                }
+                let sentence = &text[s..e];
+                let bytes = sentence.as_bytes();
+                let mut a = Annotation::default();
+                for r in raw[lo..].iter().take_while(|r| (r.start as usize) < e) {
+                    if r.end as usize > e {
+                        continue;
+                    }
+                    let rs = r.start as usize - s;
+                    let re = r.end as usize - s;
+                    // (A term starting inside the text after a word character never starts a
+                    // range: ranges begin after white space or at the start.)
+                    let before_ok = rs == 0 || !is_word_byte(bytes[rs - 1]);
+                    let after_ok = self.prefix[r.term as usize]
+                        || re >= bytes.len()
+                        || !is_word_byte(bytes[re]);
+                    if before_ok && after_ok {
+                        a.hits.push(Hit {
+                            start: rs as u32,
+                            end: re as u32,
+                            term: r.term,
+                        });
+                    }
+                }
+                self.finish(&mut a, sentence, |i| {
+                    *in_text[i].get_or_insert_with(|| self.concept_regexes[i].1.is_match(text))
+                });
+                a
+            })
+            .collect()
+    }
+
+    /// Every occurrence of every term in `text` that starts at the start or after a byte that is
+    /// not a word character (no other occurrence can pass the word-boundary test), ordered by
+    /// start. The automaton is walked from each such position for as long as some term continues,
+    /// which reads each byte only a few times, instead of an unanchored pass that reports every
+    /// term inside every word ("no" in "notice").
+    fn occurrences(&self, text: &str) -> Vec<Hit> {
+        let mut out = Vec::new();
+        let Some(dfa) = &self.automaton else {
+            return out;
+        };
+        let Ok(start) = dfa.start_state(Anchored::Yes) else {
+            return out;
+        };
         let bytes = text.as_bytes();
-        if let Some(ac) = &self.ac {
-            for m in ac.find_overlapping_iter(text) {
-                let (s, e) = (m.start(), m.end());
-                let term = m.pattern().as_u32();
-                let before_ok = s == 0 || !is_word_byte(bytes[s - 1]);
-                let after_ok =
-                    self.prefix[term as usize] || e >= bytes.len() || !is_word_byte(bytes[e]);
-                if before_ok && after_ok {
-                    a.hits.push(Hit {
-                        start: s as u32,
-                        end: e as u32,
-                        term,
-                    });
+        let mut prev_word = false;
+        for (p, &b) in bytes.iter().enumerate() {
+            let can_start = !prev_word;
+            prev_word = is_word_byte(b);
+            if !can_start {
+                continue;
+            }
+            let mut sid = start;
+            for (k, &c) in bytes[p..].iter().enumerate() {
+                sid = dfa.next_state(Anchored::Yes, sid, c);
+                if dfa.is_dead(sid) {
+                    break;
+                }
+                if dfa.is_match(sid) {
+                    for i in 0..dfa.match_len(sid) {
+                        let pid = dfa.match_pattern(sid, i);
+                        // Match lists include shorter terms ending here that start later.
+                        if dfa.pattern_len(pid) == k + 1 {
+                            out.push(Hit {
+                                start: p as u32,
+                                end: (p + k + 1) as u32,
+                                term: pid.as_u32(),
+                            });
+                        }
+                    }
                 }
             }
         }
+        out
+    }
+
+    /// Orders the literal hits of one text, drops concept terms inside longer ones, and adds the
+    /// concepts, the terms and the concept regular expressions that match (`may_match(i)` false
+    /// rules expression `i` out without running it).
+    fn finish(&self, a: &mut Annotation, text: &str, mut may_match: impl FnMut(usize) -> bool) {
         a.hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
         // Drop concept terms strictly inside a longer concept term.
         // (They still count as literals of a rule: "notice" inside "without notice".)
@@ -167,17 +265,44 @@ impl Matcher {
         }
         a.terms.sort_unstable();
         a.terms.dedup();
-        for (c, re) in &self.concept_regexes {
-            if a.concepts & (1u64 << c) == 0 && re.is_match(text) {
+        let mut regex_hit = false;
+        for (i, (c, re)) in self.concept_regexes.iter().enumerate() {
+            if a.concepts & (1u64 << c) == 0
+                && may_match(i)
+                && let Some(m) = re.find(text)
+            {
                 a.concepts |= 1u64 << c;
+                // A hit too, so that what follows it can see where the concept is ("unless the
+                // Authority has approved", a consent step written as a pattern).
+                a.hits.push(Hit {
+                    start: m.start() as u32,
+                    end: m.end() as u32,
+                    term: self.regex_term(i),
+                });
+                regex_hit = true;
             }
         }
-        a
+        if regex_hit {
+            a.hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
+        }
     }
 
-    /// Concepts of a term, as a bit set.
+    /// The term id standing for concept regular expression `i` in hits: after the literals.
+    fn regex_term(&self, i: usize) -> u32 {
+        (self.prefix.len() + i) as u32
+    }
+
+    /// Concepts of a term (or of a concept's regular expression, see [`Matcher::annotate`]), as a
+    /// bit set.
     pub fn concepts_of(&self, term: u32) -> u64 {
-        self.term_concepts.get(term as usize).copied().unwrap_or(0)
+        let t = term as usize;
+        match self.term_concepts.get(t) {
+            Some(c) => *c,
+            None => self
+                .concept_regexes
+                .get(t - self.term_concepts.len())
+                .map_or(0, |(c, _)| 1u64 << c),
+        }
     }
 
     /// The name of a concept.
@@ -292,11 +417,11 @@ impl MatcherBuilder {
 
     /// Compiles the automaton.
     pub fn build(self) -> Result<Matcher, String> {
-        let ac = if self.terms.is_empty() {
+        let dfa = if self.terms.is_empty() {
             None
         } else {
             Some(
-                AhoCorasickBuilder::new()
+                contiguous::Builder::new()
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::Standard)
                     .build(&self.terms)
@@ -304,7 +429,7 @@ impl MatcherBuilder {
             )
         };
         Ok(Matcher {
-            ac,
+            automaton: dfa,
             prefix: self.prefix,
             term_concepts: self.term_concepts,
             concept_regexes: self.concept_regexes,

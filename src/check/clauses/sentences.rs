@@ -102,7 +102,7 @@ static DEFINED: LazyLock<Regex> = LazyLock::new(|| {
 /// A block that reads like a heading: short, no closing full stop.
 fn heading_like(text: &str) -> bool {
     let t = text.trim();
-    let words = t.split_whitespace().count();
+    let words = t.split_whitespace().take(13).count();
     words > 0 && words <= 12 && !t.ends_with(['.', ';', ',', ':'])
 }
 
@@ -112,12 +112,20 @@ pub fn read(library: &Library, doc: &Document) -> Reading {
     let core = library.core;
     // Terms the document defines as AI.
     let mut defined: Vec<String> = Vec::new();
+    // One pass of the vocabulary per block, split into its sentences.
+    let mut anns: Vec<Annotation> = Vec::with_capacity(doc.sentences.len());
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    for run in doc.sentences.chunk_by(|a, b| a.block == b.block) {
+        ranges.clear();
+        ranges.extend(run.iter().map(|s| (s.start, s.end)));
+        anns.extend(m.annotate_sentences(&doc.blocks[run[0].block].text, &ranges));
+    }
     let mut anns: Vec<Annotation> = doc
         .sentences
         .iter()
-        .map(|s| {
+        .zip(anns)
+        .map(|(s, ann)| {
             let text = doc.sentence_text(s);
-            let ann = m.annotate(text);
             if ann.has(core.ai) && text.contains(['"', '“', '\'']) {
                 for c in DEFINED.captures_iter(text) {
                     if let Some(t) = c.get(1) {
@@ -235,7 +243,8 @@ fn negated_before(library: &Library, text: &str, hits: &[Hit], i: usize, from: u
 
 /// Finds each modal and the actor it binds: the last party named before it (since the previous
 /// modal), unless that party name is an object ("Authority Data", "the Customer's"); failing that,
-/// "by the Supplier" after it; failing that, no party.
+/// "by the Supplier" after it; failing that, the actor of the previous modal when this one follows
+/// "and" or "or" (a shared subject); failing that, no party.
 fn predications(library: &Library, text: &str, hits: &[Hit]) -> Vec<Predication> {
     let m = &library.matcher;
     let core = library.core;
@@ -304,6 +313,17 @@ fn predications(library: &Library, text: &str, hits: &[Hit]) -> Vec<Predication>
                     } else {
                         None
                     }
+                })
+                .or_else(|| {
+                    // "The Council shall keep a register ... and shall decide": a modal straight
+                    // after "and" or "or" shares the subject of the modal before it.
+                    let pre = text.get(..h.start as usize).unwrap_or("").trim_end();
+                    let coordinated = [" and", " or", ",and", ",or"]
+                        .iter()
+                        .any(|c| pre.ends_with(c));
+                    out.last()
+                        .filter(|_| coordinated)
+                        .map(|p: &Predication| p.actor)
                 })
                 .unwrap_or(Actor::Neutral)
         });

@@ -154,7 +154,10 @@ pub fn strip_label(text: &str) -> &str {
 /// A question or an instruction to the bidder ("Do you use AI?", "Describe any machine learning").
 pub fn is_question(text: &str) -> bool {
     let t = strip_label(text.trim());
-    t.trim_end().ends_with('?') || QUESTION_START.is_match(t) || CHECKBOX.is_match(t)
+    t.trim_end().ends_with('?')
+        || QUESTION_START.is_match(t)
+        // Every checkbox form has one of these characters: most sentences skip the search.
+        || (t.contains(['☐', '☑', '☒', '[', '/']) && CHECKBOX.is_match(t))
 }
 
 /// A definition ("'AI System' means ..."), or a sentence of a definitions section.
@@ -351,8 +354,13 @@ pub fn looks_like_heading(text: &str) -> bool {
         return true;
     }
     let t = text.trim().trim_start_matches('#').trim();
+    // Cheap tests first: most blocks are long paragraphs. A container label ("Section 7:") is at
+    // most three words, so more than 15 words can never come down to 12.
+    if t.ends_with(['.', ',', ';', '?', '!']) || t.split_whitespace().nth(15).is_some() {
+        return false;
+    }
     let t = CONTAINER_LABEL.find(t).map_or(t, |m| &t[m.end()..]);
-    let words = t.split_whitespace().count();
+    let words = t.split_whitespace().take(13).count();
     let first_alpha = strip_label(t).chars().find(|c| c.is_alphabetic());
     (1..=12).contains(&words)
         && !t.ends_with(['.', ',', ';', '?', '!'])
