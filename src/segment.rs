@@ -358,15 +358,18 @@ mod tests {
         }
     }
 
+    fn sentences(t: &str) -> Vec<&str> {
+        split_sentences(t)
+            .into_iter()
+            .map(|(s, e)| &t[s..e])
+            .collect()
+    }
+
     #[test]
     fn sentences_skip_abbreviations_and_numbers() {
         let t = "The Supplier shall comply with cl. 14.3 of the Agreement, e.g. by notice. It shall not use AI. (a) See Sch. 2.";
-        let got: Vec<&str> = split_sentences(t)
-            .into_iter()
-            .map(|(s, e)| &t[s..e])
-            .collect();
         assert_eq!(
-            got,
+            sentences(t),
             [
                 "The Supplier shall comply with cl. 14.3 of the Agreement, e.g. by notice.",
                 "It shall not use AI.",
@@ -378,12 +381,8 @@ mod tests {
     #[test]
     fn sentences_end_before_inline_clause_numbers() {
         let t = "14. The Supplier shall notify users. 2. The Supplier shall not train models. See clause 4.2. The Buyer may audit 3 sites. 4.1 Fees apply.";
-        let got: Vec<&str> = split_sentences(t)
-            .into_iter()
-            .map(|(s, e)| &t[s..e])
-            .collect();
         assert_eq!(
-            got,
+            sentences(t),
             [
                 "14. The Supplier shall notify users.",
                 "2. The Supplier shall not train models.",
