@@ -401,6 +401,9 @@ pub struct Gaps {
     pub contradicted: usize,
 }
 
+/// The version of the JSON report's shape (`schema_version`).
+pub const SCHEMA_VERSION: &str = "1";
+
 /// Totals for the whole report.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
@@ -421,27 +424,30 @@ pub struct Summary {
 impl Summary {
     /// Totals computed from documents.
     pub fn of(documents: &[DocumentReport]) -> Summary {
-        let mut s = Summary {
-            documents: documents.len(),
-            ..Summary::default()
-        };
+        let mut s = Summary::default();
         for d in documents {
-            match d.status {
-                Status::Analysed => s.analysed += 1,
-                Status::Unreadable => s.unreadable += 1,
-                Status::Error => s.error += 1,
-            }
-            for c in &d.clauses {
-                match c.status {
-                    ClauseStatus::Missing => s.gaps.missing += 1,
-                    ClauseStatus::Weak => s.gaps.weak += 1,
-                    ClauseStatus::Contradicted => s.gaps.contradicted += 1,
-                    ClauseStatus::Present => {}
-                }
-            }
-            s.undisclosed_ai_features += d.ai_features.iter().filter(|f| !f.disclosed).count();
+            s.add(d);
         }
         s
+    }
+
+    /// Counts one more document.
+    pub fn add(&mut self, d: &DocumentReport) {
+        self.documents += 1;
+        match d.status {
+            Status::Analysed => self.analysed += 1,
+            Status::Unreadable => self.unreadable += 1,
+            Status::Error => self.error += 1,
+        }
+        for c in &d.clauses {
+            match c.status {
+                ClauseStatus::Missing => self.gaps.missing += 1,
+                ClauseStatus::Weak => self.gaps.weak += 1,
+                ClauseStatus::Contradicted => self.gaps.contradicted += 1,
+                ClauseStatus::Present => {}
+            }
+        }
+        self.undisclosed_ai_features += d.ai_features.iter().filter(|f| !f.disclosed).count();
     }
 }
 

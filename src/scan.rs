@@ -13,10 +13,12 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::check::{self, CheckOptions};
+use crate::discover::{Discovered, Problem};
 use crate::extract::{self, ExtractError, Limits};
 use crate::library::{Library, Register};
 use crate::model::{
-    DocType, Document, DocumentReport, NameVersion, Report, Source, Status, Summary,
+    DocType, Document, DocumentReport, Format, NameVersion, Report, RuleInfo, SCHEMA_VERSION,
+    Source, Status, Summary,
 };
 use crate::segment;
 
@@ -264,28 +266,114 @@ fn par_map<T: Send>(
     out
 }
 
-/// Assembles the report: totals, and the documentation of every rule the verdicts cite.
-pub fn build_report(library: &Library, documents: Vec<DocumentReport>) -> Report {
-    let mut ids: Vec<&str> = documents
+/// Files analysed per thread between two hand-overs of results in path order: bounds the reports
+/// held at once by [`scan_in_order`].
+const CHUNK_PER_THREAD: usize = 128;
+
+/// Analyses every discovered file (reusing the cache's reports where it can) and reports every
+/// unsupported one, handing the reports to `emit` one at a time in path order. Files are analysed
+/// in parallel a chunk at a time, so only one chunk's reports are held: a caller that writes each
+/// report as it comes (the JSON report) uses memory that does not grow with the number of files.
+/// Stops at the first error `emit` returns.
+pub fn scan_in_order<E>(
+    found: &Discovered,
+    options: &ScanOptions<'_>,
+    cache: Option<&dyn Cache>,
+    progress: &(dyn Fn(&DocumentReport) + Sync),
+    emit: &mut dyn FnMut(DocumentReport) -> Result<(), E>,
+) -> Result<(), E> {
+    enum Item<'a> {
+        Read(&'a Source),
+        Unsupported(&'a Problem),
+    }
+    let mut items: Vec<(String, Item<'_>)> = found
+        .sources
         .iter()
-        .flat_map(|d| d.clauses.iter().map(|c| c.id.as_str()))
+        .map(|s| (s.display.clone(), Item::Read(s)))
+        .chain(
+            found
+                .unsupported
+                .iter()
+                .map(|p| (p.path.to_string_lossy().into_owned(), Item::Unsupported(p))),
+        )
         .collect();
+    items.sort_by(|a, b| a.0.cmp(&b.0));
+    let chunk = CHUNK_PER_THREAD * rayon::current_num_threads().max(1);
+    for part in items.chunks(chunk) {
+        let sources: Vec<Source> = part
+            .iter()
+            .filter_map(|(_, i)| match i {
+                Item::Read(s) => Some((*s).clone()),
+                Item::Unsupported(_) => None,
+            })
+            .collect();
+        let mut reports = scan_cached(&sources, options, cache, progress);
+        reports.extend(part.iter().filter_map(|(_, i)| match i {
+            Item::Unsupported(p) => Some(unsupported(p)),
+            Item::Read(_) => None,
+        }));
+        reports.sort_by(|a, b| a.path.cmp(&b.path));
+        for report in reports {
+            emit(report)?;
+        }
+    }
+    Ok(())
+}
+
+/// The report of a file of a type aiassure does not read.
+fn unsupported(problem: &Problem) -> DocumentReport {
+    DocumentReport {
+        path: problem.path.to_string_lossy().into_owned(),
+        format: Format::Text,
+        sha256: String::new(),
+        doc_type: DocType::Unknown,
+        status: Status::Unreadable,
+        error: Some(problem.message.clone()),
+        pages: None,
+        clauses: Vec::new(),
+        ai_features: Vec::new(),
+        ai_declaration: None,
+    }
+}
+
+/// This program's name and version, as reports give them.
+pub fn tool() -> NameVersion {
+    NameVersion {
+        name: "aiassure".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+    }
+}
+
+/// The library's name and version, as reports give them.
+pub fn library_name(library: &Library) -> NameVersion {
+    NameVersion {
+        name: library.name.clone(),
+        version: library.version.clone(),
+    }
+}
+
+/// The documentation of the rules with these ids, sorted by id.
+pub fn cited_rules<'a>(library: &Library, ids: impl IntoIterator<Item = &'a str>) -> Vec<RuleInfo> {
+    let mut ids: Vec<&str> = ids.into_iter().collect();
     ids.sort_unstable();
     ids.dedup();
-    let rules = ids
-        .into_iter()
+    ids.into_iter()
         .filter_map(|id| library.rule_info(id))
-        .collect();
+        .collect()
+}
+
+/// Assembles the report: totals, and the documentation of every rule the verdicts cite.
+pub fn build_report(library: &Library, documents: Vec<DocumentReport>) -> Report {
+    let rules = cited_rules(
+        library,
+        documents
+            .iter()
+            .flat_map(|d| d.clauses.iter().map(|c| c.id.as_str())),
+    );
     Report {
-        schema_version: "1".into(),
-        tool: NameVersion {
-            name: "aiassure".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-        },
-        library: NameVersion {
-            name: library.name.clone(),
-            version: library.version.clone(),
-        },
+        schema_version: SCHEMA_VERSION.into(),
+        tool: tool(),
+        library: library_name(library),
         summary: Summary::of(&documents),
         documents,
         rules,

@@ -1024,3 +1024,59 @@ mod cli {
         assert!(String::from_utf8_lossy(&out.stderr).contains("not a .docx file"));
     }
 }
+
+/// `scan --format json` writes each document as its turn in path order comes (memory flat in the
+/// number of documents); the bytes must be those of the whole report rendered at once, in path
+/// order across chunks, with unsupported files in their place.
+#[test]
+fn streamed_json_is_the_whole_report() {
+    let dir = tempfile::tempdir().unwrap();
+    // 300 files: three chunks at one thread. Names sort differently as text and as numbers.
+    for i in 0..300 {
+        let text = if i % 7 == 0 {
+            "1. Data\nThe Supplier shall not use Authority Data to train any AI model.\n"
+        } else {
+            "1. Fees\nFees are payable monthly.\n"
+        };
+        std::fs::write(dir.path().join(format!("doc-{i}.txt")), text).unwrap();
+    }
+    std::fs::write(dir.path().join("notes.rtf"), "{\\rtf1 x}").unwrap();
+    let rtf = dir.path().join("notes.rtf");
+    let folder = dir.path().to_str().unwrap();
+    let out = crate::common::aiassure(&[
+        "scan",
+        folder,
+        rtf.to_str().unwrap(),
+        "fixtures/examples",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+        "-j",
+        "1",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let streamed = String::from_utf8(out.stdout).unwrap();
+    let report: Report = serde_json::from_str(&streamed).unwrap();
+    assert_eq!(report.documents.len(), 306);
+    let paths: Vec<&str> = report.documents.iter().map(|d| d.path.as_str()).collect();
+    let mut sorted = paths.clone();
+    sorted.sort_unstable();
+    assert_eq!(paths, sorted);
+    assert!(
+        report
+            .documents
+            .iter()
+            .any(|d| d.path.ends_with("notes.rtf")
+                && d.status == aiassure::model::Status::Unreadable)
+    );
+    assert_eq!(report.summary, Summary::of(&report.documents));
+    assert!(!report.rules.is_empty());
+    let mut whole = Vec::new();
+    report::json::render(&report, &mut whole).unwrap();
+    assert_eq!(streamed, String::from_utf8(whole).unwrap());
+}

@@ -1,5 +1,6 @@
 //! `aiassure scan`: analyse files and folders and write a gap report.
 
+use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -8,7 +9,7 @@ use clap::{Args, ValueEnum};
 
 use super::{DocTypeArg, LimitArgs, Outcome, load_library, load_register, open_output};
 use crate::discover;
-use crate::model::{ClauseStatus, DocType, DocumentReport, Format, Report, Severity, Status};
+use crate::model::{ClauseStatus, DocumentReport, Severity, Status, Summary};
 use crate::report::{self, OutputFormat};
 use crate::scan::{self, ScanOptions};
 
@@ -140,11 +141,53 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
         None => None,
     };
     let cached = cache.as_ref().map(|c| c as &dyn scan::Cache);
-    let mut documents = scan::scan_cached(&found.sources, &options, cached, &|_| {
+    let progress = |_: &DocumentReport| {
         if let Some(b) = &bar {
             b.inc(1);
         }
-    });
+    };
+    let mut out = open_output(args.output.as_ref())?;
+    let failed = if args.format == FormatArg::Json {
+        // Streamed: each document's report is written as soon as its turn in path order comes,
+        // so memory does not grow with the number of documents.
+        let mut stream =
+            report::json::JsonStream::begin(&mut out, &scan::tool(), &scan::library_name(&library))
+                .context("could not write the report")?;
+        let mut summary = Summary::default();
+        let mut cited: BTreeSet<String> = BTreeSet::new();
+        let mut failed = false;
+        scan::scan_in_order(&found, &options, cached, &progress, &mut |d| {
+            summary.add(&d);
+            cited.extend(d.clauses.iter().map(|c| c.id.clone()));
+            failed |= fails(&d, args.fail_on);
+            stream.document(&d)
+        })
+        .context("could not write the report")?;
+        let rules = scan::cited_rules(&library, cited.iter().map(String::as_str));
+        stream
+            .finish(&summary, &rules)
+            .context("could not write the report")?;
+        failed
+    } else {
+        let mut documents = Vec::new();
+        scan::scan_in_order(&found, &options, cached, &progress, &mut |d| {
+            documents.push(d);
+            Ok::<(), std::convert::Infallible>(())
+        })
+        .unwrap_or_else(|never| match never {});
+        let report = scan::build_report(&library, documents);
+        let format = match args.format {
+            FormatArg::Text => OutputFormat::Text,
+            FormatArg::Json => OutputFormat::Json,
+            FormatArg::Markdown => OutputFormat::Markdown,
+            FormatArg::Html => OutputFormat::Html,
+            FormatArg::Csv => OutputFormat::Csv,
+            FormatArg::Sarif => OutputFormat::Sarif,
+        };
+        report::render(&report, format, &templates, &mut out)
+            .context("could not write the report")?;
+        report.documents.iter().any(|d| fails(d, args.fail_on))
+    };
     if let Some(b) = bar {
         b.finish_and_clear();
     }
@@ -156,40 +199,16 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
             c.reused()
         );
     }
-    documents.extend(found.unsupported.iter().map(|p| DocumentReport {
-        path: p.path.to_string_lossy().into_owned(),
-        format: Format::Text,
-        sha256: String::new(),
-        doc_type: DocType::Unknown,
-        status: Status::Unreadable,
-        error: Some(p.message.clone()),
-        pages: None,
-        clauses: Vec::new(),
-        ai_features: Vec::new(),
-        ai_declaration: None,
-    }));
-    documents.sort_by(|a, b| a.path.cmp(&b.path));
-    let report = scan::build_report(&library, documents);
-    let format = match args.format {
-        FormatArg::Text => OutputFormat::Text,
-        FormatArg::Json => OutputFormat::Json,
-        FormatArg::Markdown => OutputFormat::Markdown,
-        FormatArg::Html => OutputFormat::Html,
-        FormatArg::Csv => OutputFormat::Csv,
-        FormatArg::Sarif => OutputFormat::Sarif,
-    };
-    let mut out = open_output(args.output.as_ref())?;
-    report::render(&report, format, &templates, &mut out).context("could not write the report")?;
     out.flush().context("could not write the report")?;
-    Ok(if fails(&report, args.fail_on) {
+    Ok(if failed {
         Outcome::Gaps
     } else {
         Outcome::Clean
     })
 }
 
-/// True when the report has something at or above the `--fail-on` level.
-fn fails(report: &Report, level: FailOn) -> bool {
+/// True when a document has something at or above the `--fail-on` level.
+fn fails(d: &DocumentReport, level: FailOn) -> bool {
     let gap_level = |s: ClauseStatus| match s {
         ClauseStatus::Contradicted => Some(FailOn::Contradicted),
         ClauseStatus::Missing => Some(FailOn::Missing),
@@ -199,16 +218,13 @@ fn fails(report: &Report, level: FailOn) -> bool {
     if level == FailOn::Never {
         return false;
     }
-    report.documents.iter().any(|d| {
-        let gaps = d
-            .clauses
-            .iter()
-            .filter(|c| c.severity == Severity::Required)
-            .filter_map(|c| gap_level(c.status))
-            .any(|l| l <= level);
-        let undisclosed =
-            level >= FailOn::Undisclosed && d.ai_features.iter().any(|f| !f.disclosed);
-        let unreadable = level >= FailOn::Unreadable && d.status != Status::Analysed;
-        gaps || undisclosed || unreadable
-    })
+    let gaps = d
+        .clauses
+        .iter()
+        .filter(|c| c.severity == Severity::Required)
+        .filter_map(|c| gap_level(c.status))
+        .any(|l| l <= level);
+    let undisclosed = level >= FailOn::Undisclosed && d.ai_features.iter().any(|f| !f.disclosed);
+    let unreadable = level >= FailOn::Unreadable && d.status != Status::Analysed;
+    gaps || undisclosed || unreadable
 }

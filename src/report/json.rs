@@ -17,10 +17,120 @@
 
 use std::io::{self, Write};
 
-use crate::model::Report;
+use serde::Serialize;
+
+use crate::model::{DocumentReport, NameVersion, Report, RuleInfo, SCHEMA_VERSION, Summary};
 
 /// Writes the report as pretty-printed JSON followed by a newline.
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, report)?;
     writeln!(out)
+}
+
+/// Writes the same bytes as [`render`], a document at a time, so that a scan of a whole repository
+/// never holds every document's report: `begin`, then `document` for each in path order, then
+/// `finish` with the totals and the rules cited.
+pub struct JsonStream<'w> {
+    out: &'w mut dyn Write,
+    documents: usize,
+}
+
+impl<'w> JsonStream<'w> {
+    /// Writes everything before the first document.
+    pub fn begin(
+        out: &'w mut dyn Write,
+        tool: &NameVersion,
+        library: &NameVersion,
+    ) -> io::Result<JsonStream<'w>> {
+        write!(
+            out,
+            "{{\n  \"schema_version\": {},\n  \"tool\": {},\n  \"library\": {},\n  \"documents\": [",
+            nested(&SCHEMA_VERSION, 1)?,
+            nested(tool, 1)?,
+            nested(library, 1)?
+        )?;
+        Ok(JsonStream { out, documents: 0 })
+    }
+
+    /// Writes one document.
+    pub fn document(&mut self, document: &DocumentReport) -> io::Result<()> {
+        let sep = if self.documents == 0 { "" } else { "," };
+        write!(self.out, "{sep}\n    {}", nested(document, 2)?)?;
+        self.documents += 1;
+        Ok(())
+    }
+
+    /// Writes the totals and the rules, and ends the report.
+    pub fn finish(self, summary: &Summary, rules: &[RuleInfo]) -> io::Result<()> {
+        let close = if self.documents == 0 { "]" } else { "\n  ]" };
+        writeln!(
+            self.out,
+            "{close},\n  \"summary\": {},\n  \"rules\": {}\n}}",
+            nested(summary, 1)?,
+            nested(&rules, 1)?
+        )
+    }
+}
+
+/// A value pretty-printed as it appears `level` objects deep (two spaces per level). Newlines
+/// inside strings are escaped by JSON, so every newline of the text is layout.
+fn nested<T: Serialize + ?Sized>(value: &T, level: usize) -> io::Result<String> {
+    let text = serde_json::to_string_pretty(value)?;
+    Ok(text.replace('\n', &format!("\n{}", "  ".repeat(level))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{DocType, Format, Status};
+
+    fn doc(path: &str) -> DocumentReport {
+        DocumentReport {
+            path: path.into(),
+            format: Format::Text,
+            sha256: "ab".into(),
+            doc_type: DocType::Contract,
+            status: Status::Unreadable,
+            error: Some("line one\nline two".into()),
+            pages: None,
+            clauses: Vec::new(),
+            ai_features: Vec::new(),
+            ai_declaration: None,
+        }
+    }
+
+    fn streamed(report: &Report) -> String {
+        let mut out = Vec::new();
+        let mut stream = JsonStream::begin(&mut out, &report.tool, &report.library).unwrap();
+        for d in &report.documents {
+            stream.document(d).unwrap();
+        }
+        stream.finish(&report.summary, &report.rules).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn streaming_writes_what_render_writes() {
+        let name = |n: &str| NameVersion {
+            name: n.into(),
+            version: "1.0".into(),
+        };
+        for documents in [
+            vec![],
+            vec![doc("a.txt")],
+            vec![doc("a.txt"), doc("b \"c\".txt")],
+        ] {
+            let report = Report {
+                schema_version: SCHEMA_VERSION.into(),
+                tool: name("aiassure"),
+                library: name("lib"),
+                summary: Summary::of(&documents),
+                documents,
+                rules: Vec::new(),
+            };
+            let mut whole = Vec::new();
+            render(&report, &mut whole).unwrap();
+            assert_eq!(streamed(&report), String::from_utf8(whole).unwrap());
+        }
+    }
 }
