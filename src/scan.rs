@@ -1,11 +1,13 @@
 //! Orchestration: discovered files -> read -> extract -> segment -> check, in parallel over files,
 //! sorted into a [`Report`].
 //!
-//! This is the only module that knows about threads. Each file is processed on its own and then
-//! dropped, so memory stays flat however many files there are: only the per-document results are
-//! kept. A file that cannot be read, or that trips a bug, becomes a document with status
+//! This is the only module that knows about threads. Each file is processed on its own and its
+//! text dropped; [`scan_in_order`] hands the per-document results over a chunk of files at a time
+//! in path order, so a caller that writes them as they come (the JSON report) keeps memory flat
+//! however many files there are. A file that cannot be read, or that trips a bug, becomes a document with status
 //! `unreadable` or `error` and a plain-English reason; the batch always goes on.
 
+use std::collections::BTreeSet;
 use std::io::Read;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -186,17 +188,9 @@ pub struct Scanned {
     pub reused: bool,
 }
 
-/// Scans files in parallel; `progress` is called once per finished file (from any thread).
-pub fn scan(
-    sources: &[Source],
-    options: &ScanOptions<'_>,
-    progress: &(dyn Fn(&DocumentReport) + Sync),
-) -> Vec<DocumentReport> {
-    scan_cached(sources, options, None, progress)
-}
-
-/// As [`scan`], but a file the cache knows unchanged is not read: its stored report is used.
-pub fn scan_cached(
+/// Scans files in parallel, in path order; a file the cache knows unchanged is not read: its stored
+/// report is used. `progress` is called once per finished file (from any thread).
+fn scan_cached(
     sources: &[Source],
     options: &ScanOptions<'_>,
     cache: Option<&dyn Cache>,
@@ -210,7 +204,7 @@ pub fn scan_cached(
     )
 }
 
-/// As [`scan_cached`], keeping the located text of each file analysed now (for the index). Call it
+/// As `scan_cached`, keeping the located text of each file analysed now (for the index). Call it
 /// on batches of files, as the located text of a whole repository may not fit in memory.
 pub fn scan_located(
     sources: &[Source],
@@ -352,30 +346,44 @@ pub fn library_name(library: &Library) -> NameVersion {
     }
 }
 
-/// The documentation of the rules with these ids, sorted by id.
-pub fn cited_rules<'a>(library: &Library, ids: impl IntoIterator<Item = &'a str>) -> Vec<RuleInfo> {
-    let mut ids: Vec<&str> = ids.into_iter().collect();
-    ids.sort_unstable();
-    ids.dedup();
-    ids.into_iter()
-        .filter_map(|id| library.rule_info(id))
-        .collect()
+/// What a report says of all its documents together, gathered a document at a time: the totals
+/// and the rules the verdicts cite.
+#[derive(Debug, Default)]
+pub struct Totals {
+    /// The totals so far.
+    pub summary: Summary,
+    cited: BTreeSet<String>,
+}
+
+impl Totals {
+    /// Counts one more document.
+    pub fn add(&mut self, document: &DocumentReport) {
+        self.summary.add(document);
+        self.cited
+            .extend(document.clauses.iter().map(|c| c.id.clone()));
+    }
+
+    /// The documentation of every rule cited so far, sorted by id.
+    pub fn rules(&self, library: &Library) -> Vec<RuleInfo> {
+        self.cited
+            .iter()
+            .filter_map(|id| library.rule_info(id))
+            .collect()
+    }
 }
 
 /// Assembles the report: totals, and the documentation of every rule the verdicts cite.
 pub fn build_report(library: &Library, documents: Vec<DocumentReport>) -> Report {
-    let rules = cited_rules(
-        library,
-        documents
-            .iter()
-            .flat_map(|d| d.clauses.iter().map(|c| c.id.as_str())),
-    );
+    let mut totals = Totals::default();
+    for d in &documents {
+        totals.add(d);
+    }
     Report {
         schema_version: SCHEMA_VERSION.into(),
         tool: tool(),
         library: library_name(library),
-        summary: Summary::of(&documents),
+        summary: totals.summary,
+        rules: totals.rules(library),
         documents,
-        rules,
     }
 }

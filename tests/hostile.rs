@@ -337,34 +337,71 @@ fn limits_are_configurable_and_named() {
         assert_eq!(r.out.status.code(), Some(0), "{}", r.stderr());
         r.json()["documents"][0].clone()
     };
-    let doc = scan("deep-page-tree.pdf", &["--max-pdf-depth", "1100"]);
-    check(&doc, Expect::Analysed(""), "deep page tree, raised depth");
-    let doc = scan("form-chain.pdf", &["--max-pdf-depth", "300"]);
-    check(&doc, Expect::Analysed(""), "form chain, raised depth");
-    let doc = scan("zip-bomb.docx", &["--max-decompressed-mb", "16"]);
-    check(&doc, Expect::Error("limit of 16 MB"), "zip bomb, 16 MB");
-    let doc = scan("flate-bomb.pdf", &["--max-decompressed-mb", "16"]);
-    check(&doc, Expect::Error("limit of 16 MB"), "flate bomb, 16 MB");
-    let doc = scan("three-parts.docx", &["--max-decompressed-mb", "1"]);
-    check(
-        &doc,
-        Expect::Error("limit of 1 MB"),
-        "budget for the whole package",
-    );
-    let doc = scan("cyclic-styles.docx", &["--max-xml-depth", "2"]);
-    check(&doc, Expect::Error("--max-xml-depth"), "shallow XML limit");
-    let doc = scan("one-line-50mb.txt", &["--max-file-mb", "10"]);
-    check(&doc, Expect::Error("--max-file-mb"), "file size");
-    let doc = scan("one-line-50mb.txt", &["--max-text-chars", "1000000"]);
-    check(&doc, Expect::Error("--max-text-chars"), "text size");
-    let doc = scan("operator-flood.pdf", &["--max-pdf-operations", "1000"]);
-    check(
-        &doc,
-        Expect::Error("limit of 1000 drawing"),
-        "PDF operations",
-    );
-    let doc = scan("cyclic-objects.pdf", &["--max-pdf-objects", "3"]);
-    check(&doc, Expect::Error("--max-pdf-objects"), "PDF objects");
+    let cases: [(&str, [&str; 2], Expect, &str); 10] = [
+        (
+            "deep-page-tree.pdf",
+            ["--max-pdf-depth", "1100"],
+            Expect::Analysed(""),
+            "deep page tree, raised depth",
+        ),
+        (
+            "form-chain.pdf",
+            ["--max-pdf-depth", "300"],
+            Expect::Analysed(""),
+            "form chain, raised depth",
+        ),
+        (
+            "zip-bomb.docx",
+            ["--max-decompressed-mb", "16"],
+            Expect::Error("limit of 16 MB"),
+            "zip bomb, 16 MB",
+        ),
+        (
+            "flate-bomb.pdf",
+            ["--max-decompressed-mb", "16"],
+            Expect::Error("limit of 16 MB"),
+            "flate bomb, 16 MB",
+        ),
+        (
+            "three-parts.docx",
+            ["--max-decompressed-mb", "1"],
+            Expect::Error("limit of 1 MB"),
+            "budget for the whole package",
+        ),
+        (
+            "cyclic-styles.docx",
+            ["--max-xml-depth", "2"],
+            Expect::Error("--max-xml-depth"),
+            "shallow XML limit",
+        ),
+        (
+            "one-line-50mb.txt",
+            ["--max-file-mb", "10"],
+            Expect::Error("--max-file-mb"),
+            "file size",
+        ),
+        (
+            "one-line-50mb.txt",
+            ["--max-text-chars", "1000000"],
+            Expect::Error("--max-text-chars"),
+            "text size",
+        ),
+        (
+            "operator-flood.pdf",
+            ["--max-pdf-operations", "1000"],
+            Expect::Error("limit of 1000 drawing"),
+            "PDF operations",
+        ),
+        (
+            "cyclic-objects.pdf",
+            ["--max-pdf-objects", "3"],
+            Expect::Error("--max-pdf-objects"),
+            "PDF objects",
+        ),
+    ];
+    for (file, flags, expect, what) in cases {
+        check(&scan(file, &flags), expect, what);
+    }
 }
 
 /// Word lock files, link loops, dangling links, pipes and endless devices: skipped or explained,

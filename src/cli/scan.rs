@@ -1,6 +1,6 @@
 //! `aiassure scan`: analyse files and folders and write a gap report.
 
-use std::collections::BTreeSet;
+use std::convert::Infallible;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 
 use super::{DocTypeArg, LimitArgs, Outcome, load_library, load_register, open_output};
 use crate::discover;
-use crate::model::{ClauseStatus, DocumentReport, Severity, Status, Summary};
+use crate::model::{ClauseStatus, DocumentReport, Severity, Status};
 use crate::report::{self, OutputFormat};
 use crate::scan::{self, ScanOptions};
 
@@ -146,48 +146,43 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
             b.inc(1);
         }
     };
+    let format = match args.format {
+        FormatArg::Text => OutputFormat::Text,
+        FormatArg::Json => OutputFormat::Json,
+        FormatArg::Markdown => OutputFormat::Markdown,
+        FormatArg::Html => OutputFormat::Html,
+        FormatArg::Csv => OutputFormat::Csv,
+        FormatArg::Sarif => OutputFormat::Sarif,
+    };
     let mut out = open_output(args.output.as_ref())?;
-    let failed = if args.format == FormatArg::Json {
+    let mut failed = false;
+    if format == OutputFormat::Json {
         // Streamed: each document's report is written as soon as its turn in path order comes,
         // so memory does not grow with the number of documents.
         let mut stream =
             report::json::JsonStream::begin(&mut out, &scan::tool(), &scan::library_name(&library))
                 .context("could not write the report")?;
-        let mut summary = Summary::default();
-        let mut cited: BTreeSet<String> = BTreeSet::new();
-        let mut failed = false;
+        let mut totals = scan::Totals::default();
         scan::scan_in_order(&found, &options, cached, &progress, &mut |d| {
-            summary.add(&d);
-            cited.extend(d.clauses.iter().map(|c| c.id.clone()));
+            totals.add(&d);
             failed |= fails(&d, args.fail_on);
             stream.document(&d)
         })
         .context("could not write the report")?;
-        let rules = scan::cited_rules(&library, cited.iter().map(String::as_str));
         stream
-            .finish(&summary, &rules)
+            .finish(&totals.summary, &totals.rules(&library))
             .context("could not write the report")?;
-        failed
     } else {
         let mut documents = Vec::new();
-        scan::scan_in_order(&found, &options, cached, &progress, &mut |d| {
+        let Ok(()) = scan::scan_in_order(&found, &options, cached, &progress, &mut |d| {
+            failed |= fails(&d, args.fail_on);
             documents.push(d);
-            Ok::<(), std::convert::Infallible>(())
-        })
-        .unwrap_or_else(|never| match never {});
+            Ok::<(), Infallible>(())
+        });
         let report = scan::build_report(&library, documents);
-        let format = match args.format {
-            FormatArg::Text => OutputFormat::Text,
-            FormatArg::Json => OutputFormat::Json,
-            FormatArg::Markdown => OutputFormat::Markdown,
-            FormatArg::Html => OutputFormat::Html,
-            FormatArg::Csv => OutputFormat::Csv,
-            FormatArg::Sarif => OutputFormat::Sarif,
-        };
         report::render(&report, format, &templates, &mut out)
             .context("could not write the report")?;
-        report.documents.iter().any(|d| fails(d, args.fail_on))
-    };
+    }
     if let Some(b) = bar {
         b.finish_and_clear();
     }

@@ -496,8 +496,9 @@ impl<'a> Interp<'_, 'a> {
         }
         if self.forms.len() >= self.src.limits.max_pdf_depth {
             return Err(Stop(format!(
-                "the PDF nests drawings (form XObjects) more than the limit of {} deep; raise it \
-                 with --max-pdf-depth if the file is genuine",
+                "the PDF nests drawings inside drawings more than the limit of {} deep (a sign \
+                 of a damaged or malicious file); raise it with --max-pdf-depth if the file is \
+                 genuine",
                 self.src.limits.max_pdf_depth
             )));
         }
