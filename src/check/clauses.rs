@@ -120,7 +120,7 @@ pub(crate) fn upper_first(s: &str) -> String {
 
 /// The text of the first hit of a concept in a sentence, quoted.
 fn quoted(library: &Library, doc: &Document, a: &Analysed, concept: ConceptId) -> String {
-    let text = doc.sentence_text(&a.sentence);
+    let text = a.text(doc);
     a.ann
         .hits
         .iter()
@@ -142,9 +142,11 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
         if a.ann.hits.is_empty() {
             continue;
         }
-        let text = doc.sentence_text(&a.sentence);
-        let on_topic =
-            || d.topic.iter().all(|g| g.matches(&a.ann, text)) && !d.exclude.matches(&a.ann, text);
+        let text = a.text(doc);
+        let on_topic = || {
+            d.topic.iter().all(|g| g.matches(&a.ann, text))
+                && (!d.exclude.matches(&a.ann, text) || on_topic_without(library, d, a, text))
+        };
         if d.ai_scope && (!a.ai || (d.ai_in_sentence && !a.ai_here)) {
             // Out of scope: the topic matters only for the first two near misses.
             if near.len() < 2 && on_topic() {
@@ -156,9 +158,7 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
             continue;
         }
         if let Some(p) = d.contrary.iter().find(|p| {
-            (p.negated || !a.negated)
-                && (p.any_actor || !a.buyer_only())
-                && p.all.iter().all(|g| g.matches(&a.ann, text))
+            (p.negated || !a.negated) && (p.any_actor || !a.buyer_only()) && p.matches(&a.ann, text)
         }) {
             contrary.push(Finding {
                 idx: i,
@@ -169,10 +169,29 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
         if !on_topic() {
             continue;
         }
+        // A default the buyer has to switch off undoes a prohibition, whoever the sentence binds.
+        if d.kind == Kind::Prohibition
+            && let Some(c) = core.opt_out
+            && a.ann.has(c)
+            && !a.supplier(Modality::Prohibition)
+            && !(a.supplier(Modality::Obligation) && a.negated)
+        {
+            contrary.push(Finding {
+                idx: i,
+                reasons: vec![format!(
+                    "leaves it on by default: the buyer has to opt out ({})",
+                    quoted(library, doc, a, c)
+                )],
+            });
+            continue;
+        }
         let buyer_right = d.buyer_rights
             && a.predications.iter().any(|p| {
                 p.actor == sentences::Actor::Buyer
-                    && matches!(p.modality, Modality::Permissive | Modality::Obligation)
+                    && matches!(
+                        p.modality,
+                        Modality::Permissive | Modality::Obligation | Modality::Statement
+                    )
             });
         if a.buyer_only() && !buyer_right {
             if near.len() < 2 {
@@ -187,6 +206,7 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
         let s_pro = a.supplier(Modality::Prohibition);
         let s_perm = a.supplier(Modality::Permissive);
         let s_waiver = a.supplier(Modality::Waiver);
+        let s_said = a.supplier(Modality::Statement);
         let self_grant = a.ann.has(core.self_grant);
         let grant_reason = || {
             let q = if self_grant {
@@ -199,6 +219,7 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
         let mut candidate: Option<Vec<String>> = None;
         match d.kind {
             Kind::Prohibition => {
+                let affirmed = (s_obl || s_said) && !a.negated;
                 if s_waiver {
                     contrary.push(Finding {
                         idx: i,
@@ -207,7 +228,7 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
                             quoted(library, doc, a, core.waiver)
                         )],
                     });
-                } else if s_pro || (s_obl && a.negated) {
+                } else if s_pro || ((s_obl || s_said) && a.negated) {
                     candidate = Some(Vec::new());
                 } else if s_perm && a.negated {
                     candidate = Some(vec![format!(
@@ -236,15 +257,28 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
                             reasons: vec![grant_reason()],
                         });
                     }
-                } else if s_obl
-                    && let Some(p) = d
-                        .weak
-                        .iter()
-                        .find(|p| p.all.iter().all(|g| g.matches(&a.ann, text)))
+                } else if affirmed && a.ann.has(core.approval) {
+                    candidate = Some(vec![
+                        "it says what the supplier does with consent rather than forbidding it without"
+                            .into(),
+                    ]);
+                } else if affirmed && let Some(p) = d.weak.iter().find(|p| p.matches(&a.ann, text))
                 {
                     weak.push(Finding {
                         idx: i,
                         reasons: vec![p.reason.clone()],
+                    });
+                } else if affirmed && let Some(why) = narrowed(library, rule, doc, a) {
+                    carve.push(Finding {
+                        idx: i,
+                        reasons: vec![format!("does it for {why}")],
+                    });
+                } else if affirmed {
+                    contrary.push(Finding {
+                        idx: i,
+                        reasons: vec![
+                            "says the supplier does it, where the rule forbids it".to_string(),
+                        ],
                     });
                 }
             }
@@ -259,7 +293,7 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
                         idx: i,
                         reasons: vec![format!("waives or disclaims the duty ({q})")],
                     });
-                } else if s_obl || s_pro || buyer_right {
+                } else if s_obl || s_pro || s_said || buyer_right {
                     candidate = Some(Vec::new());
                 } else if s_perm {
                     candidate = Some(vec![format!(
@@ -276,8 +310,7 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
         // Elements, looked for in the sentence and the rest of its clause.
         let mut lacks_essential = None;
         for e in &d.elements {
-            let found = clause_of(doc, reading, i)
-                .any(|b| e.terms.matches(&b.ann, doc.sentence_text(&b.sentence)));
+            let found = clause_of(doc, reading, i).any(|b| e.terms.matches(&b.ann, b.text(doc)));
             if !found {
                 match e.absent {
                     Absent::Weak => reasons.push(format!("it has no {}", e.name)),
@@ -311,11 +344,7 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
         if let Some(why) = narrowed(library, rule, doc, a) {
             reasons.push(format!("it is narrowed to {why}"));
         }
-        if let Some(p) = d
-            .weak
-            .iter()
-            .find(|p| p.all.iter().all(|g| g.matches(&a.ann, text)))
-        {
+        if let Some(p) = d.weak.iter().find(|p| p.matches(&a.ann, text)) {
             reasons.push(p.reason.clone());
         }
         let f = Finding { idx: i, reasons };
@@ -326,6 +355,30 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
         }
     }
     verdict(rule, doc, reading, strong, weak, contrary, carve, near)
+}
+
+/// Whether a sentence that has one of a rule's exclude terms is still on the rule's topic once
+/// those terms are taken out: "training data" keeps a sentence about the quality of training data
+/// off the no-training rule, but not "we do not use your prompts, training data or inputs to train
+/// our models".
+fn on_topic_without(
+    library: &Library,
+    d: &crate::library::rules::Detect,
+    a: &Analysed,
+    text: &str,
+) -> bool {
+    let mut masked = text.to_string();
+    for (s, e) in d.exclude.spans(&a.ann, &library.matcher, text) {
+        if let Some(r) = masked.get(s..e) {
+            let blank = " ".repeat(r.len());
+            masked.replace_range(s..e, &blank);
+        }
+    }
+    let mut ann = library.matcher.annotate(&masked);
+    if a.ai {
+        ann.add(library.core.ai);
+    }
+    d.topic.iter().all(|g| g.matches(&ann, &masked)) && !d.exclude.matches(&ann, &masked)
 }
 
 /// The sentences of the clause around sentence `i`: its block, and the neighbouring blocks with the

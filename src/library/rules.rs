@@ -83,6 +83,16 @@ pub struct Pattern {
     pub negated: bool,
     /// Whether the pattern also applies when the buyer is the only party bound.
     pub any_actor: bool,
+    /// The pattern does not apply when any of these is in the sentence ("personal data" narrows a
+    /// prohibition only when no wider data term is there too).
+    pub none: TermSet,
+}
+
+impl Pattern {
+    /// Whether every group matches and nothing of `none` does.
+    pub fn matches(&self, a: &super::matcher::Annotation, text: &str) -> bool {
+        self.all.iter().all(|g| g.matches(a, text)) && !self.none.matches(a, text)
+    }
 }
 
 /// How a rule is detected, compiled.
@@ -238,6 +248,8 @@ struct RawPattern {
     negated: bool,
     #[serde(default)]
     any_actor: bool,
+    #[serde(default)]
+    none: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -321,6 +333,7 @@ pub(super) fn compile_file(
                     all: p.all.iter().map(|g| set(g, errors)).collect(),
                     negated: p.negated,
                     any_actor: p.any_actor,
+                    none: set(&p.none, errors),
                 })
                 .collect()
         };
@@ -401,6 +414,10 @@ pub struct Core {
     pub data: ConceptId,
     /// Scope narrowers and carve-outs (de-identified, aggregated, third-party models), if defined.
     pub carve_out: Option<ConceptId>,
+    /// Opt-outs and default-on settings the buyer must switch off, if defined.
+    pub opt_out: Option<ConceptId>,
+    /// The buyer acknowledging a risk or taking sole responsibility, if defined.
+    pub acknowledgement: Option<ConceptId>,
 }
 
 impl Core {
@@ -441,6 +458,8 @@ impl Core {
             exception: get("exception")?,
             data: get("data")?,
             carve_out: builder.concept("carve-out"),
+            opt_out: builder.concept("opt-out"),
+            acknowledgement: builder.concept("acknowledgement"),
         })
     }
 }
