@@ -27,6 +27,11 @@ use crate::library::{Library, Rule};
 use crate::model::{ClauseStatus, ClauseVerdict, DocType, Document, Evidence, Severity};
 use sentences::{Analysed, Modality, Reading};
 
+/// A grant or licence in a sentence: when the buyer states it, the buyer gives a right away.
+static GIVES: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?i)\b(?:grants?|granting|licen[cs]es?|permits?|authori[sz]es?)\b").unwrap()
+});
+
 /// Most quotes given as evidence for one verdict.
 const MAX_EVIDENCE: usize = 3;
 
@@ -144,8 +149,12 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
         }
         let text = a.text(doc);
         let on_topic = || {
-            d.topic.iter().all(|g| g.matches(&a.ann, text))
-                && (!d.exclude.matches(&a.ann, text) || on_topic_without(library, d, a, text))
+            !d.exclude.matches(&a.ann, text)
+                && if d.mask.matches(&a.ann, text) {
+                    on_topic_masked(library, d, a, text)
+                } else {
+                    d.topic.iter().all(|g| g.matches(&a.ann, text))
+                }
         };
         if d.ai_scope && (!a.ai || (d.ai_in_sentence && !a.ai_here)) {
             // Out of scope: the topic matters only for the first two near misses.
@@ -185,13 +194,17 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
             });
             continue;
         }
+        // "The Authority may audit", "the Customer shall own"; "you own" too, but not "you grant
+        // us a licence" or "you acknowledge", where the buyer gives something up.
+        let gives = core.acknowledgement.is_some_and(|c| a.ann.has(c)) || GIVES.is_match(text);
         let buyer_right = d.buyer_rights
             && a.predications.iter().any(|p| {
                 p.actor == sentences::Actor::Buyer
-                    && matches!(
-                        p.modality,
-                        Modality::Permissive | Modality::Obligation | Modality::Statement
-                    )
+                    && match p.modality {
+                        Modality::Permissive | Modality::Obligation => true,
+                        Modality::Statement => !gives && !a.negated,
+                        _ => false,
+                    }
             });
         if a.buyer_only() && !buyer_right {
             if near.len() < 2 {
@@ -207,6 +220,12 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
         let s_perm = a.supplier(Modality::Permissive);
         let s_waiver = a.supplier(Modality::Waiver);
         let s_said = a.supplier(Modality::Statement);
+        // A statement whose subject is the supplier by name or pronoun ("We use", "Acme uses"),
+        // not a passive or a sentence with no party.
+        let supplier_says = a
+            .predications
+            .iter()
+            .any(|p| p.modality == Modality::Statement && p.actor == sentences::Actor::Supplier);
         let self_grant = a.ann.has(core.self_grant);
         let grant_reason = || {
             let q = if self_grant {
@@ -219,7 +238,7 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
         let mut candidate: Option<Vec<String>> = None;
         match d.kind {
             Kind::Prohibition => {
-                let affirmed = (s_obl || s_said) && !a.negated;
+                let affirmed = d.practice_contradicts && (s_obl || supplier_says) && !a.negated;
                 if s_waiver {
                     contrary.push(Finding {
                         idx: i,
@@ -280,6 +299,11 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
                             "says the supplier does it, where the rule forbids it".to_string(),
                         ],
                     });
+                } else if s_obl && let Some(p) = d.weak.iter().find(|p| p.matches(&a.ann, text)) {
+                    weak.push(Finding {
+                        idx: i,
+                        reasons: vec![p.reason.clone()],
+                    });
                 }
             }
             Kind::Duty => {
@@ -293,7 +317,7 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
                         idx: i,
                         reasons: vec![format!("waives or disclaims the duty ({q})")],
                     });
-                } else if s_obl || s_pro || s_said || buyer_right {
+                } else if s_obl || s_pro || (supplier_says && !a.negated) || buyer_right {
                     candidate = Some(Vec::new());
                 } else if s_perm {
                     candidate = Some(vec![format!(
@@ -357,18 +381,17 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
     verdict(rule, doc, reading, strong, weak, contrary, carve, near)
 }
 
-/// Whether a sentence that has one of a rule's exclude terms is still on the rule's topic once
-/// those terms are taken out: "training data" keeps a sentence about the quality of training data
-/// off the no-training rule, but not "we do not use your prompts, training data or inputs to train
-/// our models".
-fn on_topic_without(
+/// Whether a sentence is on a rule's topic once the rule's `mask` phrases are taken out of it:
+/// "training data" alone does not put a sentence on the no-training rule's topic, but it does not
+/// keep "we do not use your prompts, training data or inputs to train our models" off it either.
+fn on_topic_masked(
     library: &Library,
     d: &crate::library::rules::Detect,
     a: &Analysed,
     text: &str,
 ) -> bool {
     let mut masked = text.to_string();
-    for (s, e) in d.exclude.spans(&a.ann, &library.matcher, text) {
+    for (s, e) in d.mask.spans(&a.ann, &library.matcher, text) {
         if let Some(r) = masked.get(s..e) {
             let blank = " ".repeat(r.len());
             masked.replace_range(s..e, &blank);
@@ -378,7 +401,7 @@ fn on_topic_without(
     if a.ai {
         ann.add(library.core.ai);
     }
-    d.topic.iter().all(|g| g.matches(&ann, &masked)) && !d.exclude.matches(&ann, &masked)
+    d.topic.iter().all(|g| g.matches(&ann, &masked))
 }
 
 /// The sentences of the clause around sentence `i`: its block, and the neighbouring blocks with the

@@ -107,10 +107,17 @@ pub struct Detect {
     /// Whether a right of the buyer ("the Authority may audit", "the Authority shall own") satisfies
     /// the rule: for rules that require the buyer to have a right rather than the supplier a duty.
     pub buyer_rights: bool,
+    /// Whether a statement that the supplier does the forbidden thing ("We use your content to
+    /// improve our models", "The Supplier will use Customer Data to train") contradicts a
+    /// prohibition rule: for rules whose forbidden act is itself the harm, not a description.
+    pub practice_contradicts: bool,
     /// Every group must match for a sentence to be on the rule's topic.
     pub topic: Vec<TermSet>,
     /// A sentence matching any of these is off the rule's topic (another rule's subject).
     pub exclude: TermSet,
+    /// Phrases taken out of a sentence before its topic is asked: they name something else
+    /// ("training data" in "we do not use your prompts, training data or inputs to train").
+    pub mask: TermSet,
     /// Essential elements.
     pub elements: Vec<Element>,
     /// Rule-specific weakeners (scope narrowers, carve-outs, weak forms).
@@ -216,9 +223,13 @@ struct RawDetect {
     #[serde(default)]
     buyer_rights: bool,
     #[serde(default)]
+    practice_contradicts: bool,
+    #[serde(default)]
     topic: Vec<Vec<Spanned<String>>>,
     #[serde(default)]
     exclude: Vec<Spanned<String>>,
+    #[serde(default)]
+    mask: Vec<Spanned<String>>,
     #[serde(default)]
     element: Vec<RawElement>,
     #[serde(default)]
@@ -317,6 +328,7 @@ pub(super) fn compile_file(
         }
         let topic = d.topic.iter().map(|g| set(g, errors)).collect();
         let exclude = set(&d.exclude, errors);
+        let mask = set(&d.mask, errors);
         let elements = d
             .element
             .iter()
@@ -368,8 +380,10 @@ pub(super) fn compile_file(
                 ai_scope: d.ai_scope,
                 ai_in_sentence: d.ai_in_sentence,
                 buyer_rights: d.buyer_rights,
+                practice_contradicts: d.practice_contradicts,
                 topic,
                 exclude,
+                mask,
                 elements,
                 weak,
                 contrary,

@@ -128,6 +128,18 @@ static PARTY_AFTER: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Capitalised words that start sentences or describe AI rather than name an organisation.
 const NOT_NAMES: &[&str] = &[
+    "It",
+    "They",
+    "There",
+    "Here",
+    "We",
+    "You",
+    "He",
+    "She",
+    "I",
+    "If",
+    "When",
+    "Where",
     "The",
     "This",
     "That",
@@ -271,6 +283,40 @@ fn lead_ins(doc: &Document) -> Vec<Option<usize>> {
     out
 }
 
+/// How many sentences either side of a sentence that names AI, in the same paragraph, are in its
+/// AI scope.
+const AI_REACH: usize = 3;
+
+/// Tells proper names from common words: a word the document never writes in lower case is a name
+/// ("Acme uses", not "Information is"). The document's words are read once, when first asked.
+pub struct ProperNames<'d> {
+    doc: &'d Document,
+    lower: std::cell::OnceCell<std::collections::HashSet<String>>,
+}
+
+impl<'d> ProperNames<'d> {
+    fn new(doc: &'d Document) -> Self {
+        ProperNames {
+            doc,
+            lower: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// Whether a capitalised word is a name in this document.
+    fn is_name(&self, word: &str) -> bool {
+        let lower = self.lower.get_or_init(|| {
+            self.doc
+                .blocks
+                .iter()
+                .flat_map(|b| b.text.split(|c: char| !c.is_alphanumeric()))
+                .filter(|w| w.starts_with(|c: char| c.is_lowercase()))
+                .map(str::to_string)
+                .collect()
+        });
+        !lower.contains(&word.to_lowercase())
+    }
+}
+
 /// A block that reads like a heading: short, no closing full stop.
 fn heading_like(text: &str) -> bool {
     let t = text.trim();
@@ -304,6 +350,7 @@ pub fn read(library: &Library, doc: &Document) -> Reading {
             _ => true,
         }
     };
+    let names = ProperNames::new(doc);
     // One pass of the vocabulary per block, split into its sentences.
     let mut anns: Vec<Annotation> = Vec::with_capacity(doc.sentences.len());
     let mut ranges: Vec<(usize, usize)> = Vec::new();
@@ -384,12 +431,17 @@ pub fn read(library: &Library, doc: &Document) -> Reading {
         heading_ai[i] = current;
         heading_of[i] = current_heading;
     }
-    // A paragraph (block) that names AI anywhere puts each of its sentences in AI scope, and a
-    // lead-in about AI its items.
+    // A sentence that names AI puts the sentences near it in its paragraph (block) in AI scope,
+    // and a lead-in about AI its items.
     let mut block_ai = vec![false; doc.blocks.len()];
     for (s, here) in doc.sentences.iter().zip(&ai_here) {
         block_ai[s.block] |= *here;
     }
+    let near_ai = |k: usize| -> bool {
+        let block = doc.sentences[k].block;
+        (k.saturating_sub(AI_REACH)..(k + AI_REACH + 1).min(doc.sentences.len()))
+            .any(|j| doc.sentences[j].block == block && ai_here[j])
+    };
     let mut sentences = Vec::with_capacity(doc.sentences.len());
     let mut ai_sentences = 0;
     for (k, ((s, mut ann), joined_text)) in doc
@@ -403,11 +455,9 @@ pub fn read(library: &Library, doc: &Document) -> Reading {
         let here = ai_here[k];
         ai_sentences += usize::from(here);
         let in_lead_in = lead_in[s.block].is_some_and(|l| block_ai[l]);
-        let ai = here
-            || block_ai[s.block]
-            || in_lead_in
-            || heading_ai.get(s.block).copied().unwrap_or(false);
-        let predications = predications(library, text, &ann.hits);
+        let ai =
+            here || near_ai(k) || in_lead_in || heading_ai.get(s.block).copied().unwrap_or(false);
+        let predications = predications(library, text, &ann.hits, &names);
         if ai {
             // @ai in a rule's topic is satisfied by the clause or heading too.
             ann.add(core.ai);
@@ -489,7 +539,12 @@ static SUBORDINATE: LazyLock<Regex> = LazyLock::new(|| {
 /// modal when this one follows "and" or "or" (a shared subject); failing that, no party. A
 /// sentence of five words or more with no modal at all is a [`Modality::Statement`] by the first
 /// party it names as a subject, or by no party.
-fn predications(library: &Library, text: &str, hits: &[Hit]) -> Vec<Predication> {
+fn predications(
+    library: &Library,
+    text: &str,
+    hits: &[Hit],
+    names: &ProperNames<'_>,
+) -> Vec<Predication> {
     let m = &library.matcher;
     let core = library.core;
     let bit = |c: usize| 1u64 << c;
@@ -502,8 +557,15 @@ fn predications(library: &Library, text: &str, hits: &[Hit]) -> Vec<Predication>
         if c & modal_mask == 0 {
             continue;
         }
+        let word = text
+            .get(h.start as usize..h.end as usize)
+            .unwrap_or("")
+            .to_ascii_lowercase();
         let modality = if c & bit(core.waiver) != 0 {
             Modality::Waiver
+        } else if STATEMENT_NEGATIONS.contains(&word.as_str()) {
+            // "does not use", "are not used", "never": a negated statement, not a modal.
+            Modality::Statement
         } else if c & bit(core.prohibition) != 0 {
             Modality::Prohibition
         } else if c & bit(core.obligation) != 0 {
@@ -570,7 +632,10 @@ fn predications(library: &Library, text: &str, hits: &[Hit]) -> Vec<Predication>
         });
         from = h.end as usize;
     }
-    if out.is_empty() && text.split_whitespace().nth(4).is_some() && !heading_like(text) {
+    // A definition states what a term means, not what anyone does.
+    let defines = DEFINED.is_match(text) || text.contains(" means ");
+    if out.is_empty() && !defines && text.split_whitespace().nth(4).is_some() && !heading_like(text)
+    {
         // The subject: the first party followed by a verb ("We use", "Acme Ltd retains",
         // "you own"), not "customer support" or "provided to you".
         let actor = hits
@@ -587,6 +652,7 @@ fn predications(library: &Library, text: &str, hits: &[Hit]) -> Vec<Predication>
                     || (word.len() > 3 && (word.ends_with('s') || word.ends_with("ed")))
             })
             .find_map(|(j, x)| party_at(library, text, hits, j, x))
+            .or_else(|| named_subject(text, names))
             .unwrap_or(Actor::Neutral);
         out.push(Predication {
             actor,
@@ -596,6 +662,31 @@ fn predications(library: &Library, text: &str, hits: &[Hit]) -> Vec<Predication>
     }
     out
 }
+
+/// Negations that make a statement ("Provider does not use", "are not used"), not a modal duty:
+/// a negated statement forbids in a prohibition rule, but does not carry a duty.
+const STATEMENT_NEGATIONS: &[&str] = &[
+    "does not",
+    "do not",
+    "don't",
+    "doesn't",
+    "doesn’t",
+    "don’t",
+    "is not",
+    "are not",
+    "is never",
+    "are never",
+    "never",
+    "we do not",
+    "we never",
+];
+
+/// A name at the start of a sentence followed by a verb in the third person ("Acme uses",
+/// "Example Corp does not"): in terms that name the supplier by its brand, the supplier.
+static NAMED_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:\(?[0-9a-zA-Z]{1,3}[.)]+\s+)*([A-Z][\w.&’'-]*(?:\s+[A-Z][\w.&’'-]*){0,2})\s+([a-z]+s)\b")
+        .unwrap()
+});
 
 /// Plain verbs that follow a subject in the first or second person ("we use", "you own").
 const VERB_AFTER_SUBJECT: &[&str] = &[
@@ -647,6 +738,22 @@ const VERB_AFTER_SUBJECT: &[&str] = &[
     "comply",
     "employ",
 ];
+
+/// The supplier, when a sentence opens with a name (not a word of the library, not a common
+/// sentence opener) and a verb in the third person.
+fn named_subject(text: &str, names: &ProperNames<'_>) -> Option<Actor> {
+    let c = NAMED_SUBJECT.captures(text)?;
+    let name = c.get(1)?.as_str();
+    let first = name.split_whitespace().next().unwrap_or(name);
+    let common = NOT_NAMES.contains(&first)
+        || !names.is_name(first.trim_end_matches(['.', '’', '\'']))
+        || [
+            "Data", "Content", "Output", "Outputs", "Input", "Inputs", "Services", "Service",
+        ]
+        .iter()
+        .any(|w| name.ends_with(w));
+    (!common).then_some(Actor::Supplier)
+}
 
 /// The party a hit names when it is an actor, not an object ("Authority Data", "Customer's" and
 /// "Supplier Personnel" are objects or other people).
