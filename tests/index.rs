@@ -550,7 +550,7 @@ fn a_killed_run_leaves_the_last_commit() {
     match std::process::Command::new("mkfifo").arg(&fifo).status() {
         Ok(s) if s.success() => {}
         _ => {
-            eprintln!("skipped: mkfifo is not available");
+            crate::common::skip("mkfifo is not available");
             return;
         }
     }
