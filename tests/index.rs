@@ -14,8 +14,8 @@ use aiassure::discover;
 use aiassure::index::{self, Indexer, SearchRequest, SearchResults};
 use aiassure::library::Library;
 use aiassure::model::{
-    AiFeature, ClauseStatus, ClauseVerdict, DocType, Document, DocumentReport, FeatureCategory,
-    Format, Severity, Status,
+    AiFeature, ClauseStatus, ClauseVerdict, DocType, Document, DocumentReport, FeatureBasis,
+    FeatureCategory, Format, Severity, Status,
 };
 use aiassure::scan::{self, ScanOptions};
 
@@ -329,6 +329,8 @@ fn report_for(path: &str, doc: &Document, doc_type: DocType) -> DocumentReport {
             register: None,
             evidence: sentence(2),
             vendor: None,
+            basis: FeatureBasis::Named,
+            reason: "names the AI technique \"facial recognition\"".into(),
         }],
         ai_declaration: None,
     }
