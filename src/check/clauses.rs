@@ -27,6 +27,11 @@ use crate::library::{Library, Rule};
 use crate::model::{ClauseStatus, ClauseVerdict, DocType, Document, Evidence, Severity};
 use sentences::{Analysed, Modality, Reading};
 
+/// A grant or licence in a sentence: when the buyer states it, the buyer gives a right away.
+static GIVES: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?i)\b(?:grants?|granting|licen[cs]es?|permits?|authori[sz]es?)\b").unwrap()
+});
+
 /// Most quotes given as evidence for one verdict.
 const MAX_EVIDENCE: usize = 3;
 
@@ -120,7 +125,7 @@ pub(crate) fn upper_first(s: &str) -> String {
 
 /// The text of the first hit of a concept in a sentence, quoted.
 fn quoted(library: &Library, doc: &Document, a: &Analysed, concept: ConceptId) -> String {
-    let text = doc.sentence_text(&a.sentence);
+    let text = a.text(doc);
     a.ann
         .hits
         .iter()
@@ -142,9 +147,15 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
         if a.ann.hits.is_empty() {
             continue;
         }
-        let text = doc.sentence_text(&a.sentence);
-        let on_topic =
-            || d.topic.iter().all(|g| g.matches(&a.ann, text)) && !d.exclude.matches(&a.ann, text);
+        let text = a.text(doc);
+        let on_topic = || {
+            !d.exclude.matches(&a.ann, text)
+                && if d.mask.matches(&a.ann, text) {
+                    on_topic_masked(library, d, a, text)
+                } else {
+                    d.topic.iter().all(|g| g.matches(&a.ann, text))
+                }
+        };
         if d.ai_scope && (!a.ai || (d.ai_in_sentence && !a.ai_here)) {
             // Out of scope: the topic matters only for the first two near misses.
             if near.len() < 2 && on_topic() {
@@ -156,9 +167,7 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
             continue;
         }
         if let Some(p) = d.contrary.iter().find(|p| {
-            (p.negated || !a.negated)
-                && (p.any_actor || !a.buyer_only())
-                && p.all.iter().all(|g| g.matches(&a.ann, text))
+            (p.negated || !a.negated) && (p.any_actor || !a.buyer_only()) && p.matches(&a.ann, text)
         }) {
             contrary.push(Finding {
                 idx: i,
@@ -169,10 +178,33 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
         if !on_topic() {
             continue;
         }
+        // A default the buyer has to switch off undoes a prohibition, whoever the sentence binds.
+        if d.kind == Kind::Prohibition
+            && let Some(c) = core.opt_out
+            && a.ann.has(c)
+            && !a.supplier(Modality::Prohibition)
+            && !(a.supplier(Modality::Obligation) && a.negated)
+        {
+            contrary.push(Finding {
+                idx: i,
+                reasons: vec![format!(
+                    "leaves it on by default: the buyer has to opt out ({})",
+                    quoted(library, doc, a, c)
+                )],
+            });
+            continue;
+        }
+        // "The Authority may audit", "the Customer shall own"; "you own" too, but not "you grant
+        // us a licence" or "you acknowledge", where the buyer gives something up.
+        let gives = core.acknowledgement.is_some_and(|c| a.ann.has(c)) || GIVES.is_match(text);
         let buyer_right = d.buyer_rights
             && a.predications.iter().any(|p| {
                 p.actor == sentences::Actor::Buyer
-                    && matches!(p.modality, Modality::Permissive | Modality::Obligation)
+                    && match p.modality {
+                        Modality::Permissive | Modality::Obligation => true,
+                        Modality::Statement => !gives && !a.negated,
+                        _ => false,
+                    }
             });
         if a.buyer_only() && !buyer_right {
             if near.len() < 2 {
@@ -187,6 +219,13 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
         let s_pro = a.supplier(Modality::Prohibition);
         let s_perm = a.supplier(Modality::Permissive);
         let s_waiver = a.supplier(Modality::Waiver);
+        let s_said = a.supplier(Modality::Statement);
+        // A statement whose subject is the supplier by name or pronoun ("We use", "Acme uses"),
+        // not a passive or a sentence with no party.
+        let supplier_says = a
+            .predications
+            .iter()
+            .any(|p| p.modality == Modality::Statement && p.actor == sentences::Actor::Supplier);
         let self_grant = a.ann.has(core.self_grant);
         let grant_reason = || {
             let q = if self_grant {
@@ -199,6 +238,7 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
         let mut candidate: Option<Vec<String>> = None;
         match d.kind {
             Kind::Prohibition => {
+                let affirmed = d.practice_contradicts && (s_obl || supplier_says) && !a.negated;
                 if s_waiver {
                     contrary.push(Finding {
                         idx: i,
@@ -207,7 +247,7 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
                             quoted(library, doc, a, core.waiver)
                         )],
                     });
-                } else if s_pro || (s_obl && a.negated) {
+                } else if s_pro || ((s_obl || s_said) && a.negated) {
                     candidate = Some(Vec::new());
                 } else if s_perm && a.negated {
                     candidate = Some(vec![format!(
@@ -236,12 +276,30 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
                             reasons: vec![grant_reason()],
                         });
                     }
-                } else if s_obl
-                    && let Some(p) = d
-                        .weak
-                        .iter()
-                        .find(|p| p.all.iter().all(|g| g.matches(&a.ann, text)))
+                } else if affirmed && a.ann.has(core.approval) {
+                    candidate = Some(vec![
+                        "it says what the supplier does with consent rather than forbidding it without"
+                            .into(),
+                    ]);
+                } else if affirmed && let Some(p) = d.weak.iter().find(|p| p.matches(&a.ann, text))
                 {
+                    weak.push(Finding {
+                        idx: i,
+                        reasons: vec![p.reason.clone()],
+                    });
+                } else if affirmed && let Some(why) = narrowed(library, rule, doc, a) {
+                    carve.push(Finding {
+                        idx: i,
+                        reasons: vec![format!("does it for {why}")],
+                    });
+                } else if affirmed {
+                    contrary.push(Finding {
+                        idx: i,
+                        reasons: vec![
+                            "says the supplier does it, where the rule forbids it".to_string(),
+                        ],
+                    });
+                } else if s_obl && let Some(p) = d.weak.iter().find(|p| p.matches(&a.ann, text)) {
                     weak.push(Finding {
                         idx: i,
                         reasons: vec![p.reason.clone()],
@@ -259,7 +317,7 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
                         idx: i,
                         reasons: vec![format!("waives or disclaims the duty ({q})")],
                     });
-                } else if s_obl || s_pro || buyer_right {
+                } else if s_obl || s_pro || (supplier_says && !a.negated) || buyer_right {
                     candidate = Some(Vec::new());
                 } else if s_perm {
                     candidate = Some(vec![format!(
@@ -276,8 +334,7 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
         // Elements, looked for in the sentence and the rest of its clause.
         let mut lacks_essential = None;
         for e in &d.elements {
-            let found = clause_of(doc, reading, i)
-                .any(|b| e.terms.matches(&b.ann, doc.sentence_text(&b.sentence)));
+            let found = clause_of(doc, reading, i).any(|b| e.terms.matches(&b.ann, b.text(doc)));
             if !found {
                 match e.absent {
                     Absent::Weak => reasons.push(format!("it has no {}", e.name)),
@@ -311,11 +368,7 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
         if let Some(why) = narrowed(library, rule, doc, a) {
             reasons.push(format!("it is narrowed to {why}"));
         }
-        if let Some(p) = d
-            .weak
-            .iter()
-            .find(|p| p.all.iter().all(|g| g.matches(&a.ann, text)))
-        {
+        if let Some(p) = d.weak.iter().find(|p| p.matches(&a.ann, text)) {
             reasons.push(p.reason.clone());
         }
         let f = Finding { idx: i, reasons };
@@ -326,6 +379,29 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
         }
     }
     verdict(rule, doc, reading, strong, weak, contrary, carve, near)
+}
+
+/// Whether a sentence is on a rule's topic once the rule's `mask` phrases are taken out of it:
+/// "training data" alone does not put a sentence on the no-training rule's topic, but it does not
+/// keep "we do not use your prompts, training data or inputs to train our models" off it either.
+fn on_topic_masked(
+    library: &Library,
+    d: &crate::library::rules::Detect,
+    a: &Analysed,
+    text: &str,
+) -> bool {
+    let mut masked = text.to_string();
+    for (s, e) in d.mask.spans(&a.ann, &library.matcher, text) {
+        if let Some(r) = masked.get(s..e) {
+            let blank = " ".repeat(r.len());
+            masked.replace_range(s..e, &blank);
+        }
+    }
+    let mut ann = library.matcher.annotate(&masked);
+    if a.ai {
+        ann.add(library.core.ai);
+    }
+    d.topic.iter().all(|g| g.matches(&ann, &masked))
 }
 
 /// The sentences of the clause around sentence `i`: its block, and the neighbouring blocks with the

@@ -54,6 +54,24 @@ impl TermSet {
         self.regexes.iter().any(|r| r.is_match(text))
     }
 
+    /// The byte ranges where an alternative matches: literal and concept hits, and regular
+    /// expression matches.
+    pub fn spans(&self, a: &Annotation, matcher: &Matcher, text: &str) -> Vec<(usize, usize)> {
+        let mut out: Vec<(usize, usize)> = a
+            .hits
+            .iter()
+            .filter(|h| {
+                self.literals.binary_search(&h.term).is_ok()
+                    || matcher.concepts_of(h.term) & self.concepts != 0
+            })
+            .map(|h| (h.start as usize, h.end as usize))
+            .collect();
+        for r in &self.regexes {
+            out.extend(r.find_iter(text).map(|m| (m.start(), m.end())));
+        }
+        out
+    }
+
     /// The first position (byte offset) where an alternative matches, if any.
     pub fn first_match(&self, a: &Annotation, matcher: &Matcher, text: &str) -> Option<usize> {
         let lit = a

@@ -83,6 +83,16 @@ pub struct Pattern {
     pub negated: bool,
     /// Whether the pattern also applies when the buyer is the only party bound.
     pub any_actor: bool,
+    /// The pattern does not apply when any of these is in the sentence ("personal data" narrows a
+    /// prohibition only when no wider data term is there too).
+    pub none: TermSet,
+}
+
+impl Pattern {
+    /// Whether every group matches and nothing of `none` does.
+    pub fn matches(&self, a: &super::matcher::Annotation, text: &str) -> bool {
+        self.all.iter().all(|g| g.matches(a, text)) && !self.none.matches(a, text)
+    }
 }
 
 /// How a rule is detected, compiled.
@@ -97,10 +107,17 @@ pub struct Detect {
     /// Whether a right of the buyer ("the Authority may audit", "the Authority shall own") satisfies
     /// the rule: for rules that require the buyer to have a right rather than the supplier a duty.
     pub buyer_rights: bool,
+    /// Whether a statement that the supplier does the forbidden thing ("We use your content to
+    /// improve our models", "The Supplier will use Customer Data to train") contradicts a
+    /// prohibition rule: for rules whose forbidden act is itself the harm, not a description.
+    pub practice_contradicts: bool,
     /// Every group must match for a sentence to be on the rule's topic.
     pub topic: Vec<TermSet>,
     /// A sentence matching any of these is off the rule's topic (another rule's subject).
     pub exclude: TermSet,
+    /// Phrases taken out of a sentence before its topic is asked: they name something else
+    /// ("training data" in "we do not use your prompts, training data or inputs to train").
+    pub mask: TermSet,
     /// Essential elements.
     pub elements: Vec<Element>,
     /// Rule-specific weakeners (scope narrowers, carve-outs, weak forms).
@@ -206,9 +223,13 @@ struct RawDetect {
     #[serde(default)]
     buyer_rights: bool,
     #[serde(default)]
+    practice_contradicts: bool,
+    #[serde(default)]
     topic: Vec<Vec<Spanned<String>>>,
     #[serde(default)]
     exclude: Vec<Spanned<String>>,
+    #[serde(default)]
+    mask: Vec<Spanned<String>>,
     #[serde(default)]
     element: Vec<RawElement>,
     #[serde(default)]
@@ -238,6 +259,8 @@ struct RawPattern {
     negated: bool,
     #[serde(default)]
     any_actor: bool,
+    #[serde(default)]
+    none: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -305,6 +328,7 @@ pub(super) fn compile_file(
         }
         let topic = d.topic.iter().map(|g| set(g, errors)).collect();
         let exclude = set(&d.exclude, errors);
+        let mask = set(&d.mask, errors);
         let elements = d
             .element
             .iter()
@@ -321,6 +345,7 @@ pub(super) fn compile_file(
                     all: p.all.iter().map(|g| set(g, errors)).collect(),
                     negated: p.negated,
                     any_actor: p.any_actor,
+                    none: set(&p.none, errors),
                 })
                 .collect()
         };
@@ -355,8 +380,10 @@ pub(super) fn compile_file(
                 ai_scope: d.ai_scope,
                 ai_in_sentence: d.ai_in_sentence,
                 buyer_rights: d.buyer_rights,
+                practice_contradicts: d.practice_contradicts,
                 topic,
                 exclude,
+                mask,
                 elements,
                 weak,
                 contrary,
@@ -401,6 +428,10 @@ pub struct Core {
     pub data: ConceptId,
     /// Scope narrowers and carve-outs (de-identified, aggregated, third-party models), if defined.
     pub carve_out: Option<ConceptId>,
+    /// Opt-outs and default-on settings the buyer must switch off, if defined.
+    pub opt_out: Option<ConceptId>,
+    /// The buyer acknowledging a risk or taking sole responsibility, if defined.
+    pub acknowledgement: Option<ConceptId>,
 }
 
 impl Core {
@@ -441,6 +472,8 @@ impl Core {
             exception: get("exception")?,
             data: get("data")?,
             carve_out: builder.concept("carve-out"),
+            opt_out: builder.concept("opt-out"),
+            acknowledgement: builder.concept("acknowledgement"),
         })
     }
 }

@@ -34,6 +34,10 @@ pub enum Modality {
     Permissive,
     /// is not required to, accepts no responsibility, as is.
     Waiver,
+    /// No modal: a statement of what a party does or does not do ("Provider does not use Customer
+    /// Content to train", "We use your information to improve our models"), which in real drafting
+    /// is how many commitments and practices are written.
+    Statement,
 }
 
 /// One modal and the actor it binds.
@@ -64,6 +68,10 @@ pub struct Analysed {
     pub negated: bool,
     /// An exception word that does not introduce a consent step ("except ... de-identified").
     pub carve_out_exception: bool,
+    /// For an item of a list under a lead-in ("The Supplier shall:", "We use the information we
+    /// collect:"), the lead-in and the item read as one sentence; the annotation and predications
+    /// are of this text.
+    pub joined: Option<String>,
 }
 
 impl Analysed {
@@ -72,6 +80,14 @@ impl Analysed {
         self.predications
             .iter()
             .any(|p| p.modality == m && p.actor != Actor::Buyer)
+    }
+
+    /// The text the annotation is of: the sentence, or its lead-in and the sentence.
+    pub fn text<'d>(&'d self, doc: &'d Document) -> &'d str {
+        match &self.joined {
+            Some(j) => j,
+            None => doc.sentence_text(&self.sentence),
+        }
     }
 
     /// Whether every modal binds the buyer.
@@ -99,6 +115,208 @@ static DEFINED: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap()
 });
 
+/// A name with "AI" in it: "Acme AI", "Example.AI" (case-sensitive: the words are capitalised).
+static NAME_AI: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:[A-Z][A-Za-z0-9&-]*\s+){1,3}AI\b|\b[A-Z][A-Za-z0-9-]*\.AI\b").unwrap()
+});
+
+/// What follows a name when it is a party (an organisation), not a description of AI: a corporate
+/// suffix, a possessive, a verb of a party, a definition in brackets or quotes.
+static PARTY_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^(?:,?\s*(?:Inc|Ltd|LLC|AB|GmbH|Limited|Corp|Corporation|plc|SAS|S\.A|B\.V|Oy|AS|ApS)\b|['’]s\b|\s+(?:shall|will|may|must|does|do|is|are|has|can|uses|provides|processes|reserves|grants|owns|retains|agrees|collects|stores|offers|makes|takes)\b|\s*\(|\s*["”])"#).unwrap()
+});
+
+/// Capitalised words that start sentences or describe AI rather than name an organisation.
+const NOT_NAMES: &[&str] = &[
+    "It",
+    "They",
+    "There",
+    "Here",
+    "We",
+    "You",
+    "He",
+    "She",
+    "I",
+    "If",
+    "When",
+    "Where",
+    "The",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "Any",
+    "Our",
+    "Your",
+    "Their",
+    "Its",
+    "Such",
+    "Each",
+    "All",
+    "No",
+    "A",
+    "An",
+    "Of",
+    "For",
+    "And",
+    "Or",
+    "Use",
+    "Using",
+    "Generative",
+    "Responsible",
+    "Conversational",
+    "Agentic",
+    "Trustworthy",
+    "Explainable",
+    "Ethical",
+    "Narrow",
+    "General",
+    "Open",
+    "Third",
+    "Party",
+    "Third-Party",
+    "Public",
+    "Approved",
+    "Authority",
+    "Council",
+    "Customer",
+    "Supplier",
+    "Provider",
+    "Contractor",
+    "Buyer",
+    "Client",
+    "Other",
+    "New",
+    "Certain",
+    "Some",
+    "Every",
+    "Applied",
+    "Assistive",
+    "Predictive",
+    "Enterprise",
+    "Embedded",
+    "With",
+    "Without",
+    "About",
+    "On",
+    "In",
+    "To",
+    "By",
+    "From",
+    "Artificial",
+    "Intelligence",
+    "Trusted",
+    "Safe",
+    "Secure",
+    "Human",
+    "Frontier",
+    "Multimodal",
+    "Business",
+    "Shadow",
+    "Unapproved",
+];
+
+/// Organisation names in the document that contain "AI" ("Acme AI Inc", "Example.AI"): a mention
+/// of them does not put a sentence in AI scope. A name counts when it is used as a party somewhere
+/// in the document (see [`PARTY_AFTER`]); "Dune AI features" names an AI product and still counts.
+fn ai_party_names(doc: &Document) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for b in &doc.blocks {
+        if !b.text.contains("AI") {
+            continue;
+        }
+        for m in NAME_AI.find_iter(&b.text) {
+            let mut name = m.as_str();
+            // Drop leading words that are not part of a name ("The Acme AI" -> "Acme AI").
+            while let Some((first, rest)) = name.split_once(char::is_whitespace) {
+                if NOT_NAMES.contains(&first) {
+                    name = rest.trim_start();
+                } else {
+                    break;
+                }
+            }
+            let dotted = name.contains(".AI");
+            if name == "AI" {
+                continue;
+            }
+            let after = &b.text[m.end()..];
+            if (dotted || PARTY_AFTER.is_match(after)) && !names.iter().any(|n| n == name) {
+                names.push(name.to_string());
+            }
+        }
+    }
+    names
+}
+
+/// A list label at the start of a block: "(a)", "(iii)", "1.", "a)", "-", "•".
+static LIST_LABEL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(?:\(?[a-zA-Z0-9]{1,4}[.)]|[-•*–·▪◦]\s)").unwrap());
+
+/// For each block, the block of the lead-in it is an item of ("The Supplier shall:" then "(a) ...;",
+/// "(b) ..."), or `None`. Items follow the lead-in while they are list items, start with a list
+/// label, or the item before them did not end a sentence; at most 20.
+fn lead_ins(doc: &Document) -> Vec<Option<usize>> {
+    use crate::model::BlockKind;
+    let mut out = vec![None; doc.blocks.len()];
+    let mut i = 0;
+    while i < doc.blocks.len() {
+        let t = doc.blocks[i].text.trim_end();
+        if !t.ends_with(':') || doc.blocks[i].kind == BlockKind::Heading {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        let mut prev_open = true;
+        while j < doc.blocks.len() && j - i <= 20 {
+            let b = &doc.blocks[j];
+            let text = b.text.trim();
+            let item = b.kind == BlockKind::ListItem || LIST_LABEL.is_match(text) || prev_open;
+            if !item || b.kind == BlockKind::Heading || text.ends_with(':') {
+                break;
+            }
+            out[j] = Some(i);
+            prev_open = !text.ends_with('.');
+            j += 1;
+        }
+        i = j.max(i + 1);
+    }
+    out
+}
+
+/// How many sentences either side of a sentence that names AI, in the same paragraph, are in its
+/// AI scope.
+const AI_REACH: usize = 3;
+
+/// Tells proper names from common words: a word the document never writes in lower case is a name
+/// ("Acme uses", not "Information is"). The document's words are read once, when first asked.
+pub struct ProperNames<'d> {
+    doc: &'d Document,
+    lower: std::cell::OnceCell<std::collections::HashSet<String>>,
+}
+
+impl<'d> ProperNames<'d> {
+    fn new(doc: &'d Document) -> Self {
+        ProperNames {
+            doc,
+            lower: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// Whether a capitalised word is a name in this document.
+    fn is_name(&self, word: &str) -> bool {
+        let lower = self.lower.get_or_init(|| {
+            self.doc
+                .blocks
+                .iter()
+                .flat_map(|b| b.text.split(|c: char| !c.is_alphanumeric()))
+                .filter(|w| w.starts_with(|c: char| c.is_lowercase()))
+                .map(str::to_string)
+                .collect()
+        });
+        !lower.contains(&word.to_lowercase())
+    }
+}
+
 /// A block that reads like a heading: short, no closing full stop.
 fn heading_like(text: &str) -> bool {
     let t = text.trim();
@@ -110,8 +328,29 @@ fn heading_like(text: &str) -> bool {
 pub fn read(library: &Library, doc: &Document) -> Reading {
     let m = &library.matcher;
     let core = library.core;
-    // Terms the document defines as AI.
-    let mut defined: Vec<String> = Vec::new();
+    // Organisation names containing "AI", masked before asking whether a text is about AI.
+    let parties = ai_party_names(doc);
+    let parties_ac = if parties.is_empty() {
+        None
+    } else {
+        AhoCorasick::new(&parties).ok()
+    };
+    let names_ai = |ann: &Annotation, text: &str| -> bool {
+        if !ann.has(core.ai) {
+            return false;
+        }
+        match &parties_ac {
+            Some(ac) if ac.is_match(text) => {
+                let mut masked = text.to_string();
+                for f in ac.find_iter(text) {
+                    masked.replace_range(f.start()..f.end(), &"x".repeat(f.end() - f.start()));
+                }
+                m.annotate(&masked).has(core.ai)
+            }
+            _ => true,
+        }
+    };
+    let names = ProperNames::new(doc);
     // One pass of the vocabulary per block, split into its sentences.
     let mut anns: Vec<Annotation> = Vec::with_capacity(doc.sentences.len());
     let mut ranges: Vec<(usize, usize)> = Vec::new();
@@ -120,34 +359,57 @@ pub fn read(library: &Library, doc: &Document) -> Reading {
         ranges.extend(run.iter().map(|s| (s.start, s.end)));
         anns.extend(m.annotate_sentences(&doc.blocks[run[0].block].text, &ranges));
     }
-    let mut anns: Vec<Annotation> = doc
-        .sentences
-        .iter()
-        .zip(anns)
-        .map(|(s, ann)| {
-            let text = doc.sentence_text(s);
-            if ann.has(core.ai) && text.contains(['"', '“', '\'']) {
-                for c in DEFINED.captures_iter(text) {
-                    if let Some(t) = c.get(1) {
-                        let t = t.as_str().trim();
-                        if t.len() >= 3 && !defined.iter().any(|d| d == t) {
-                            defined.push(t.to_string());
-                        }
+    // List items under a lead-in are read with it.
+    let lead_in = lead_ins(doc);
+    let mut joined: Vec<Option<String>> = vec![None; doc.sentences.len()];
+    for (k, s) in doc.sentences.iter().enumerate() {
+        if let Some(l) = lead_in[s.block]
+            && let Some(last) = doc.sentences[..k].iter().rev().find(|x| x.block == l)
+        {
+            let text = format!(
+                "{} {}",
+                doc.sentence_text(last),
+                doc.sentence_text(s).trim_start()
+            );
+            anns[k] = m.annotate(&text);
+            joined[k] = Some(text);
+        }
+    }
+    let text_of = |k: usize| -> &str {
+        joined[k]
+            .as_deref()
+            .unwrap_or_else(|| doc.sentence_text(&doc.sentences[k]))
+    };
+    // Terms the document defines as AI.
+    let mut defined: Vec<String> = Vec::new();
+    let mut ai_here: Vec<bool> = Vec::with_capacity(anns.len());
+    for (k, ann) in anns.iter().enumerate() {
+        let text = text_of(k);
+        let here = names_ai(ann, text);
+        if here && text.contains(['"', '“', '\'']) {
+            for c in DEFINED.captures_iter(text) {
+                if let Some(t) = c.get(1) {
+                    let t = t.as_str().trim();
+                    if t.len() >= 3
+                        && !defined.iter().any(|d| d == t)
+                        && !parties.iter().any(|p| p == t)
+                    {
+                        defined.push(t.to_string());
                     }
                 }
             }
-            ann
-        })
-        .collect();
+        }
+        ai_here.push(here);
+    }
     let defined_ac = if defined.is_empty() {
         None
     } else {
         AhoCorasick::new(&defined).ok()
     };
     if let Some(ac) = &defined_ac {
-        for (s, ann) in doc.sentences.iter().zip(anns.iter_mut()) {
-            if !ann.has(core.ai) && ac.is_match(doc.sentence_text(s)) {
-                ann.add(core.ai);
+        for (k, here) in ai_here.iter_mut().enumerate() {
+            if !*here && ac.is_match(text_of(k)) {
+                *here = true;
             }
         }
     }
@@ -162,41 +424,58 @@ pub fn read(library: &Library, doc: &Document) -> Reading {
         if is_heading {
             current_heading = Some(i);
             let ann = m.annotate(&b.text);
-            current =
-                ann.has(core.ai) || defined_ac.as_ref().is_some_and(|ac| ac.is_match(&b.text));
+            current = names_ai(&ann, &b.text)
+                || defined_ac.as_ref().is_some_and(|ac| ac.is_match(&b.text));
             any_ai_heading |= current;
         }
         heading_ai[i] = current;
         heading_of[i] = current_heading;
     }
+    // A sentence that names AI puts the sentences near it in its paragraph (block) in AI scope,
+    // and a lead-in about AI its items.
+    let mut block_ai = vec![false; doc.blocks.len()];
+    for (s, here) in doc.sentences.iter().zip(&ai_here) {
+        block_ai[s.block] |= *here;
+    }
+    let near_ai = |k: usize| -> bool {
+        let block = doc.sentences[k].block;
+        (k.saturating_sub(AI_REACH)..(k + AI_REACH + 1).min(doc.sentences.len()))
+            .any(|j| doc.sentences[j].block == block && ai_here[j])
+    };
     let mut sentences = Vec::with_capacity(doc.sentences.len());
-    let mut prev_block = usize::MAX;
-    let mut prev_ai = false;
     let mut ai_sentences = 0;
-    for (s, ann) in doc.sentences.iter().zip(anns) {
-        let text = doc.sentence_text(s);
-        let ai_here = ann.has(core.ai);
-        ai_sentences += usize::from(ai_here);
-        let same_clause_ai = s.block == prev_block && prev_ai;
-        let ai = ai_here || same_clause_ai || heading_ai.get(s.block).copied().unwrap_or(false);
-        let predications = predications(library, text, &ann.hits);
-        let mut ann = ann;
+    for (k, ((s, mut ann), joined_text)) in doc
+        .sentences
+        .iter()
+        .zip(anns)
+        .zip(joined.iter().cloned())
+        .enumerate()
+    {
+        let text = text_of(k);
+        let here = ai_here[k];
+        ai_sentences += usize::from(here);
+        let in_lead_in = lead_in[s.block].is_some_and(|l| block_ai[l]);
+        let ai =
+            here || near_ai(k) || in_lead_in || heading_ai.get(s.block).copied().unwrap_or(false);
+        let predications = predications(library, text, &ann.hits, &names);
         if ai {
             // @ai in a rule's topic is satisfied by the clause or heading too.
             ann.add(core.ai);
+        } else {
+            // A name like "Acme AI Inc" does not make the sentence about AI.
+            ann.concepts &= !(1u64 << core.ai);
         }
         let negated = ann.has(core.prohibition) || ann.has(core.negation);
         let carve_out_exception = carve_out_exception(library, &ann.hits);
-        prev_ai = ai_here || same_clause_ai;
-        prev_block = s.block;
         sentences.push(Analysed {
             sentence: *s,
             ann,
             predications,
-            ai_here,
+            ai_here: here,
             ai,
             negated,
             carve_out_exception,
+            joined: joined_text,
         });
     }
     Reading {
@@ -241,17 +520,36 @@ fn negated_before(library: &Library, text: &str, hits: &[Hit], i: usize, from: u
         .any(|x| m.concepts_of(x.term) & (1u64 << library.core.negation) != 0)
 }
 
+/// "that" or "whether" opening a clause of its own: a party named before it is the subject of the
+/// verb before it ("You agree that"), not of a modal after it ("... Acme may use").
+static COMPLEMENT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:that|whether)\b").unwrap());
+
+/// A subordinate clause closed by a comma ("If you use X, ..."; "When the Customer asks, ..."): a
+/// party named inside it is not the subject of what follows the comma.
+static SUBORDINATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:if|when|where|whenever|once|while|unless|before|after|although)\b[^,;]*,")
+        .unwrap()
+});
+
 /// Finds each modal and the actor it binds: the last party named before it (since the previous
-/// modal), unless that party name is an object ("Authority Data", "the Customer's"); failing that,
-/// "by the Supplier" after it; failing that, the actor of the previous modal when this one follows
-/// "and" or "or" (a shared subject); failing that, no party.
-fn predications(library: &Library, text: &str, hits: &[Hit]) -> Vec<Predication> {
+/// modal and since any "that" opening a clause of its own, unless that clause starts with "it" or
+/// "they", which refer back), unless that party name is an object ("Authority Data", "the
+/// Customer's"); failing that, "by the Supplier" after it; failing that, the actor of the previous
+/// modal when this one follows "and" or "or" (a shared subject); failing that, no party. A
+/// sentence of five words or more with no modal at all is a [`Modality::Statement`] by the first
+/// party it names as a subject, or by no party.
+fn predications(
+    library: &Library,
+    text: &str,
+    hits: &[Hit],
+    names: &ProperNames<'_>,
+) -> Vec<Predication> {
     let m = &library.matcher;
     let core = library.core;
     let bit = |c: usize| 1u64 << c;
     let modal_mask =
         bit(core.obligation) | bit(core.prohibition) | bit(core.permissive) | bit(core.waiver);
-    let actor_mask = bit(core.supplier) | bit(core.buyer);
     let mut out = Vec::new();
     let mut from = 0usize;
     for (i, h) in hits.iter().enumerate() {
@@ -259,8 +557,15 @@ fn predications(library: &Library, text: &str, hits: &[Hit]) -> Vec<Predication>
         if c & modal_mask == 0 {
             continue;
         }
+        let word = text
+            .get(h.start as usize..h.end as usize)
+            .unwrap_or("")
+            .to_ascii_lowercase();
         let modality = if c & bit(core.waiver) != 0 {
             Modality::Waiver
+        } else if STATEMENT_NEGATIONS.contains(&word.as_str()) {
+            // "does not use", "are not used", "never": a negated statement, not a modal.
+            Modality::Statement
         } else if c & bit(core.prohibition) != 0 {
             Modality::Prohibition
         } else if c & bit(core.obligation) != 0 {
@@ -271,33 +576,26 @@ fn predications(library: &Library, text: &str, hits: &[Hit]) -> Vec<Predication>
         } else {
             Modality::Permissive
         };
-        let is_actor = |j: usize, hit: &Hit| -> Option<Actor> {
-            let cc = m.concepts_of(hit.term);
-            if cc & actor_mask == 0 {
-                return None;
-            }
-            // An object, not an actor: "Authority Data", "Customer's", "Supplier Personnel" counts.
-            let rest = text.get(hit.end as usize..).unwrap_or("");
-            if rest.starts_with("'s") || rest.starts_with("’s") || rest.starts_with("s'") {
-                return None;
-            }
-            if let Some(next) = hits.get(j + 1)
-                && next.start as usize <= hit.end as usize + 1
-                && m.concepts_of(next.term) & bit(core.data) != 0
-            {
-                return None;
-            }
-            Some(if cc & bit(core.supplier) != 0 {
-                Actor::Supplier
-            } else {
-                Actor::Buyer
-            })
-        };
+        let is_actor = |j: usize, hit: &Hit| party_at(library, text, hits, j, hit);
+        // A clause of its own opened by "that" since the previous modal.
+        let span = text.get(from..h.start as usize).unwrap_or("");
+        let since = COMPLEMENT
+            .find_iter(span)
+            .chain(SUBORDINATE.find_iter(span))
+            .max_by_key(|c| c.end())
+            .map_or(from, |c| {
+                let rest = span[c.end()..].trim_start().to_ascii_lowercase();
+                if rest.starts_with("it ") || rest.starts_with("they ") {
+                    from
+                } else {
+                    from + c.end()
+                }
+            });
         let before = hits[..i]
             .iter()
             .enumerate()
             .rev()
-            .take_while(|(_, x)| x.start as usize >= from)
+            .take_while(|(_, x)| x.start as usize >= since)
             .find_map(|(j, x)| is_actor(j, x));
         let actor = before.unwrap_or_else(|| {
             // "by the Supplier" after a passive modal.
@@ -334,5 +632,160 @@ fn predications(library: &Library, text: &str, hits: &[Hit]) -> Vec<Predication>
         });
         from = h.end as usize;
     }
+    // A definition states what a term means, not what anyone does.
+    let defines = DEFINED.is_match(text) || text.contains(" means ");
+    if out.is_empty() && !defines && text.split_whitespace().nth(4).is_some() && !heading_like(text)
+    {
+        // The subject: the first party followed by a verb ("We use", "Acme Ltd retains",
+        // "you own"), not "customer support" or "provided to you".
+        let actor = hits
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| {
+                let next = text.get(x.end as usize..).unwrap_or("").trim_start();
+                let word: String = next
+                    .chars()
+                    .take_while(|c| c.is_alphabetic())
+                    .collect::<String>()
+                    .to_ascii_lowercase();
+                VERB_AFTER_SUBJECT.contains(&word.as_str())
+                    || (word.len() > 3 && (word.ends_with('s') || word.ends_with("ed")))
+            })
+            .find_map(|(j, x)| party_at(library, text, hits, j, x))
+            .or_else(|| named_subject(text, names))
+            .unwrap_or(Actor::Neutral);
+        out.push(Predication {
+            actor,
+            modality: Modality::Statement,
+            at: 0,
+        });
+    }
     out
+}
+
+/// Negations that make a statement ("Provider does not use", "are not used"), not a modal duty:
+/// a negated statement forbids in a prohibition rule, but does not carry a duty.
+const STATEMENT_NEGATIONS: &[&str] = &[
+    "does not",
+    "do not",
+    "don't",
+    "doesn't",
+    "doesn’t",
+    "don’t",
+    "is not",
+    "are not",
+    "is never",
+    "are never",
+    "never",
+    "we do not",
+    "we never",
+];
+
+/// A name at the start of a sentence followed by a verb in the third person ("Acme uses",
+/// "Example Corp does not"): in terms that name the supplier by its brand, the supplier.
+static NAMED_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:\(?[0-9a-zA-Z]{1,3}[.)]+\s+)*([A-Z][\w.&’'-]*(?:\s+[A-Z][\w.&’'-]*){0,2})\s+([a-z]+s)\b")
+        .unwrap()
+});
+
+/// Plain verbs that follow a subject in the first or second person ("we use", "you own").
+const VERB_AFTER_SUBJECT: &[&str] = &[
+    "use",
+    "own",
+    "retain",
+    "keep",
+    "store",
+    "share",
+    "sell",
+    "process",
+    "collect",
+    "train",
+    "agree",
+    "acknowledge",
+    "understand",
+    "accept",
+    "assign",
+    "grant",
+    "license",
+    "provide",
+    "offer",
+    "make",
+    "take",
+    "give",
+    "do",
+    "have",
+    "are",
+    "were",
+    "only",
+    "also",
+    "never",
+    "always",
+    "hereby",
+    "exclusively",
+    "alone",
+    "remain",
+    "bear",
+    "delete",
+    "disclose",
+    "label",
+    "tell",
+    "inform",
+    "notify",
+    "review",
+    "monitor",
+    "test",
+    "apply",
+    "comply",
+    "employ",
+];
+
+/// The supplier, when a sentence opens with a name (not a word of the library, not a common
+/// sentence opener) and a verb in the third person.
+fn named_subject(text: &str, names: &ProperNames<'_>) -> Option<Actor> {
+    let c = NAMED_SUBJECT.captures(text)?;
+    let name = c.get(1)?.as_str();
+    let first = name.split_whitespace().next().unwrap_or(name);
+    let common = NOT_NAMES.contains(&first)
+        || !names.is_name(first.trim_end_matches(['.', '’', '\'']))
+        || [
+            "Data", "Content", "Output", "Outputs", "Input", "Inputs", "Services", "Service",
+        ]
+        .iter()
+        .any(|w| name.ends_with(w));
+    (!common).then_some(Actor::Supplier)
+}
+
+/// The party a hit names when it is an actor, not an object ("Authority Data", "Customer's" and
+/// "Supplier Personnel" are objects or other people).
+fn party_at(library: &Library, text: &str, hits: &[Hit], j: usize, hit: &Hit) -> Option<Actor> {
+    let m = &library.matcher;
+    let core = library.core;
+    let bit = |c: usize| 1u64 << c;
+    let cc = m.concepts_of(hit.term);
+    if cc & (bit(core.supplier) | bit(core.buyer)) == 0 {
+        return None;
+    }
+    let rest = text.get(hit.end as usize..).unwrap_or("");
+    if rest.starts_with("'s") || rest.starts_with("’s") || rest.starts_with("s'") {
+        return None;
+    }
+    // A possessive determiner names whose something is, never who acts ("your Content").
+    let word = text.get(hit.start as usize..hit.end as usize).unwrap_or("");
+    if ["your", "our", "their", "its"]
+        .iter()
+        .any(|p| word.eq_ignore_ascii_case(p))
+    {
+        return None;
+    }
+    if let Some(next) = hits.get(j + 1)
+        && next.start as usize <= hit.end as usize + 1
+        && m.concepts_of(next.term) & bit(core.data) != 0
+    {
+        return None;
+    }
+    Some(if cc & bit(core.supplier) != 0 {
+        Actor::Supplier
+    } else {
+        Actor::Buyer
+    })
 }
