@@ -326,6 +326,21 @@ pub enum FeatureCategory {
     Other,
 }
 
+/// How the document shows a feature is AI.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum FeatureBasis {
+    /// The document names AI, an AI technique or an AI product ("machine learning", "Azure
+    /// OpenAI").
+    #[default]
+    Named,
+    /// The document describes a function usually done by a trained model without naming AI
+    /// ("recognises number plates", "translates", "predicts"): likely AI, to ask the bidder about.
+    Inferred,
+}
+
 /// An AI feature's standing in the buyer's register of approved AI tools.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -354,6 +369,12 @@ pub struct AiFeature {
     /// Vendor of the product, where known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vendor: Option<String>,
+    /// Named outright, or inferred from a described function.
+    #[serde(default)]
+    pub basis: FeatureBasis,
+    /// Why it counts as AI, in plain words: what the document names or describes.
+    #[serde(default)]
+    pub reason: String,
 }
 
 /// What the document declares about its use of AI.

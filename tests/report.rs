@@ -439,7 +439,10 @@ fn schema_requires_every_field_of_the_contract() {
     // Every key written in the contract's example (when the spec is at hand) is in the list above.
     let spec = root().join("../shared/spec/report-json.md");
     let Ok(spec) = std::fs::read_to_string(&spec) else {
-        eprintln!("skipped the spec cross-check: {} is absent", spec.display());
+        crate::common::skip(&format!(
+            "the spec cross-check: {} is absent",
+            spec.display()
+        ));
         return;
     };
     let block = spec
@@ -473,7 +476,7 @@ fn chromium_renders_the_html_report() {
                 .is_ok_and(|o| o.status.success())
         })
     else {
-        eprintln!("skipped: chromium is not installed (apt-get install chromium)");
+        crate::common::skip("chromium is not installed (apt-get install chromium)");
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -860,7 +863,7 @@ mod redline {
             .arg("--version")
             .output()
         else {
-            eprintln!("skipped the LibreOffice check: soffice is not installed");
+            crate::common::skip("the LibreOffice check: soffice is not installed");
             return;
         };
         assert!(ok.status.success());

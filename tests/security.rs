@@ -164,7 +164,7 @@ fn makes_no_network_requests() {
         .output()
         .is_ok_and(|o| o.status.success());
     if !unshared {
-        eprintln!("skipped: neither strace nor unshare -rn can run here");
+        crate::common::skip("neither strace nor unshare -rn can run here");
         return;
     }
     for args in &commands {

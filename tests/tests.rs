@@ -9,9 +9,12 @@
 //! - `library`: the clause library's invariants and examples; `rules`, `explain`, `rules --check`.
 //! - `index`: `aiassure index`, `search` and `scan --index` on small repositories in temporary folders.
 //! - `report`: every report format from one fixture report (snapshots), escaping, schema, redline.
+//! - `realworld`: the real development corpus (`../shared/corpus/realworld-dev`): clause passages,
+//!   whole documents and product descriptions, with floors that ratchet up as the checker improves.
 //!
-//! Tests that read the shared corpus (`../shared/corpus`, or `$AIASSURE_CORPUS`) skip with a
-//! message when it is absent.
+//! Tests that read the shared corpus (`../shared/corpus`, or `$AIASSURE_CORPUS`) or need a tool
+//! (chromium, LibreOffice, pdftotext, strace) skip with a message when it is absent; under CI
+//! (`CI=true`) they fail instead.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)] // tests print their measurements
 
@@ -24,5 +27,6 @@ mod hostile;
 mod index;
 mod library;
 mod pdf;
+mod realworld;
 mod report;
 mod security;

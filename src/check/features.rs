@@ -25,7 +25,7 @@ use regex::Regex;
 
 use crate::library::lexicon::{EntryKind, Hit};
 use crate::library::{Lexicon, Register};
-use crate::model::{AiDeclaration, AiFeature, BlockKind, Document, FeatureCategory};
+use crate::model::{AiDeclaration, AiFeature, BlockKind, Document, FeatureBasis, FeatureCategory};
 
 /// AI features a document describes, and its declaration.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -64,6 +64,8 @@ struct Mention {
     absorbed: bool,
     /// Word pairs just before the mention: what the document calls the feature ("symptom checker").
     subject: Vec<String>,
+    /// The words matched, as written.
+    matched: String,
 }
 
 /// Sentences stating a general principle rather than a capability.
@@ -127,6 +129,22 @@ pub fn detect(lexicon: &Lexicon, doc: &Document, register: Option<&Register>) ->
     }
 }
 
+/// For each block: it sits under a heading of the part of a bid that describes the offering
+/// ("Proposed solution"). Only marked headings count: a lead-in line ending in a colon does not
+/// end the part.
+fn solution_sections(doc: &Document) -> Vec<bool> {
+    let mut current = false;
+    doc.blocks
+        .iter()
+        .map(|b| {
+            if b.kind == BlockKind::Heading || b.text.trim_start().starts_with('#') {
+                current = context::is_solution_heading(&b.text);
+            }
+            current
+        })
+        .collect()
+}
+
 /// The nearest heading above each block (the extractor's, or a block that reads as one).
 fn block_titles(doc: &Document) -> Vec<Option<String>> {
     let mut current: Option<String> = None;
@@ -166,6 +184,7 @@ fn key_of(m: &Mention) -> String {
 /// Every accepted mention of the vocabulary, with its role.
 fn mentions(lexicon: &Lexicon, doc: &Document, titles: &[Option<String>]) -> Vec<Mention> {
     let mut out = Vec::new();
+    let solution = solution_sections(doc);
     let headings: Vec<bool> = doc
         .blocks
         .iter()
@@ -185,11 +204,22 @@ fn mentions(lexicon: &Lexicon, doc: &Document, titles: &[Option<String>]) -> Vec
     }
     // Block of the last sentence with a tier 1 or 2 term or a product.
     let mut strong_block: Option<usize> = None;
-    for ((si, s), hits) in doc.sentences.iter().enumerate().zip(found) {
+    // Entries whose word the document uses in another sense throughout (`unless_document`).
+    let mut other_sense: HashMap<usize, bool> = HashMap::new();
+    for ((si, s), mut hits) in doc.sentences.iter().enumerate().zip(found) {
         let text = doc.sentence_text(s);
         if headings.get(s.block).copied().unwrap_or(false) {
             continue;
         }
+        hits.retain(|h| {
+            !*other_sense.entry(h.entry).or_insert_with(|| {
+                lexicon
+                    .entry(h.entry)
+                    .unless_document
+                    .as_ref()
+                    .is_some_and(|r| doc.blocks.iter().any(|b| r.is_match(&b.text)))
+            })
+        });
         if hits.is_empty() {
             continue;
         }
@@ -204,13 +234,17 @@ fn mentions(lexicon: &Lexicon, doc: &Document, titles: &[Option<String>]) -> Vec
         let question = context::is_question(text);
         let definition = context::is_definition(text, heading);
         let obligation = context::is_obligation(text);
-        let policy = POLICY.is_match(text);
+        // AI as the topic, or as a tool used to build the software: not a capability.
+        let not_capability =
+            POLICY.is_match(text) || context::is_development_use(text) || context::is_topic(text);
+        let negating_section = heading.is_some_and(context::is_negating_heading);
         let previous = si
             .checked_sub(1)
             .and_then(|p| doc.sentences.get(p))
             .filter(|p| p.block == s.block);
         let anchor = context::has_anchor(text)
-            || previous.is_some_and(|p| context::has_anchor(doc.sentence_text(p)));
+            || previous.is_some_and(|p| context::has_anchor(doc.sentence_text(p)))
+            || solution.get(s.block).copied().unwrap_or(false);
         let has_product = accepted.iter().any(|h| lexicon.entry(h.entry).is_product());
         let has_tier1 = accepted
             .iter()
@@ -237,18 +271,21 @@ fn mentions(lexicon: &Lexicon, doc: &Document, titles: &[Option<String>]) -> Vec
             {
                 category = c;
             }
-            let negated = context::is_negated(text, h.start, h.end);
-            let role = if question || definition {
+            let negated = negating_section || context::is_negated(text, h.start, h.end);
+            let role = if question || definition || context::is_mentioned_as_word(text, h.start) {
                 Role::Other
             } else if entry.is_product() {
-                if obligation && context::is_rule_about(text) {
+                if (obligation && context::is_rule_about(text))
+                    || context::is_development_use(text)
+                    || context::is_topic(text)
+                {
                     Role::Other
                 } else if negated {
                     Role::Negated
                 } else {
                     Role::Feature
                 }
-            } else if obligation || policy || context::is_defined_term(text, h.end) {
+            } else if obligation || not_capability || context::is_defined_term(text, h.end) {
                 Role::Other
             } else if negated {
                 Role::Negated
@@ -284,6 +321,7 @@ fn mentions(lexicon: &Lexicon, doc: &Document, titles: &[Option<String>]) -> Vec
                             && entry.category == FeatureCategory::Other
                             && !entry.next_word)),
                 subject: subject_pairs(text, h.start),
+                matched: text[h.start..h.end].to_string(),
             });
         }
     }
@@ -315,6 +353,10 @@ fn accept(lexicon: &Lexicon, text: &str, hits: &[Hit], after_strong: bool) -> Ve
             .chars()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
         if acronym && *welsh.get_or_insert_with(|| context::is_welsh(text)) {
+            return false;
+        }
+        // "RepoShield-AI": the acronym is part of a name, not a capability.
+        if acronym && !e.is_product() && context::is_name_part(text, h.start, h.end) {
             return false;
         }
         match e.kind {
@@ -406,6 +448,18 @@ fn tidy(matched: &str) -> String {
         .join(" ")
 }
 
+/// Why a feature counts as AI, in plain words for the report.
+fn reason(basis: FeatureBasis, product: bool, matched: &str, vendor: Option<&str>) -> String {
+    match (basis, product, vendor) {
+        (_, true, Some(v)) => format!("names the AI product \"{matched}\" ({v})"),
+        (_, true, None) => format!("names the AI product \"{matched}\""),
+        (FeatureBasis::Named, false, _) => format!("names AI: \"{matched}\""),
+        (FeatureBasis::Inferred, false, _) => format!(
+            "describes \"{matched}\", which is usually done by a trained model, without naming AI"
+        ),
+    }
+}
+
 /// One feature per product or technique label, first description as evidence.
 fn merge(
     lexicon: &Lexicon,
@@ -434,13 +488,21 @@ fn merge(
                     continue;
                 };
                 let entry = lexicon.entry(m.entry);
+                let vendor = entry.vendor().filter(|v| *v != "various").map(String::from);
                 out.push(AiFeature {
                     name: m.label.clone(),
                     category: m.category,
                     disclosed: false,
                     register: None,
                     evidence: doc.sentence_evidence(s),
-                    vendor: entry.vendor().filter(|v| *v != "various").map(String::from),
+                    reason: reason(
+                        entry.basis,
+                        entry.is_product(),
+                        &m.matched,
+                        vendor.as_deref(),
+                    ),
+                    vendor,
+                    basis: entry.basis,
                 });
                 entries.push(m.entry);
                 subjects.push(Vec::new());

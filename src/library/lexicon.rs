@@ -15,7 +15,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::Regex;
 use serde::Deserialize;
 
-use crate::model::FeatureCategory;
+use crate::model::{FeatureBasis, FeatureCategory};
 
 /// The built-in vocabulary's source.
 pub(super) const BUILTIN: &str = include_str!("../../clause-library/ai-lexicon.toml");
@@ -59,6 +59,8 @@ pub struct Entry {
     pub label: String,
     /// Kind of capability.
     pub category: FeatureCategory,
+    /// Named AI (a technique or product), or a function that implies it (products are named).
+    pub basis: FeatureBasis,
     /// Label the feature with the word after the match ("AI-powered triage").
     pub next_word: bool,
     /// A generic technique whose category is read from what the sentence says it does.
@@ -67,6 +69,9 @@ pub struct Entry {
     pub needs: Option<Regex>,
     /// The sentence must not match this.
     pub unless: Option<Regex>,
+    /// Found anywhere in the document, this shows the word is used in another sense throughout
+    /// ("AI (Adobe Illustrator) files"): the entry then never counts in that document.
+    pub unless_document: Option<Regex>,
     /// Every string the entry matches, as written in the vocabulary.
     pub names: Vec<String>,
 }
@@ -154,6 +159,8 @@ struct TechniqueDef {
     category: FeatureCategory,
     tier: u8,
     #[serde(default)]
+    basis: FeatureBasis,
+    #[serde(default)]
     next_word: bool,
     #[serde(default)]
     refine: bool,
@@ -163,6 +170,7 @@ struct TechniqueDef {
     acronyms: Vec<String>,
     needs: Option<String>,
     unless: Option<String>,
+    unless_document: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -283,6 +291,12 @@ impl Builder<'_> {
         }
         let needs = self.regex(line, &what, "needs", def.needs.as_deref());
         let unless = self.regex(line, &what, "unless", def.unless.as_deref());
+        let unless_document = self.regex(
+            line,
+            &what,
+            "unless_document",
+            def.unless_document.as_deref(),
+        );
         for t in &def.terms {
             self.pattern(line, &what, t, false, false);
         }
@@ -295,10 +309,12 @@ impl Builder<'_> {
             kind: EntryKind::Technique { tier: def.tier },
             label,
             category: def.category,
+            basis: def.basis,
             next_word: def.next_word,
             refine: def.refine,
             needs,
             unless,
+            unless_document,
             names,
         });
     }
@@ -343,10 +359,12 @@ impl Builder<'_> {
             },
             label: name,
             category: def.category,
+            basis: FeatureBasis::Named,
             next_word: false,
             refine: false,
             needs,
             unless,
+            unless_document: None,
             names,
         });
     }

@@ -22,7 +22,8 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::model::{
-    ClauseStatus, DocumentReport, Evidence, Format, Report, RuleInfo, Severity, Status,
+    ClauseStatus, DocumentReport, Evidence, FeatureBasis, Format, Report, RuleInfo, Severity,
+    Status,
 };
 
 /// The rule id of results for AI features no disclosure covers.
@@ -114,10 +115,14 @@ pub fn log(report: &Report) -> Value {
                 "ruleIndex": ids.len() - 1,
                 "kind": "fail",
                 "level": "warning",
-                "message": { "text": format!("The document describes the AI feature \"{}\"{} but its AI disclosure does not cover it.", f.name, place(Some(&f.evidence))) },
+                "message": { "text": match f.basis {
+                    FeatureBasis::Named => format!("The document describes the AI feature \"{}\"{} but its AI disclosure does not cover it.", f.name, place(Some(&f.evidence))),
+                    FeatureBasis::Inferred => format!("The document describes \"{}\"{}, likely AI (ask the bidder), and its AI disclosure does not cover it.", f.name, place(Some(&f.evidence))),
+                } },
                 "locations": [ location(d, Some(&f.evidence)) ],
                 "partialFingerprints": { "aiassure/v1": fingerprint(&[&d.path, UNDISCLOSED_RULE, &f.name]) },
                 "properties": {
+                    "basis": f.basis,
                     "category": f.category,
                     "register": f.register,
                     "page": f.evidence.page,

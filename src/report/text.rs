@@ -6,7 +6,7 @@
 
 use std::io::{self, Write};
 
-use crate::model::{DocumentReport, Evidence, Report, Severity, Status};
+use crate::model::{DocumentReport, Evidence, FeatureBasis, Report, Severity, Status};
 
 use super::view::{DocView, View};
 
@@ -31,9 +31,14 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         )?;
         for u in &view.undisclosed {
             let line = format!(
-                "{} ({}) in {}{}",
+                "{} ({}{}) in {}{}",
                 u.feature.name,
                 category(u.feature),
+                if u.feature.basis == FeatureBasis::Inferred {
+                    ", likely AI: ask the bidder"
+                } else {
+                    ""
+                },
                 u.path,
                 location(&u.feature.evidence)
             );
@@ -139,9 +144,13 @@ fn document(out: &mut dyn Write, d: &DocView<'_>) -> io::Result<()> {
     if doc.clauses.is_empty() {
         writeln!(out, "  (no rules apply to this document type)")?;
     }
-    for f in &doc.ai_features {
+    for f in d.named.iter().chain(&d.inferred) {
+        let kind = match f.basis {
+            FeatureBasis::Named => "AI feature",
+            FeatureBasis::Inferred => "Likely AI, ask the bidder",
+        };
         let mut line = format!(
-            "AI feature: {} ({}), {}",
+            "{kind}: {} ({}), {}",
             f.name,
             category(f),
             if f.disclosed {
@@ -159,6 +168,15 @@ fn document(out: &mut dyn Write, d: &DocView<'_>) -> io::Result<()> {
         }
         line.push_str(&location(&f.evidence));
         wrap_into(out, &line, "  * ", "    ")?;
+        if !f.reason.is_empty() {
+            wrap_into(out, &format!("why: {}", f.reason), "    ", "    ")?;
+        }
+        wrap_into(
+            out,
+            &format!("\"{}\"", shorten(&f.evidence.quote)),
+            "    ",
+            "    ",
+        )?;
     }
     if let Some(decl) = &doc.ai_declaration {
         let says = if decl.says_ai_used {

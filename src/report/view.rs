@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::model::{
-    AiFeature, ClauseStatus, ClauseVerdict, DocType, DocumentReport, Gaps, Report, RuleInfo,
-    Severity, Status,
+    AiFeature, ClauseStatus, ClauseVerdict, DocType, DocumentReport, FeatureBasis, Gaps, Report,
+    RuleInfo, Severity, Status,
 };
 
 /// The portfolio chart appears when at least this many documents were analysed.
@@ -86,6 +86,11 @@ pub struct DocView<'a> {
     pub counts: Gaps,
     /// AI features no disclosure covers.
     pub undisclosed: usize,
+    /// AI features the document names (an AI word, technique or product).
+    pub named: Vec<&'a AiFeature>,
+    /// Functions usually done by a trained model, described without AI words: "likely AI: ask
+    /// the bidder".
+    pub inferred: Vec<&'a AiFeature>,
 }
 
 /// A gap with the rule's documentation.
@@ -319,6 +324,16 @@ fn doc_view<'a>(
             .collect(),
         counts: counts(d),
         undisclosed: d.ai_features.iter().filter(|f| !f.disclosed).count(),
+        named: d
+            .ai_features
+            .iter()
+            .filter(|f| f.basis == FeatureBasis::Named)
+            .collect(),
+        inferred: d
+            .ai_features
+            .iter()
+            .filter(|f| f.basis == FeatureBasis::Inferred)
+            .collect(),
     }
 }
 

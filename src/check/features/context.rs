@@ -1,5 +1,6 @@
 //! What kind of sentence an AI term sits in: a question, a definition, a governance clause, a
-//! negated statement, or a description of the supplier's offering. Pure text tests, no state.
+//! negated statement, a mention of AI as a topic or as a tool used to write the software, or a
+//! description of the supplier's offering. Pure text tests, no state.
 
 use std::sync::LazyLock;
 
@@ -43,7 +44,7 @@ static LEGAL_PARTY: LazyLock<Regex> = LazyLock::new(|| {
 
 static OBLIGATION: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(shall|must|will not|may not|is required to|are required to|agrees? (?:to|that)|undertakes? to|is prohibited|are prohibited|is not permitted|are not permitted|warrants?|represents? and warrants|may only|is entitled to|reserves the right)\b",
+        r"(?i)\b(shall|must|will not|may not|is required to|are required to|agrees? (?:to|that)|undertakes? to|is prohibited|are prohibited|is not permitted|are not permitted|warrants?|represents? and warrants|may only|is entitled to|reserves the right|may use|may deploy|may employ|may utili[sz]e|is permitted to|are permitted to|is allowed to|are allowed to)\b",
     )
 });
 
@@ -64,9 +65,58 @@ static DEFINED_TERM_AFTER: LazyLock<Regex> = LazyLock::new(|| {
 /// A sentence that speaks of the offering: first person, a system noun, or a verb of use.
 static ANCHOR: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(we|our|ours|us|we'll|we're|we've|platform|solution|system|software|product|application|app|tool|tools|module|feature|features|portal|engine|dashboard|suite|service|services|chatbot|assistant|bot|uses?|using|used|leverag\w+|employ\w*|appl(?:y|ies|ied)|powered by|built on|built using|driven by|relies on|rely on|incorporat\w+|includ\w+|offers?|provides?|delivers?|deployed|deploys?|enables?|analys\w+|analyz\w+|predicts?|detects?|transcrib\w+|summari[sz]\w+|generat\w+|drafts?|identif\w+|flags?|scores?|prioriti[sz]\w+|triages?|recogni[sz]\w+|answers?|classif\w+|extracts?|matches|routes?|translates?|recommends?|suggests?|watches|monitors?|alerts?|interprets?|writes|reads|ranks?|sorts|assesses|checks|reviews|learns?|converts?|turns|listens|runs|works)\b",
+        r"(?i)\b(we|our|ours|us|we'll|we're|we've|platform|solution|system|software|product|application|app|tool|tools|module|feature|features|portal|engine|dashboard|suite|service|services|chatbot|assistant|bot|library|toolkit|framework|API|SDK|package|pipeline|uses?|using|used|leverag\w+|employ\w*|appl(?:y|ies|ied)|powered by|built on|built using|driven by|relies on|rely on|incorporat\w+|includ\w+|offers?|provides?|delivers?|deployed|deploys?|enables?|analys\w+|analyz\w+|predicts?|detects?|transcrib\w+|summari[sz]\w+|generat\w+|drafts?|identif\w+|flags?|scores?|prioriti[sz]\w+|triages?|recogni[sz]\w+|answers?|classif\w+|extracts?|matches|routes?|translates?|recommends?|suggests?|watches|monitors?|alerts?|interprets?|writes|reads|ranks?|sorts|assesses|checks|reviews|learns?|converts?|turns|listens|runs|works)\b",
     )
 });
+
+/// Headings of the part of a bid that describes the offering ("Proposed solution").
+static SOLUTION_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(proposed (?:solution|service|system|product)|our (?:proposed )?(?:solution|service|product|platform|offer(?:ing)?)|solution (?:description|overview|summary)|(?:service|product|system) (?:description|overview)|technical (?:proposal|response|solution)|method statement|what we (?:offer|propose|will deliver))\b",
+    )
+});
+
+/// Headings of a part that lists what the offering does not do ("Non-goals", "Out of scope").
+static NEGATING_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(non[- ]goals?|not (?:in scope|included|supported|provided|offered|planned)|out of scope|exclusions?|what (?:it|we|this \w+) (?:does|do|will|is) not|why no|we do not use|without (?:AI|artificial intelligence|machine learning))\b|\bno (?:AI|ML|machine learning|artificial intelligence)\b",
+    )
+});
+
+/// AI used to write or build the software, not a capability of it ("Development of this
+/// software involved the use of LLMs", "the implementation may be AI-generated").
+static DEVELOPMENT_USE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:development|developing|writing|coding|building|authoring|maintenance|testing) (?:of )?(?:this|the|our) (?:software|code|codebase|project|tool|product|application|library|repository|module)\b|\b(?:to|in|for) (?:write|writing|develop|developing|build|building|code|coding|author|test|testing|review|reviewing) (?:this|the|our) (?:software|code|codebase|source code|project|application|tool|library|repository)\b|\b(?:code|codebase|source code|implementation(?: details)?|documentation|tests?)\b[^.;]{0,30}\b(?:AI[- ]generated|generated (?:by|with|using) (?:AI|LLMs?))|\b(?:coding assistants?|pair[- ]programm\w+|pairing partners?|vibe[- ]coding)\b",
+    )
+});
+
+/// AI as the topic the offering is about, not a capability of it ("staff share and explore
+/// ways to approach challenges with AI", "guidance about AI").
+static TOPIC: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:share|sharing|shares|explore|exploring|discuss\w*|exchange|exchanging|showcas\w+|learn(?:ing)?)\b[^.;]{0,40}\b(?:ways|ideas|experiences?|knowledge|practices?|lessons|use cases|stories|examples|approaches)\b|\b(?:about|on the (?:topic|subject) of|news on|guidance on|training on|courses? on)\s+(?:the\s+)?(?:use of\s+)?(?:AI|artificial intelligence|machine learning)\b",
+    )
+});
+
+/// Just before a term: it is quoted as a word, not used ("watch the term \"machine learning\"").
+static MENTIONED_AS_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"(?i)\b(?:term|terms|word|words|phrase|keyword|keywords|hashtag|query|search(?:es)? for|topic)\s*["“'‘]$"#,
+    )
+});
+
+/// Right after "AI": the rest of the proper name of a platform, programme or team ("AI
+/// Experience Sharing Platform", "AI Lab"): AI is what it is about, not what it does.
+static ORGANISATION_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?:\s+[A-Z][\w&-]*){0,4}\s+(?:Platform|Hub|Lab|Labs|Accelerator|Programme|Program|Centre|Center|Network|Community|Library|Portal|Project|Initiative|Team|Unit|Office|Fund|Challenge|Council|Institute|Forum|Strategy|Playbook|Working Group|Board)\b",
+    )
+});
+
+/// The start of a list of examples inside a clause ("such as", "including").
+static LIST_START: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)\b(?:such as|including|like|e\.g\.|for example|namely)\b"));
 
 /// "Section 7:", "Part B -" at the start of a heading.
 static CONTAINER_LABEL: LazyLock<Regex> = LazyLock::new(|| {
@@ -193,6 +243,24 @@ pub fn is_negated(text: &str, start: usize, end: usize) -> bool {
     let clause_start = CLAUSE_BREAK.find_iter(before).last().map_or(0, |m| m.end());
     let clause = &before[clause_start..];
     let before_neg = NEGATION_BEFORE.is_match(clause) && !NOT_NEGATION.is_match(clause);
+    // A term in a list of examples takes the negation of the clause the list belongs to ("It
+    // doesn't have many features, such as world generation, redstone, mob AI").
+    let list_neg = || {
+        let Some(list) = LIST_START.find_iter(before).last() else {
+            return false;
+        };
+        let items = &before[list.end()..];
+        if items.contains([';', ':', '(', ')'])
+            || items.split(',').any(|i| i.split_whitespace().count() > 5)
+        {
+            return false;
+        }
+        let head = before[..list.start()].trim_end_matches([',', ' ']);
+        let head_start = CLAUSE_BREAK.find_iter(head).last().map_or(0, |m| m.end());
+        let head = &head[head_start..];
+        NEGATION_BEFORE.is_match(head) && !NOT_NEGATION.is_match(head)
+    };
+    let before_neg = before_neg || list_neg();
     let after = text.get(end..).unwrap_or("");
     let after_clause_end = CLAUSE_BREAK.find(after).map_or(after.len(), |m| m.start());
     let after = &after[..after_clause_end];
@@ -342,6 +410,59 @@ pub fn name_pairs(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The text starts with a list bullet ("- ", "* ", "• ").
+fn is_bullet(t: &str) -> bool {
+    let mut chars = t.chars();
+    matches!(
+        (chars.next(), chars.next()),
+        (Some('-' | '*' | '•' | '–' | '+' | '▪' | '◦'), Some(' '))
+    )
+}
+
+/// A heading of the part of a bid that describes the offering.
+pub fn is_solution_heading(title: &str) -> bool {
+    SOLUTION_HEADING.is_match(title)
+}
+
+/// A heading of a part listing what the offering does not do or use.
+pub fn is_negating_heading(title: &str) -> bool {
+    NEGATING_HEADING.is_match(title)
+}
+
+/// The sentence is about AI used to write or build the software, not a capability of it.
+pub fn is_development_use(text: &str) -> bool {
+    DEVELOPMENT_USE.is_match(text)
+}
+
+/// The sentence speaks of AI as a topic (shared, explored, learned about), not a capability.
+pub fn is_topic(text: &str) -> bool {
+    TOPIC.is_match(text)
+}
+
+/// The term at `start` is quoted as a word ("the term \"machine learning\"").
+pub fn is_mentioned_as_word(text: &str, start: usize) -> bool {
+    text.get(..start)
+        .is_some_and(|b| MENTIONED_AS_WORD.is_match(b.trim_end_matches(' ')))
+}
+
+/// The acronym at `start..end` is part of a name joined to it by a hyphen ("RepoShield-AI").
+pub fn is_name_part(text: &str, start: usize, end: usize) -> bool {
+    let before = text.get(..start).unwrap_or("");
+    let after = text.get(end..).unwrap_or("");
+    let joined_before = before.strip_suffix('-').is_some_and(|b| {
+        let word: String = b
+            .chars()
+            .rev()
+            .take_while(|c| c.is_alphanumeric())
+            .collect();
+        word.chars().last().is_some_and(char::is_uppercase) && word.chars().count() > 1
+    });
+    let joined_after = after
+        .strip_prefix('-')
+        .is_some_and(|a| a.chars().next().is_some_and(char::is_uppercase));
+    joined_before || joined_after || ORGANISATION_NAME.is_match(after)
+}
+
 /// The sentence is in Welsh (several Welsh function words).
 pub fn is_welsh(text: &str) -> bool {
     WELSH.find_iter(text).take(3).count() >= 3
@@ -354,6 +475,10 @@ pub fn looks_like_heading(text: &str) -> bool {
         return true;
     }
     let t = text.trim().trim_start_matches('#').trim();
+    // A list item is never a heading, however short.
+    if is_bullet(t) {
+        return false;
+    }
     // Cheap tests first: most blocks are long paragraphs. A container label ("Section 7:") is at
     // most three words, so more than 15 words can never come down to 12.
     if t.ends_with(['.', ',', ';', '?', '!']) || t.split_whitespace().nth(15).is_some() {
