@@ -180,6 +180,7 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
         }
         // A default the buyer has to switch off undoes a prohibition, whoever the sentence binds.
         if d.kind == Kind::Prohibition
+            && d.practice_contradicts
             && let Some(c) = core.opt_out
             && a.ann.has(c)
             && !a.supplier(Modality::Prohibition)
@@ -239,7 +240,7 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
         match d.kind {
             Kind::Prohibition => {
                 let affirmed = d.practice_contradicts && (s_obl || supplier_says) && !a.negated;
-                if s_waiver {
+                if s_waiver && a.ann.has(core.waiver) {
                     contrary.push(Finding {
                         idx: i,
                         reasons: vec![format!(
@@ -308,8 +309,10 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
             }
             Kind::Duty => {
                 if s_waiver || (self_grant && !s_obl && !s_pro) {
-                    let q = if s_waiver {
+                    let q = if s_waiver && a.ann.has(core.waiver) {
                         quoted(library, doc, a, core.waiver)
+                    } else if s_waiver && let Some(c) = core.disclaimer {
+                        quoted(library, doc, a, c)
                     } else {
                         quoted(library, doc, a, core.self_grant)
                     };
@@ -337,7 +340,7 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
             let found = clause_of(doc, reading, i).any(|b| e.terms.matches(&b.ann, b.text(doc)));
             if !found {
                 match e.absent {
-                    Absent::Weak => reasons.push(format!("it has no {}", e.name)),
+                    Absent::Weak => reasons.push(format!("it does not include {}", e.name)),
                     Absent::Missing => lacks_essential = Some(e.name.clone()),
                 }
             }

@@ -428,6 +428,8 @@ pub struct Core {
     pub data: ConceptId,
     /// Scope narrowers and carve-outs (de-identified, aggregated, third-party models), if defined.
     pub carve_out: Option<ConceptId>,
+    /// Disclaimers of a result (no warranty, not liable), if defined: read as waivers of a duty.
+    pub disclaimer: Option<ConceptId>,
     /// Opt-outs and default-on settings the buyer must switch off, if defined.
     pub opt_out: Option<ConceptId>,
     /// The buyer acknowledging a risk or taking sole responsibility, if defined.
@@ -472,6 +474,7 @@ impl Core {
             exception: get("exception")?,
             data: get("data")?,
             carve_out: builder.concept("carve-out"),
+            disclaimer: builder.concept("disclaimer"),
             opt_out: builder.concept("opt-out"),
             acknowledgement: builder.concept("acknowledgement"),
         })

@@ -548,8 +548,12 @@ fn predications(
     let m = &library.matcher;
     let core = library.core;
     let bit = |c: usize| 1u64 << c;
-    let modal_mask =
-        bit(core.obligation) | bit(core.prohibition) | bit(core.permissive) | bit(core.waiver);
+    let disclaimer = core.disclaimer.map_or(0, bit);
+    let modal_mask = bit(core.obligation)
+        | bit(core.prohibition)
+        | bit(core.permissive)
+        | bit(core.waiver)
+        | disclaimer;
     let mut out = Vec::new();
     let mut from = 0usize;
     for (i, h) in hits.iter().enumerate() {
@@ -561,7 +565,7 @@ fn predications(
             .get(h.start as usize..h.end as usize)
             .unwrap_or("")
             .to_ascii_lowercase();
-        let modality = if c & bit(core.waiver) != 0 {
+        let modality = if c & (bit(core.waiver) | disclaimer) != 0 {
             Modality::Waiver
         } else if STATEMENT_NEGATIONS.contains(&word.as_str()) {
             // "does not use", "are not used", "never": a negated statement, not a modal.
@@ -591,12 +595,15 @@ fn predications(
                     from + c.end()
                 }
             });
-        let before = hits[..i]
-            .iter()
-            .enumerate()
-            .rev()
-            .take_while(|(_, x)| x.start as usize >= since)
-            .find_map(|(j, x)| is_actor(j, x));
+        // A name straight before the modal is its subject ("Meta will", "Acme does not").
+        let before = name_before(text, h.start as usize, names).or_else(|| {
+            hits[..i]
+                .iter()
+                .enumerate()
+                .rev()
+                .take_while(|(_, x)| x.start as usize >= since)
+                .find_map(|(j, x)| is_actor(j, x))
+        });
         let actor = before.unwrap_or_else(|| {
             // "by the Supplier" after a passive modal.
             hits[i + 1..]
@@ -653,6 +660,11 @@ fn predications(
             })
             .find_map(|(j, x)| party_at(library, text, hits, j, x))
             .or_else(|| named_subject(text, names))
+            .or_else(|| {
+                // "Our current list ...": the supplier's own statement.
+                let t = text.trim_start_matches(|c: char| !c.is_alphabetic());
+                (t.starts_with("Our ") || t.starts_with("OUR ")).then_some(Actor::Supplier)
+            })
             .unwrap_or(Actor::Neutral);
         out.push(Predication {
             actor,
@@ -684,7 +696,7 @@ const STATEMENT_NEGATIONS: &[&str] = &[
 /// A name at the start of a sentence followed by a verb in the third person ("Acme uses",
 /// "Example Corp does not"): in terms that name the supplier by its brand, the supplier.
 static NAMED_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:\(?[0-9a-zA-Z]{1,3}[.)]+\s+)*([A-Z][\w.&’'-]*(?:\s+[A-Z][\w.&’'-]*){0,2})\s+([a-z]+s)\b")
+    Regex::new(r"^\s*(?:\(?[0-9a-zA-Z]{1,3}[.)]+\s+)*([A-Z][\w.&’'-]*(?:\s+[A-Z][\w.&’'-]*){0,2})\s+(?:[a-z]+ly\s+)?([a-z]+s)\b")
         .unwrap()
 });
 
@@ -738,6 +750,26 @@ const VERB_AFTER_SUBJECT: &[&str] = &[
     "comply",
     "employ",
 ];
+
+/// The supplier, when the word or two straight before a modal at `at` are a name ("Meta will",
+/// "Example Corp does not"), not a common word or a party the library knows.
+fn name_before(text: &str, at: usize, names: &ProperNames<'_>) -> Option<Actor> {
+    let pre = text.get(..at)?.trim_end();
+    let word = pre
+        .rsplit(|c: char| c.is_whitespace() || c == '(' || c == '"' || c == '“')
+        .next()?
+        .trim_end_matches(['’', '\'', ',']);
+    let first = word.chars().next()?;
+    if !first.is_uppercase()
+        || word.len() < 2
+        || word.chars().all(|c| c.is_uppercase() || !c.is_alphabetic())
+        || NOT_NAMES.contains(&word)
+        || !names.is_name(word.trim_end_matches('.'))
+    {
+        return None;
+    }
+    Some(Actor::Supplier)
+}
 
 /// The supplier, when a sentence opens with a name (not a word of the library, not a common
 /// sentence opener) and a verb in the third person.
