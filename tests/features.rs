@@ -115,6 +115,9 @@ struct ExpectedFeature {
     key: String,
     category: String,
     disclosed: bool,
+    /// `named` or `inferred`, where the label says.
+    #[serde(default)]
+    basis: Option<String>,
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -139,6 +142,7 @@ fn evaluation_precision_recall_and_disclosure() {
     let verbose = std::env::var_os("FEATURES_VERBOSE").is_some();
     let (mut tp, mut fp, mut fneg) = (0usize, 0usize, 0usize);
     let (mut disclosed_ok, mut category_ok) = (0usize, 0usize);
+    let (mut basis_ok, mut basis_total) = (0usize, 0usize);
     let (mut decl_ok, mut decl_total) = (0usize, 0usize);
     let mut documents = 0usize;
     let mut problems: Vec<String> = Vec::new();
@@ -197,6 +201,21 @@ fn evaluation_precision_recall_and_disclosure() {
                                 f.name, f.disclosed, want.disclosed
                             ));
                         }
+                        if let Some(basis) = &want.basis {
+                            basis_total += 1;
+                            let got = serde_json::to_value(f.basis)
+                                .ok()
+                                .and_then(|v| v.as_str().map(String::from))
+                                .unwrap_or_default();
+                            if &got == basis {
+                                basis_ok += 1;
+                            } else {
+                                problems.push(format!(
+                                    "{name}: \"{}\" basis {got} (expected {basis})",
+                                    f.name
+                                ));
+                            }
+                        }
                         if category_name(f.category) == want.category {
                             category_ok += 1;
                         } else {
@@ -246,10 +265,11 @@ fn evaluation_precision_recall_and_disclosure() {
     let disclosed = ratio(disclosed_ok, tp);
     let category = ratio(category_ok, tp);
     let declaration = ratio(decl_ok, decl_total);
+    let basis = ratio(basis_ok, basis_total);
     println!(
         "AI-feature evaluation: {stems_seen} labelled documents ({documents} files): precision {precision:.3} \
          ({tp} right, {fp} false), recall {recall:.3} ({fneg} missed), disclosed flag {disclosed:.3}, \
-         category {category:.3}, declaration {declaration:.3}"
+         category {category:.3}, declaration {declaration:.3}, basis {basis:.3} ({basis_total} labelled)"
     );
     for p in &problems {
         println!("  {p}");
@@ -268,6 +288,7 @@ fn evaluation_precision_recall_and_disclosure() {
         category >= 0.9,
         "category accuracy {category:.3} is below 0.9"
     );
+    assert!(basis >= 0.95, "basis accuracy {basis:.3} is below 0.95");
     assert!(
         declaration >= 0.95,
         "declaration accuracy {declaration:.3} is below 0.95"

@@ -151,7 +151,7 @@ fn block_titles(doc: &Document) -> Vec<Option<String>> {
     doc.blocks
         .iter()
         .map(|b| {
-            if b.kind == BlockKind::Heading || context::looks_like_heading(&b.text) {
+            if context::is_heading(b) {
                 current = Some(b.text.trim().trim_start_matches('#').trim().to_string());
             } else if let Some(h) = &b.heading
                 && current.is_none()
@@ -185,11 +185,7 @@ fn key_of(m: &Mention) -> String {
 fn mentions(lexicon: &Lexicon, doc: &Document, titles: &[Option<String>]) -> Vec<Mention> {
     let mut out = Vec::new();
     let solution = solution_sections(doc);
-    let headings: Vec<bool> = doc
-        .blocks
-        .iter()
-        .map(|b| b.kind == BlockKind::Heading || context::looks_like_heading(&b.text))
-        .collect();
+    let headings: Vec<bool> = doc.blocks.iter().map(context::is_heading).collect();
     // The vocabulary's hits in each sentence, from one pass per block (headings are skipped).
     let mut found: Vec<Vec<Hit>> = Vec::with_capacity(doc.sentences.len());
     let mut ranges: Vec<(usize, usize)> = Vec::new();
@@ -605,6 +601,31 @@ mod tests {
             "Our letting agent will contact tenants.",
         ]);
         assert!(got.is_empty(), "{got:?}");
+    }
+
+    #[test]
+    fn named_and_inferred_apart() {
+        let f = detect(
+            &Lexicon::builtin(),
+            &doc(&[
+                "Our platform uses machine learning to route repairs.",
+                "Our parking module reads number plates from the barrier cameras.",
+            ]),
+            None,
+        );
+        let got: Vec<(&str, FeatureBasis)> = f
+            .features
+            .iter()
+            .map(|f| (f.name.as_str(), f.basis))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("machine learning", FeatureBasis::Named),
+                ("number-plate recognition", FeatureBasis::Inferred)
+            ]
+        );
+        assert!(f.features[1].reason.contains("without naming AI"));
     }
 
     #[test]

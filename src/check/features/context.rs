@@ -6,6 +6,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::model::{Block, BlockKind};
+
 fn re(src: &str) -> Regex {
     // Patterns are constants of this module, checked by its tests.
     Regex::new(src).unwrap_or_else(|e| panic!("bad built-in pattern {src}: {e}"))
@@ -87,7 +89,7 @@ static NEGATING_HEADING: LazyLock<Regex> = LazyLock::new(|| {
 /// software involved the use of LLMs", "the implementation may be AI-generated").
 static DEVELOPMENT_USE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:development|developing|writing|coding|building|authoring|maintenance|testing) (?:of )?(?:this|the|our) (?:software|code|codebase|project|tool|product|application|library|repository|module)\b|\b(?:to|in|for) (?:write|writing|develop|developing|build|building|code|coding|author|test|testing|review|reviewing) (?:this|the|our) (?:software|code|codebase|source code|project|application|tool|library|repository)\b|\b(?:code|codebase|source code|implementation(?: details)?|documentation|tests?)\b[^.;]{0,30}\b(?:AI[- ]generated|generated (?:by|with|using) (?:AI|LLMs?))|\b(?:coding assistants?|pair[- ]programm\w+|pairing partners?|vibe[- ]coding)\b",
+        r"(?i)\b(?:development|developing|writing|coding|building|authoring|maintenance|testing) (?:of )?(?:this|the|our) (?:software|code|codebase|project|tool|product|application|library|repository|module)\b|\b(?:to|in|for) (?:write|writing|develop|developing|build|building|code|coding|author|test|testing|review|reviewing) (?:this|the|our) (?:software|code|codebase|source code|project|application|tool|library|repository)\b|\b(?:code|codebase|source code|implementation(?: details)?|documentation|tests?|(?:user )?guides?|manuals?|handbooks?|help pages)\b[^.;]{0,30}\b(?:AI[- ]generated|generated (?:by|with|using) (?:AI|LLMs?))|\b(?:coding assistants?|pair[- ]programm\w+|pairing partners?|vibe[- ]coding)\b",
     )
 });
 
@@ -468,6 +470,12 @@ pub fn is_welsh(text: &str) -> bool {
     WELSH.find_iter(text).take(3).count() >= 3
 }
 
+/// A heading block: marked so by the extractor, or reading as one; a list item never is.
+pub fn is_heading(block: &Block) -> bool {
+    block.kind == BlockKind::Heading
+        || (block.kind != BlockKind::ListItem && looks_like_heading(&block.text))
+}
+
 /// A block that reads as a heading even when the extractor did not mark it: short, capitalised,
 /// no sentence punctuation at the end.
 pub fn looks_like_heading(text: &str) -> bool {
@@ -541,6 +549,54 @@ mod tests {
         assert!(is_negated(t, 0, 23));
         assert!(!is_negated("Not only do we use AI for triage.", 19, 21));
         assert!(is_negated("No machine learning is used.", 3, 19));
+    }
+
+    #[test]
+    fn who_has_the_capability() {
+        assert!(is_development_use(
+            "Development of this software involved the use of large language models."
+        ));
+        assert!(is_development_use(
+            "Our developers used coding assistants to write parts of the code."
+        ));
+        assert!(!is_development_use(
+            "Our assistant writes code for the council's developers."
+        ));
+        assert!(is_topic(
+            "Staff share and explore ways to approach challenges with AI."
+        ));
+        assert!(!is_topic(
+            "We share AI-generated summaries with caseworkers."
+        ));
+        let t = "The feed watches the term \"machine learning\" on blogs.";
+        assert!(is_mentioned_as_word(t, t.find("machine").unwrap()));
+        assert!(is_obligation(
+            "The Contractor may use artificial intelligence tools in performing the Services."
+        ));
+    }
+
+    #[test]
+    fn names_lists_and_sections() {
+        let t = "RepoShield-AI is a deterministic scanner.";
+        let ai = t.find("AI").unwrap();
+        assert!(is_name_part(t, ai, ai + 2));
+        let t = "The AI Experience Sharing Platform hosts stories.";
+        let ai = t.find("AI").unwrap();
+        assert!(is_name_part(t, ai, ai + 2));
+        let t = "Our AI drafts replies.";
+        assert!(!is_name_part(t, 4, 6));
+        let t =
+            "It does not have many features, such as world generation, redstone, mob AI, and more.";
+        let ai = t.find("AI").unwrap();
+        assert!(is_negated(t, ai, ai + 2));
+        let t = "It has many features, such as world generation and an AI opponent.";
+        let ai = t.find("AI").unwrap();
+        assert!(!is_negated(t, ai, ai + 2));
+        assert!(!looks_like_heading("- Face recognition for the archive"));
+        assert!(is_solution_heading("TENDER RESPONSE: PROPOSED SOLUTION"));
+        assert!(is_negating_heading("Explicit Non-Goals"));
+        assert!(is_negating_heading("Why No Machine Learning"));
+        assert!(!is_negating_heading("Known limitations"));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use super::context;
 use crate::library::Lexicon;
 use crate::library::lexicon::{Entry, normalise};
-use crate::model::{AiDeclaration, BlockKind, Document, FeatureCategory};
+use crate::model::{AiDeclaration, Document, FeatureCategory};
 
 /// What the disclosure analysis needs to know about a mention.
 #[derive(Debug, Clone)]
@@ -144,7 +144,7 @@ pub fn analyse(lexicon: &Lexicon, doc: &Document, mentions: &[MentionRef]) -> Di
         last_block = Some(s.block);
         if new_block {
             let block = &doc.blocks[s.block];
-            if block.kind == BlockKind::Heading || context::looks_like_heading(&block.text) {
+            if context::is_heading(block) {
                 answer = None;
                 let title = block.text.as_str();
                 let depth = label_depth(title);
