@@ -242,7 +242,7 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
                 p.actor == sentences::Actor::Buyer
                     && match p.modality {
                         Modality::Permissive | Modality::Obligation => true,
-                        Modality::Statement => !gives && !a.negated,
+                        Modality::Statement => !gives && !p.negative,
                         _ => false,
                     }
             });
