@@ -175,6 +175,40 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
             });
             continue;
         }
+        // A refusal that meets a duty: "we do not store your prompts".
+        if a.negated
+            && !a.buyer_only()
+            && !d.negative_topic.is_empty()
+            && d.negative_topic.iter().all(|g| g.matches(&a.ann, text))
+            && a.predications.iter().any(|p| {
+                p.actor != sentences::Actor::Buyer
+                    && matches!(
+                        p.modality,
+                        Modality::Prohibition | Modality::Statement | Modality::Obligation
+                    )
+            })
+        {
+            let mut reasons = Vec::new();
+            if let Some(why) = narrowed(library, doc, a) {
+                reasons.push(format!("it is narrowed to {why}"));
+            }
+            if a.ann.has(core.effort) {
+                reasons.push(format!(
+                    "the effort qualifier {} softens it",
+                    quoted(library, doc, a, core.effort)
+                ));
+            }
+            if let Some(p) = d.weak.iter().find(|p| p.matches(&a.ann, text)) {
+                reasons.push(p.reason.clone());
+            }
+            let f = Finding { idx: i, reasons };
+            if f.reasons.is_empty() {
+                strong.push(f);
+            } else {
+                weak.push(f);
+            }
+            continue;
+        }
         if !on_topic() {
             continue;
         }
@@ -266,7 +300,7 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
                             "it is framed as a permission subject to approval rather than a prohibition"
                                 .into(),
                         ]);
-                    } else if let Some(why) = narrowed(library, rule, doc, a) {
+                    } else if let Some(why) = narrowed_for(library, rule, doc, a) {
                         carve.push(Finding {
                             idx: i,
                             reasons: vec![format!("allows it for {why}")],
@@ -288,7 +322,7 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
                         idx: i,
                         reasons: vec![p.reason.clone()],
                     });
-                } else if affirmed && let Some(why) = narrowed(library, rule, doc, a) {
+                } else if affirmed && let Some(why) = narrowed_for(library, rule, doc, a) {
                     carve.push(Finding {
                         idx: i,
                         reasons: vec![format!("does it for {why}")],
@@ -368,7 +402,7 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
                 quoted(library, doc, b, core.deemed_consent)
             ));
         }
-        if let Some(why) = narrowed(library, rule, doc, a) {
+        if let Some(why) = narrowed_for(library, rule, doc, a) {
             reasons.push(format!("it is narrowed to {why}"));
         }
         if let Some(p) = d.weak.iter().find(|p| p.matches(&a.ann, text)) {
@@ -453,16 +487,25 @@ fn clause_key(section: &str) -> &str {
     section
 }
 
+/// A carve-out or exception in a sentence that narrows a prohibition, described; `None` when
+/// there is none or the rule is a duty.
+fn narrowed_for(library: &Library, rule: &Rule, doc: &Document, a: &Analysed) -> Option<String> {
+    if rule.detect.kind == Kind::Prohibition {
+        narrowed(library, doc, a)
+    } else {
+        None
+    }
+}
+
 /// A carve-out or scope narrower in a sentence, described; `None` when there is none.
-fn narrowed(library: &Library, rule: &Rule, doc: &Document, a: &Analysed) -> Option<String> {
+fn narrowed(library: &Library, doc: &Document, a: &Analysed) -> Option<String> {
     let core = library.core;
     if let Some(c) = core.carve_out
         && a.ann.has(c)
-        && rule.detect.kind == Kind::Prohibition
     {
         return Some(format!("a carve-out ({})", quoted(library, doc, a, c)));
     }
-    if rule.detect.kind == Kind::Prohibition && a.carve_out_exception {
+    if a.carve_out_exception {
         return Some(format!(
             "an exception ({})",
             quoted(library, doc, a, core.exception)

@@ -113,6 +113,10 @@ pub struct Detect {
     pub practice_contradicts: bool,
     /// Every group must match for a sentence to be on the rule's topic.
     pub topic: Vec<TermSet>,
+    /// For a duty that real drafting also writes as a refusal ("we do not store your prompts"
+    /// meets a duty to use data only for the contract): a negated sentence on this topic binding
+    /// the supplier meets the rule, without the duty's elements. Every group must match.
+    pub negative_topic: Vec<TermSet>,
     /// A sentence matching any of these is off the rule's topic (another rule's subject).
     pub exclude: TermSet,
     /// Phrases taken out of a sentence before its topic is asked: they name something else
@@ -227,6 +231,8 @@ struct RawDetect {
     #[serde(default)]
     topic: Vec<Vec<Spanned<String>>>,
     #[serde(default)]
+    negative_topic: Vec<Vec<Spanned<String>>>,
+    #[serde(default)]
     exclude: Vec<Spanned<String>>,
     #[serde(default)]
     mask: Vec<Spanned<String>>,
@@ -327,6 +333,7 @@ pub(super) fn compile_file(
             ));
         }
         let topic = d.topic.iter().map(|g| set(g, errors)).collect();
+        let negative_topic = d.negative_topic.iter().map(|g| set(g, errors)).collect();
         let exclude = set(&d.exclude, errors);
         let mask = set(&d.mask, errors);
         let elements = d
@@ -382,6 +389,7 @@ pub(super) fn compile_file(
                 buyer_rights: d.buyer_rights,
                 practice_contradicts: d.practice_contradicts,
                 topic,
+                negative_topic,
                 exclude,
                 mask,
                 elements,

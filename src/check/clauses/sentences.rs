@@ -655,7 +655,21 @@ fn predications(
                     .take_while(|c| c.is_alphabetic())
                     .collect::<String>()
                     .to_ascii_lowercase();
-                VERB_AFTER_SUBJECT.contains(&word.as_str())
+                let pronoun = text
+                    .get(x.start as usize..x.end as usize)
+                    .is_some_and(|w| ["we", "you"].iter().any(|p| w.eq_ignore_ascii_case(p)));
+                let before = text.get(..x.start as usize).unwrap_or("").trim_end();
+                let object = [
+                    "to", "with", "for", "by", "from", "of", "on", "about", "give", "gives",
+                    "tell", "tells", "let", "lets",
+                ]
+                .iter()
+                .any(|p| {
+                    before.to_ascii_lowercase().ends_with(&format!(" {p}"))
+                        || before.eq_ignore_ascii_case(p)
+                });
+                (pronoun && !object)
+                    || VERB_AFTER_SUBJECT.contains(&word.as_str())
                     || (word.len() > 3 && (word.ends_with('s') || word.ends_with("ed")))
             })
             .find_map(|(j, x)| party_at(library, text, hits, j, x))
@@ -696,7 +710,7 @@ const STATEMENT_NEGATIONS: &[&str] = &[
 /// A name at the start of a sentence followed by a verb in the third person ("Acme uses",
 /// "Example Corp does not"): in terms that name the supplier by its brand, the supplier.
 static NAMED_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:\(?[0-9a-zA-Z]{1,3}[.)]+\s+)*([A-Z][\w.&’'-]*(?:\s+[A-Z][\w.&’'-]*){0,2})\s+(?:[a-z]+ly\s+)?([a-z]+s)\b")
+    Regex::new(r"^\s*(?:\(?[0-9a-zA-Z]{1,3}[.)]+\s+)*(?:[^,;]{1,40},\s+)?([A-Z][\w.&’'-]*(?:\s+[A-Z][\w.&’'-]*){0,2})\s+(?:[a-z]+ly\s+)?([a-z]+s)\b")
         .unwrap()
 });
 
