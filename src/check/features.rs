@@ -66,6 +66,8 @@ struct Mention {
     subject: Vec<String>,
     /// The words matched, as written.
     matched: String,
+    /// A product named after AI ("CaseSort AI"), found by its name rather than the vocabulary.
+    named_product: bool,
 }
 
 /// Sentences stating a general principle rather than a capability.
@@ -258,7 +260,14 @@ fn mentions(lexicon: &Lexicon, doc: &Document, titles: &[Option<String>]) -> Vec
                 continue;
             }
             let entry = lexicon.entry(h.entry);
-            let (label, mut category, absorbed_next) = label_for(lexicon, text, &accepted, i);
+            // "CaseSort AI": a product named after AI; "RepoShield-AI, a deterministic engine" is not.
+            let product_name = (!entry.is_product() && &text[h.start..h.end] == "AI")
+                .then(|| context::product_name_before(text, h.start))
+                .flatten();
+            let (label, mut category, absorbed_next) = match product_name {
+                Some(from) => (text[from..h.end].to_string(), entry.category, false),
+                None => label_for(lexicon, text, &accepted, i),
+            };
             if absorbed_next {
                 skip_next = Some(i + 1);
             }
@@ -281,7 +290,19 @@ fn mentions(lexicon: &Lexicon, doc: &Document, titles: &[Option<String>]) -> Vec
                 } else {
                     Role::Feature
                 }
-            } else if obligation || not_capability || context::is_defined_term(text, h.end) {
+            } else if obligation
+                || not_capability
+                || context::is_defined_term(text, h.end)
+                || product_name.is_some_and(|from| {
+                    // The document calls the product deterministic somewhere ("RepoShield-AI is a
+                    // deterministic engine"): AI is only in its name.
+                    let stem = text[from..h.start].trim_end_matches(['-', ' ']);
+                    doc.sentences.iter().any(|o| {
+                        let t = doc.sentence_text(o);
+                        t.contains(stem) && context::says_deterministic(t)
+                    })
+                })
+            {
                 Role::Other
             } else if negated {
                 Role::Negated
@@ -311,13 +332,16 @@ fn mentions(lexicon: &Lexicon, doc: &Document, titles: &[Option<String>]) -> Vec
                 // A generic "artificial intelligence" beside a specific technique names the same
                 // feature less precisely.
                 absorbed: !entry.is_product()
+                    && !absorbed_next
+                    && product_name.is_none()
                     && (has_product
                         || (has_tier1 && entry.tier() > 1)
                         || (has_specific
                             && entry.category == FeatureCategory::Other
                             && !entry.next_word)),
                 subject: subject_pairs(text, h.start),
-                matched: text[h.start..h.end].to_string(),
+                matched: text[product_name.unwrap_or(h.start)..h.end].to_string(),
+                named_product: product_name.is_some(),
             });
         }
     }
@@ -351,8 +375,8 @@ fn accept(lexicon: &Lexicon, text: &str, hits: &[Hit], after_strong: bool) -> Ve
         if acronym && *welsh.get_or_insert_with(|| context::is_welsh(text)) {
             return false;
         }
-        // "RepoShield-AI": the acronym is part of a name, not a capability.
-        if acronym && !e.is_product() && context::is_name_part(text, h.start, h.end) {
+        // "the AI Skills Platform": the acronym names what an organisation is about.
+        if acronym && !e.is_product() && context::is_organisation_name(text, h.end) {
             return false;
         }
         match e.kind {
@@ -493,7 +517,7 @@ fn merge(
                     evidence: doc.sentence_evidence(s),
                     reason: reason(
                         entry.basis,
-                        entry.is_product(),
+                        entry.is_product() || m.named_product,
                         &m.matched,
                         vendor.as_deref(),
                     ),

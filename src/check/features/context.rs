@@ -116,6 +116,13 @@ static ORGANISATION_NAME: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// The offering described as working by fixed rules.
+static DETERMINISTIC: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:deterministic|rules?[- ]based|no (?:AI|machine learning|ML)\b|without (?:any )?(?:AI|machine learning))",
+    )
+});
+
 /// The start of a list of examples inside a clause ("such as", "including").
 static LIST_START: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)\b(?:such as|including|like|e\.g\.|for example|namely)\b"));
@@ -447,22 +454,36 @@ pub fn is_mentioned_as_word(text: &str, start: usize) -> bool {
         .is_some_and(|b| MENTIONED_AS_WORD.is_match(b.trim_end_matches(' ')))
 }
 
-/// The acronym at `start..end` is part of a name joined to it by a hyphen ("RepoShield-AI").
-pub fn is_name_part(text: &str, start: usize, end: usize) -> bool {
-    let before = text.get(..start).unwrap_or("");
-    let after = text.get(end..).unwrap_or("");
-    let joined_before = before.strip_suffix('-').is_some_and(|b| {
-        let word: String = b
-            .chars()
-            .rev()
-            .take_while(|c| c.is_alphanumeric())
-            .collect();
-        word.chars().last().is_some_and(char::is_uppercase) && word.chars().count() > 1
-    });
-    let joined_after = after
-        .strip_prefix('-')
-        .is_some_and(|a| a.chars().next().is_some_and(char::is_uppercase));
-    joined_before || joined_after || ORGANISATION_NAME.is_match(after)
+/// The acronym ending at `end` opens the proper name of a platform, programme or team ("AI
+/// Experience Sharing Platform", "AI Lab"): AI is what it is about, not what it does.
+pub fn is_organisation_name(text: &str, end: usize) -> bool {
+    text.get(end..)
+        .is_some_and(|after| ORGANISATION_NAME.is_match(after))
+}
+
+/// Where the product name starts that an "AI" at `start` ends ("CaseSort AI", "RepoShield-AI"):
+/// a CamelCase word before it, or any capitalised word joined to it by a hyphen.
+pub fn product_name_before(text: &str, start: usize) -> Option<usize> {
+    let before = text.get(..start)?;
+    let hyphen = before.ends_with('-');
+    let b = before.strip_suffix(['-', ' '])?;
+    let word_len: usize = b
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric())
+        .map(char::len_utf8)
+        .sum();
+    let word = &b[b.len() - word_len..];
+    let mut chars = word.chars();
+    let first_upper = chars.next().is_some_and(char::is_uppercase);
+    let camel =
+        word.chars().skip(1).any(char::is_uppercase) && word.chars().any(char::is_lowercase);
+    (first_upper && word.chars().count() > 1 && (hyphen || camel)).then(|| b.len() - word_len)
+}
+
+/// The sentence says the offering works without learning ("a deterministic engine").
+pub fn says_deterministic(text: &str) -> bool {
+    DETERMINISTIC.is_match(text)
 }
 
 /// The sentence is in Welsh (several Welsh function words).
@@ -578,13 +599,14 @@ mod tests {
     #[test]
     fn names_lists_and_sections() {
         let t = "RepoShield-AI is a deterministic scanner.";
-        let ai = t.find("AI").unwrap();
-        assert!(is_name_part(t, ai, ai + 2));
+        assert_eq!(product_name_before(t, t.find("AI").unwrap()), Some(0));
+        assert!(says_deterministic(t));
+        let t = "Use CaseSort AI for referrals.";
+        assert_eq!(product_name_before(t, t.find("AI").unwrap()), Some(4));
+        assert_eq!(product_name_before("Our AI drafts replies.", 4), None);
         let t = "The AI Experience Sharing Platform hosts stories.";
-        let ai = t.find("AI").unwrap();
-        assert!(is_name_part(t, ai, ai + 2));
-        let t = "Our AI drafts replies.";
-        assert!(!is_name_part(t, 4, 6));
+        assert!(is_organisation_name(t, t.find("AI").unwrap() + 2));
+        assert!(!is_organisation_name("Our AI drafts replies.", 6));
         let t =
             "It does not have many features, such as world generation, redstone, mob AI, and more.";
         let ai = t.find("AI").unwrap();

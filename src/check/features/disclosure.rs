@@ -255,11 +255,13 @@ fn main_declaration(
     d: &Disclosure,
     by_sentence: &[Vec<&MentionRef>],
 ) -> Option<AiDeclaration> {
-    // (sentence, says, about the bid) in document order.
-    let mut candidates: Vec<(usize, bool, bool)> = d
+    // (loose, sentence, says, about the bid): declarations in a disclosure section or an answer
+    // first, then statements elsewhere ("it has no machine learning" of one component), each in
+    // document order.
+    let mut candidates: Vec<(bool, usize, bool, bool)> = d
         .regions
         .iter()
-        .filter_map(|r| Some((r.evidence?, r.says?, r.bid_prep)))
+        .filter_map(|r| Some((false, r.evidence?, r.says?, r.bid_prep)))
         .collect();
     for (si, s) in doc.sentences.iter().enumerate() {
         if d.of_sentence[si].is_some() || by_sentence[si].is_empty() {
@@ -267,14 +269,14 @@ fn main_declaration(
         }
         let text = doc.sentence_text(s);
         if !context::is_question(text) && denies_ai(text, &by_sentence[si]) {
-            candidates.push((si, false, context::is_bid_preparation(text)));
+            candidates.push((true, si, false, context::is_bid_preparation(text)));
         }
     }
-    candidates.sort_by_key(|c| c.0);
-    let (si, says, _) = candidates
+    candidates.sort_by_key(|c| (c.0, c.1));
+    let (_, si, says, _) = candidates
         .iter()
-        .find(|c| !c.2)
-        .or_else(|| candidates.iter().find(|c| c.2 && c.1))
+        .find(|c| !c.3)
+        .or_else(|| candidates.iter().find(|c| c.3 && c.2))
         .copied()?;
     let s = doc.sentences.get(si)?;
     Some(AiDeclaration {
@@ -308,6 +310,19 @@ fn collect_coverage(
             let Some(s) = doc.sentences.get(si) else {
                 continue;
             };
+            // Inside a declaration that AI is used, the declaration itself confirms the AI
+            // reading: a word that elsewhere needs support ("an image classifier") names what
+            // it covers here.
+            let sentence = doc.sentence_text(s);
+            for hits in lexicon.find_sentences(sentence, &[(0, sentence.len())]) {
+                for h in hits {
+                    let e = lexicon.entry(h.entry);
+                    if e.is_product() {
+                        d.products.insert(h.entry);
+                    }
+                    d.keys.insert(e.label.to_lowercase());
+                }
+            }
             let text = doc.sentence_text(s);
             if by_sentence[si].iter().any(|m| m.describes) {
                 d.pairs.extend(context::name_pairs(text));
