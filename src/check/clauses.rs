@@ -148,14 +148,17 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
             continue;
         }
         let text = a.text(doc);
-        let on_topic = || {
-            !d.exclude.matches(&a.ann, text)
-                && if d.mask.matches(&a.ann, text) {
-                    on_topic_masked(library, d, a, text)
-                } else {
-                    d.topic.iter().all(|g| g.matches(&a.ann, text))
-                }
-        };
+        // The sentence as the rule reads its topic and contrary patterns: without its mask
+        // phrases ("training data", "models trained by third parties"), if it has any.
+        let masked = d
+            .mask
+            .matches(&a.ann, text)
+            .then(|| masked_out(library, d, a, text));
+        let (m_ann, m_text) = masked
+            .as_ref()
+            .map_or((&a.ann, text), |(ann, t)| (ann, t.as_str()));
+        let on_topic =
+            || !d.exclude.matches(&a.ann, text) && d.topic.iter().all(|g| g.matches(m_ann, m_text));
         if d.ai_scope && (!a.ai || (d.ai_in_sentence && !a.ai_here)) {
             // Out of scope: the topic matters only for the first two near misses.
             if near.len() < 2 && on_topic() {
@@ -167,7 +170,9 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
             continue;
         }
         if let Some(p) = d.contrary.iter().find(|p| {
-            (p.negated || !a.negated) && (p.any_actor || !a.buyer_only()) && p.matches(&a.ann, text)
+            (p.negated || !a.negated)
+                && (p.any_actor || !a.buyer_only())
+                && p.matches(m_ann, m_text)
         }) {
             contrary.push(Finding {
                 idx: i,
@@ -218,7 +223,7 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
             && let Some(c) = core.opt_out
             && a.ann.has(c)
             && !a.supplier(Modality::Prohibition)
-            && !(a.supplier(Modality::Obligation) && a.negated)
+            && !(a.negated && (a.supplier(Modality::Obligation) || a.supplier(Modality::Statement)))
         {
             contrary.push(Finding {
                 idx: i,
@@ -237,7 +242,7 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
                 p.actor == sentences::Actor::Buyer
                     && match p.modality {
                         Modality::Permissive | Modality::Obligation => true,
-                        Modality::Statement => !gives && !a.negated,
+                        Modality::Statement => !gives && !p.negative,
                         _ => false,
                     }
             });
@@ -342,10 +347,11 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
                 }
             }
             Kind::Duty => {
-                if s_waiver || (self_grant && !s_obl && !s_pro) {
-                    let q = if s_waiver && a.ann.has(core.waiver) {
+                let waived = s_waiver && (d.disclaimer_contradicts || a.ann.has(core.waiver));
+                if waived || (self_grant && !s_obl && !s_pro) {
+                    let q = if waived && a.ann.has(core.waiver) {
                         quoted(library, doc, a, core.waiver)
-                    } else if s_waiver && let Some(c) = core.disclaimer {
+                    } else if waived && let Some(c) = core.disclaimer {
                         quoted(library, doc, a, c)
                     } else {
                         quoted(library, doc, a, core.self_grant)
@@ -418,15 +424,15 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
     verdict(rule, doc, reading, strong, weak, contrary, carve, near)
 }
 
-/// Whether a sentence is on a rule's topic once the rule's `mask` phrases are taken out of it:
-/// "training data" alone does not put a sentence on the no-training rule's topic, but it does not
-/// keep "we do not use your prompts, training data or inputs to train our models" off it either.
-fn on_topic_masked(
+/// A sentence with the rule's `mask` phrases taken out, annotated again: "training data" alone
+/// does not put a sentence on the no-training rule's topic, but it does not keep "we do not use
+/// your prompts, training data or inputs to train our models" off it either.
+fn masked_out(
     library: &Library,
     d: &crate::library::rules::Detect,
     a: &Analysed,
     text: &str,
-) -> bool {
+) -> (crate::library::matcher::Annotation, String) {
     let mut masked = text.to_string();
     for (s, e) in d.mask.spans(&a.ann, &library.matcher, text) {
         if let Some(r) = masked.get(s..e) {
@@ -438,7 +444,7 @@ fn on_topic_masked(
     if a.ai {
         ann.add(library.core.ai);
     }
-    d.topic.iter().all(|g| g.matches(&ann, &masked))
+    (ann, masked)
 }
 
 /// The sentences of the clause around sentence `i`: its block, and the neighbouring blocks with the

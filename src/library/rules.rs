@@ -111,6 +111,10 @@ pub struct Detect {
     /// improve our models", "The Supplier will use Customer Data to train") contradicts a
     /// prohibition rule: for rules whose forbidden act is itself the harm, not a description.
     pub practice_contradicts: bool,
+    /// Whether a disclaimer ("does not guarantee", "not liable") on the rule's topic contradicts a
+    /// duty rule (default true); false for duties a disclaimer of results does not touch, such
+    /// as telling people they deal with AI.
+    pub disclaimer_contradicts: bool,
     /// Every group must match for a sentence to be on the rule's topic.
     pub topic: Vec<TermSet>,
     /// For a duty that real drafting also writes as a refusal ("we do not store your prompts"
@@ -228,6 +232,8 @@ struct RawDetect {
     buyer_rights: bool,
     #[serde(default)]
     practice_contradicts: bool,
+    #[serde(default = "yes")]
+    disclaimer_contradicts: bool,
     #[serde(default)]
     topic: Vec<Vec<Spanned<String>>>,
     #[serde(default)]
@@ -388,6 +394,7 @@ pub(super) fn compile_file(
                 ai_in_sentence: d.ai_in_sentence,
                 buyer_rights: d.buyer_rights,
                 practice_contradicts: d.practice_contradicts,
+                disclaimer_contradicts: d.disclaimer_contradicts,
                 topic,
                 negative_topic,
                 exclude,

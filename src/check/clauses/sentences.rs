@@ -49,6 +49,8 @@ pub struct Predication {
     pub modality: Modality,
     /// Byte offset of the modal in the sentence.
     pub at: usize,
+    /// The modal itself is negative ("shall not", "does not", "never").
+    pub negative: bool,
 }
 
 /// A sentence read once for every rule.
@@ -636,6 +638,7 @@ fn predications(
             actor,
             modality,
             at: h.start as usize,
+            negative: c & bit(core.prohibition) != 0,
         });
         from = h.end as usize;
     }
@@ -684,6 +687,7 @@ fn predications(
             actor,
             modality: Modality::Statement,
             at: 0,
+            negative: false,
         });
     }
     out
