@@ -68,6 +68,8 @@ struct Mention {
     matched: String,
     /// A product named after AI ("CaseSort AI"), found by its name rather than the vocabulary.
     named_product: bool,
+    /// The bid's own name for a technique's feature ("FixFinder, our chatbot").
+    own_name: Option<String>,
 }
 
 /// Sentences stating a general principle rather than a capability.
@@ -268,6 +270,14 @@ fn mentions(lexicon: &Lexicon, doc: &Document, titles: &[Option<String>]) -> Vec
                 Some(from) => (text[from..h.end].to_string(), entry.category, false),
                 None => label_for(lexicon, text, &accepted, i),
             };
+            let own_name = (!entry.is_product() && product_name.is_none())
+                .then(|| context::own_name_before(text, h.start))
+                .flatten()
+                .map(String::from);
+            let label = match &own_name {
+                Some(n) => format!("{n} ({label})"),
+                None => label,
+            };
             if absorbed_next {
                 skip_next = Some(i + 1);
             }
@@ -342,6 +352,7 @@ fn mentions(lexicon: &Lexicon, doc: &Document, titles: &[Option<String>]) -> Vec
                 subject: subject_pairs(text, h.start),
                 matched: text[product_name.unwrap_or(h.start)..h.end].to_string(),
                 named_product: product_name.is_some(),
+                own_name,
             });
         }
     }
@@ -492,6 +503,7 @@ fn merge(
     let mut out: Vec<AiFeature> = Vec::new();
     let mut entries: Vec<usize> = Vec::new();
     let mut subjects: Vec<Vec<String>> = Vec::new();
+    let mut own_names: Vec<Option<String>> = Vec::new();
     for m in mentions
         .iter()
         .filter(|m| m.role == Role::Feature && !m.absorbed)
@@ -526,6 +538,7 @@ fn merge(
                 });
                 entries.push(m.entry);
                 subjects.push(Vec::new());
+                own_names.push(m.own_name.clone());
                 by_key.insert(key.clone(), out.len() - 1);
                 out.len() - 1
             }
@@ -537,11 +550,19 @@ fn merge(
             out[idx].disclosed = true;
         }
     }
-    for ((f, &entry), subject) in out.iter_mut().zip(&entries).zip(&subjects) {
+    for (((f, &entry), subject), own_name) in
+        out.iter_mut().zip(&entries).zip(&subjects).zip(&own_names)
+    {
         let e = lexicon.entry(entry);
         if !f.disclosed {
-            f.disclosed =
-                disclosure.covers(lexicon, entry, &f.name.to_lowercase(), f.category, subject);
+            f.disclosed = disclosure.covers(
+                lexicon,
+                entry,
+                &f.name.to_lowercase(),
+                f.category,
+                subject,
+                own_name.as_deref(),
+            );
         }
         if let Some(reg) = register {
             let mut names: Vec<&str> = vec![f.name.as_str()];

@@ -116,6 +116,13 @@ static ORGANISATION_NAME: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// A name, a comma, and a determiner just before a term ("FixFinder, our ").
+static APPOSITIVE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b([A-Z][A-Za-z0-9]*[a-z0-9][A-Za-z0-9]*)\s*,\s*(?:our|the|an?|its|their)\s+(?:[\w-]+\s+){0,2}$",
+    )
+});
+
 /// The offering described as working by fixed rules.
 static DETERMINISTIC: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -481,6 +488,19 @@ pub fn product_name_before(text: &str, start: usize) -> Option<usize> {
     (first_upper && word.chars().count() > 1 && (hyphen || camel)).then(|| b.len() - word_len)
 }
 
+/// The bid's own name for the feature whose term starts at `start`, given beside it ("FixFinder,
+/// our chatbot", "through HelpBot, the AI assistant"): a CamelCase word, or a capitalised word
+/// that does not open the sentence.
+pub fn own_name_before(text: &str, start: usize) -> Option<&str> {
+    let caps = APPOSITIVE.captures(text.get(..start)?)?;
+    let m = caps.get(1)?;
+    let word = m.as_str();
+    let camel =
+        word.chars().skip(1).any(char::is_uppercase) && word.chars().any(char::is_lowercase);
+    let opens = text[..m.start()].trim().is_empty();
+    (camel || !opens).then_some(word)
+}
+
 /// The sentence says the offering works without learning ("a deterministic engine").
 pub fn says_deterministic(text: &str) -> bool {
     DETERMINISTIC.is_match(text)
@@ -604,6 +624,13 @@ mod tests {
         let t = "Use CaseSort AI for referrals.";
         assert_eq!(product_name_before(t, t.find("AI").unwrap()), Some(4));
         assert_eq!(product_name_before("Our AI drafts replies.", 4), None);
+        let t = "Tenants report repairs through FixFinder, our chatbot.";
+        assert_eq!(
+            own_name_before(t, t.find("chatbot").unwrap()),
+            Some("FixFinder")
+        );
+        let t = "Staff, our assistant helps.";
+        assert_eq!(own_name_before(t, t.find("assistant").unwrap()), None);
         let t = "The AI Experience Sharing Platform hosts stories.";
         assert!(is_organisation_name(t, t.find("AI").unwrap() + 2));
         assert!(!is_organisation_name("Our AI drafts replies.", 6));

@@ -54,6 +54,8 @@ pub struct Disclosure {
     categories: HashSet<FeatureCategory>,
     /// Word pairs of the sentences that describe AI in a declaration ("symptom checker").
     pairs: HashSet<String>,
+    /// Every word of the declarations that do not deny AI (for the bid's own product names).
+    words: HashSet<String>,
 }
 
 /// Vendors as documents name them, beyond the vocabulary's vendor field.
@@ -79,7 +81,8 @@ impl Disclosure {
 
     /// A declaration that does not deny AI names this feature by product, vendor, label or
     /// category ("other" is too vague to cover anything by category), or by what the document
-    /// calls it: `subject` holds the word pairs it uses for the feature ("symptom checker").
+    /// calls it: `subject` holds the word pairs it uses for the feature ("symptom checker"), and
+    /// `own_name` the bid's own name for it ("FixFinder, our chatbot").
     pub fn covers(
         &self,
         lexicon: &Lexicon,
@@ -87,9 +90,11 @@ impl Disclosure {
         key: &str,
         category: FeatureCategory,
         subject: &[String],
+        own_name: Option<&str>,
     ) -> bool {
         let e: &Entry = lexicon.entry(entry);
-        (e.is_product() && self.products.contains(&entry))
+        own_name.is_some_and(|n| self.words.contains(n))
+            || (e.is_product() && self.products.contains(&entry))
             || e.vendor().is_some_and(|v| self.vendors.contains(v))
             || self.keys.contains(key)
             || (category != FeatureCategory::Other && self.categories.contains(&category))
@@ -332,6 +337,7 @@ fn collect_coverage(
                 .filter(|w| !w.is_empty())
                 .map(String::from)
                 .collect();
+            d.words.extend(words.iter().cloned());
             let named = |name: &str| {
                 let parts: Vec<&str> = name.split_whitespace().collect();
                 match parts.as_slice() {
