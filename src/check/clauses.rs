@@ -282,6 +282,13 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
             .predications
             .iter()
             .any(|p| p.modality == Modality::Statement && p.actor == sentences::Actor::Supplier);
+        // ... and states it as something it does ("Acme only uses services that ..."), not a
+        // refusal.
+        let supplier_affirms = a.predications.iter().any(|p| {
+            p.modality == Modality::Statement
+                && p.actor == sentences::Actor::Supplier
+                && !p.negative
+        }) && (!a.negated || a.joined.is_some() || a.predications.len() > 1);
         let self_grant = a.ann.has(core.self_grant);
         let grant_reason = || {
             let q = if self_grant {
@@ -376,7 +383,7 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
                         idx: i,
                         reasons: vec![format!("waives or disclaims the duty ({q})")],
                     });
-                } else if s_obl || s_pro || (supplier_says && !a.negated) || buyer_right {
+                } else if s_obl || s_pro || supplier_affirms || buyer_right {
                     candidate = Some(Vec::new());
                 } else if a.predications.iter().any(|p| {
                     p.modality == Modality::Permissive && p.actor == sentences::Actor::Supplier

@@ -323,6 +323,13 @@ impl<'d> ProperNames<'d> {
     }
 }
 
+/// A sentence that defines a term: `"Term" means`, `"Term" refers to` (not a term defined in
+/// passing, `(the "Term")`).
+static DEFINITION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"["“']([A-Z][A-Za-z0-9\- ]{1,40}?)["”']\s*(?:means|shall mean|has the meaning|refers to|is defined)"#)
+        .unwrap()
+});
+
 /// A block that reads like a heading: short, no closing full stop.
 fn heading_like(text: &str) -> bool {
     let t = text.trim();
@@ -647,7 +654,7 @@ fn predications(
         from = h.end as usize;
     }
     // A definition states what a term means, not what anyone does.
-    let defines = DEFINED.is_match(text) || text.contains(" means ");
+    let defines = DEFINITION.is_match(text) || text.contains(" means ");
     // A clause with a plain verb before the first modal: "you own the Output, and Acme does not
     // claim it" is a statement by the buyer beside the supplier's refusal.
     if let Some(first) = out.first().map(|p| p.at)
@@ -658,6 +665,12 @@ fn predications(
             .take_while(|(_, x)| (x.end as usize) < first)
             .filter(|(_, x)| subject_verb(text, x) == Some(true))
             .find_map(|(j, x)| party_at(library, text, hits, j, x))
+            .or_else(|| {
+                NAMED_SUBJECT
+                    .find(text)
+                    .filter(|m| m.end() < first)
+                    .and_then(|_| named_subject(text, names))
+            })
     {
         out.insert(
             0,
