@@ -32,6 +32,9 @@ static GIVES: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(r"(?i)\b(?:grants?|granting|licen[cs]es?|permits?|authori[sz]es?)\b").unwrap()
 });
 
+/// Sentences naming AI that make a whole document about AI, for rules with `document_scope`.
+const DOCUMENT_AI_SENTENCES: usize = 5;
+
 /// Most quotes given as evidence for one verdict.
 const MAX_EVIDENCE: usize = 3;
 
@@ -143,6 +146,10 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
     let mut contrary: Vec<Finding> = Vec::new();
     let mut carve: Vec<Finding> = Vec::new();
     let mut near: Vec<String> = Vec::new();
+    // An AI service's own terms: about AI throughout.
+    let about_ai = reading.defines_ai || reading.ai_sentences >= DOCUMENT_AI_SENTENCES;
+    // Sentences that meet the rule by a refusal ("we do not store prompts"), not by its duty.
+    let mut refusals: Vec<usize> = Vec::new();
     for (i, a) in reading.sentences.iter().enumerate() {
         if a.ann.hits.is_empty() {
             continue;
@@ -150,16 +157,24 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
         let text = a.text(doc);
         // The sentence as the rule reads its topic and contrary patterns: without its mask
         // phrases ("training data", "models trained by third parties"), if it has any.
-        let masked = d
-            .mask
-            .matches(&a.ann, text)
-            .then(|| masked_out(library, d, a, text));
+        let scoped = d.document_scope && about_ai && !a.ai;
+        let masked = if d.mask.matches(&a.ann, text) {
+            Some(masked_out(library, d, a, text))
+        } else if scoped {
+            // In AI scope through the document: the rule's "@ai" terms hold here too.
+            let mut ann = a.ann.clone();
+            ann.add(core.ai);
+            Some((ann, text.to_string()))
+        } else {
+            None
+        };
         let (m_ann, m_text) = masked
             .as_ref()
             .map_or((&a.ann, text), |(ann, t)| (ann, t.as_str()));
         let on_topic =
             || !d.exclude.matches(&a.ann, text) && d.topic.iter().all(|g| g.matches(m_ann, m_text));
-        if d.ai_scope && (!a.ai || (d.ai_in_sentence && !a.ai_here)) {
+        let ai = a.ai || scoped;
+        if d.ai_scope && (!ai || (d.ai_in_sentence && !a.ai_here)) {
             // Out of scope: the topic matters only for the first two near misses.
             if near.len() < 2 && on_topic() {
                 near.push(format!(
@@ -207,6 +222,7 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
                 reasons.push(p.reason.clone());
             }
             let f = Finding { idx: i, reasons };
+            refusals.push(i);
             if f.reasons.is_empty() {
                 strong.push(f);
             } else {
@@ -362,7 +378,9 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
                     });
                 } else if s_obl || s_pro || (supplier_says && !a.negated) || buyer_right {
                     candidate = Some(Vec::new());
-                } else if s_perm {
+                } else if a.predications.iter().any(|p| {
+                    p.modality == Modality::Permissive && p.actor == sentences::Actor::Supplier
+                }) {
                     candidate = Some(vec![format!(
                         "it uses a permissive modal ({}) instead of an obligation",
                         quoted(library, doc, a, core.permissive)
@@ -421,7 +439,9 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
             weak.push(f);
         }
     }
-    verdict(rule, doc, reading, strong, weak, contrary, carve, near)
+    verdict(
+        rule, doc, reading, strong, weak, contrary, carve, near, &refusals,
+    )
 }
 
 /// A sentence with the rule's `mask` phrases taken out, annotated again: "training data" alone
@@ -530,6 +550,7 @@ fn verdict(
     contrary: Vec<Finding>,
     carve: Vec<Finding>,
     near: Vec<String>,
+    refusals: &[usize],
 ) -> Judged {
     let ev = |f: &Finding| doc.sentence_evidence(&reading.sentences[f.idx].sentence);
     let at = |f: &Finding| cite(doc, &reading.sentences[f.idx]);
@@ -570,6 +591,16 @@ fn verdict(
             };
         }
         let a = &reading.sentences[s.idx];
+        if refusals.contains(&s.idx) {
+            return Judged {
+                status: ClauseStatus::Present,
+                evidence: strong.iter().take(MAX_EVIDENCE).map(ev).collect(),
+                explanation: format!(
+                    "{} says the supplier does not do what the rule guards against (a refusal that meets it), without qualifiers or carve-outs.",
+                    upper_first(&at(s))
+                ),
+            };
+        }
         let mut elements: Vec<&str> = rule
             .detect
             .elements

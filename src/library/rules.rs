@@ -115,6 +115,9 @@ pub struct Detect {
     /// duty rule (default true); false for duties a disclaimer of results does not touch, such
     /// as telling people they deal with AI.
     pub disclaimer_contradicts: bool,
+    /// Whether, in a document about AI (an AI service's terms), every sentence is in AI scope for
+    /// this rule: a warranty disclaimer of "results" in an AI vendor's terms is about AI output.
+    pub document_scope: bool,
     /// Every group must match for a sentence to be on the rule's topic.
     pub topic: Vec<TermSet>,
     /// For a duty that real drafting also writes as a refusal ("we do not store your prompts"
@@ -234,6 +237,8 @@ struct RawDetect {
     practice_contradicts: bool,
     #[serde(default = "yes")]
     disclaimer_contradicts: bool,
+    #[serde(default)]
+    document_scope: bool,
     #[serde(default)]
     topic: Vec<Vec<Spanned<String>>>,
     #[serde(default)]
@@ -395,6 +400,7 @@ pub(super) fn compile_file(
                 buyer_rights: d.buyer_rights,
                 practice_contradicts: d.practice_contradicts,
                 disclaimer_contradicts: d.disclaimer_contradicts,
+                document_scope: d.document_scope,
                 topic,
                 negative_topic,
                 exclude,

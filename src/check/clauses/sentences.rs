@@ -263,7 +263,11 @@ fn lead_ins(doc: &Document) -> Vec<Option<usize>> {
     let mut i = 0;
     while i < doc.blocks.len() {
         let t = doc.blocks[i].text.trim_end();
-        if !t.ends_with(':') || doc.blocks[i].kind == BlockKind::Heading {
+        // A heading that ends with a colon and reads like a sentence ("WE DO NOT WARRANT THAT:")
+        // is a lead-in too.
+        let short_heading =
+            doc.blocks[i].kind == BlockKind::Heading && t.split_whitespace().nth(4).is_none();
+        if !t.ends_with(':') || short_heading {
             i += 1;
             continue;
         }
@@ -644,6 +648,27 @@ fn predications(
     }
     // A definition states what a term means, not what anyone does.
     let defines = DEFINED.is_match(text) || text.contains(" means ");
+    // A clause with a plain verb before the first modal: "you own the Output, and Acme does not
+    // claim it" is a statement by the buyer beside the supplier's refusal.
+    if let Some(first) = out.first().map(|p| p.at)
+        && !defines
+        && let Some(actor) = hits
+            .iter()
+            .enumerate()
+            .take_while(|(_, x)| (x.end as usize) < first)
+            .filter(|(_, x)| subject_verb(text, x) == Some(true))
+            .find_map(|(j, x)| party_at(library, text, hits, j, x))
+    {
+        out.insert(
+            0,
+            Predication {
+                actor,
+                modality: Modality::Statement,
+                at: 0,
+                negative: false,
+            },
+        );
+    }
     if out.is_empty() && !defines && text.split_whitespace().nth(4).is_some() && !heading_like(text)
     {
         // The subject: the first party followed by a verb ("We use", "Acme Ltd retains",
@@ -651,30 +676,7 @@ fn predications(
         let actor = hits
             .iter()
             .enumerate()
-            .filter(|(_, x)| {
-                let next = text.get(x.end as usize..).unwrap_or("").trim_start();
-                let word: String = next
-                    .chars()
-                    .take_while(|c| c.is_alphabetic())
-                    .collect::<String>()
-                    .to_ascii_lowercase();
-                let pronoun = text
-                    .get(x.start as usize..x.end as usize)
-                    .is_some_and(|w| ["we", "you"].iter().any(|p| w.eq_ignore_ascii_case(p)));
-                let before = text.get(..x.start as usize).unwrap_or("").trim_end();
-                let object = [
-                    "to", "with", "for", "by", "from", "of", "on", "about", "give", "gives",
-                    "tell", "tells", "let", "lets",
-                ]
-                .iter()
-                .any(|p| {
-                    before.to_ascii_lowercase().ends_with(&format!(" {p}"))
-                        || before.eq_ignore_ascii_case(p)
-                });
-                (pronoun && !object)
-                    || VERB_AFTER_SUBJECT.contains(&word.as_str())
-                    || (word.len() > 3 && (word.ends_with('s') || word.ends_with("ed")))
-            })
+            .filter(|(_, x)| subject_verb(text, x).is_some())
             .find_map(|(j, x)| party_at(library, text, hits, j, x))
             .or_else(|| named_subject(text, names))
             .or_else(|| {
@@ -717,6 +719,39 @@ static NAMED_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(?:\(?[0-9a-zA-Z]{1,3}[.)]+\s+)*(?:[^,;]{1,40},\s+)?([A-Z][\w.&’'-]*(?:\s+[A-Z][\w.&’'-]*){0,2})\s+(?:[a-z]+ly\s+)?([a-z]+s)\b")
         .unwrap()
 });
+
+/// Whether a party hit is the subject of a verb: `Some(true)` when a plain verb follows it ("you
+/// own", "Acme retains"), `Some(false)` when it is a first- or second-person pronoun in subject
+/// position followed by something else ("we will"), `None` when it is not a subject ("customer
+/// support", "provided to you").
+fn subject_verb(text: &str, x: &Hit) -> Option<bool> {
+    let next = text.get(x.end as usize..).unwrap_or("").trim_start();
+    let word: String = next
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if VERB_AFTER_SUBJECT.contains(&word.as_str())
+        || (word.len() > 3 && (word.ends_with('s') || word.ends_with("ed")))
+    {
+        return Some(true);
+    }
+    let pronoun = text
+        .get(x.start as usize..x.end as usize)
+        .is_some_and(|w| ["we", "you"].iter().any(|p| w.eq_ignore_ascii_case(p)));
+    let before = text
+        .get(..x.start as usize)
+        .unwrap_or("")
+        .trim_end()
+        .to_ascii_lowercase();
+    let object = [
+        "to", "with", "for", "by", "from", "of", "on", "about", "give", "gives", "tell", "tells",
+        "let", "lets",
+    ]
+    .iter()
+    .any(|p| before.ends_with(&format!(" {p}")) || before == *p);
+    (pronoun && !object).then_some(false)
+}
 
 /// Plain verbs that follow a subject in the first or second person ("we use", "you own").
 const VERB_AFTER_SUBJECT: &[&str] = &[
