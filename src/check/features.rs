@@ -532,7 +532,11 @@ fn merge(
                         entry.is_product() || m.named_product,
                         &m.matched,
                         vendor.as_deref(),
-                    ),
+                    ) + if context::is_planned(doc.sentence_text(s)) {
+                        "; the bid describes it as planned, not yet in use"
+                    } else {
+                        ""
+                    },
                     vendor,
                     basis: entry.basis,
                 });

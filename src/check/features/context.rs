@@ -123,6 +123,13 @@ static APPOSITIVE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// A plan or intention rather than a present capability.
+static PLANNED: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:plan(?:s|ned|ning)? to|intend(?:s|ed)? to|aim(?:s)? to (?:introduce|add|launch|pilot)|(?:is|are) (?:on|in) (?:our|the) (?:product )?roadmap|will be (?:introduced|added|launched|piloted)|in (?:a )?future (?:release|version|phase)s?)\b",
+    )
+});
+
 /// The offering described as working by fixed rules.
 static DETERMINISTIC: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -501,6 +508,12 @@ pub fn own_name_before(text: &str, start: usize) -> Option<&str> {
     (camel || !opens).then_some(word)
 }
 
+/// The sentence speaks of a plan, not of what the offering does now ("we plan to introduce a
+/// chatbot next year", "on our roadmap").
+pub fn is_planned(text: &str) -> bool {
+    PLANNED.is_match(text)
+}
+
 /// The sentence says the offering works without learning ("a deterministic engine").
 pub fn says_deterministic(text: &str) -> bool {
     DETERMINISTIC.is_match(text)
@@ -643,6 +656,8 @@ mod tests {
         assert!(!is_negated(t, ai, ai + 2));
         assert!(!looks_like_heading("- Face recognition for the archive"));
         assert!(is_solution_heading("TENDER RESPONSE: PROPOSED SOLUTION"));
+        assert!(is_planned("We plan to introduce a chatbot next year."));
+        assert!(!is_planned("Our chatbot answers questions."));
         assert!(is_negating_heading("Explicit Non-Goals"));
         assert!(is_negating_heading("Why No Machine Learning"));
         assert!(!is_negating_heading("Known limitations"));
