@@ -307,6 +307,7 @@ fn report_for(path: &str, doc: &Document, doc_type: DocType) -> DocumentReport {
         status,
         evidence,
         explanation: String::new(),
+        question: None,
     };
     let sentence = |n: usize| doc.sentence_evidence(&doc.sentences[n]);
     DocumentReport {

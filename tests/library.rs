@@ -32,6 +32,12 @@ const SPEC_IDS: &[&str] = &[
     "ai-environmental-impact",
     "no-unapproved-messaging-apps",
     "tender-ai-declaration",
+    "tender-ai-model-provenance",
+    "tender-ai-training-data",
+    "tender-ai-testing",
+    "tender-ai-data-flows",
+    "tender-ai-human-oversight",
+    "tender-ai-change-and-incident",
 ];
 
 #[test]
@@ -153,6 +159,11 @@ fn rules_and_explain_commands() {
     ] {
         assert!(out.contains(part), "explain has {part}:\n{out}");
     }
+    // The tender pack's rules explain themselves too, with the question a weak answer gets.
+    let (code, out, _) = stderr_of(&["explain", "tender-ai-data-flows"]);
+    assert_eq!(code, Some(0));
+    assert!(out.contains("Clarification question"), "{out}");
+    assert!(out.contains("sub-processor"), "{out}");
     let (code, _, err) = stderr_of(&["explain", "no-training"]);
     assert_eq!(code, Some(2));
     assert!(

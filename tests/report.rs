@@ -650,6 +650,7 @@ mod redline {
             status,
             evidence: Vec::new(),
             explanation: String::new(),
+            question: None,
         }
     }
 

@@ -19,6 +19,7 @@
 pub mod declaration;
 pub mod examples;
 pub mod sentences;
+pub mod tender;
 
 use super::features::Features;
 use crate::library::matcher::ConceptId;
@@ -42,7 +43,8 @@ const MAX_EVIDENCE: usize = 3;
 ///
 /// Contract and unknown documents get the contract rules (Tier A and Recommended, and Tier B as
 /// required when the document brings AI into scope, else as recommended); tender responses get the
-/// tender rules.
+/// tender rules, the vendor-assurance pack only when the bid describes or declares AI
+/// ([`tender`]).
 pub fn evaluate(
     library: &Library,
     doc: &Document,
@@ -52,10 +54,11 @@ pub fn evaluate(
     let reading = sentences::read(library, doc);
     let ai_in_scope =
         reading.defines_ai || !features.features.is_empty() || reading.ai_sentences >= 3;
+    let bid_uses_ai = doc_type == DocType::Tender && tender::uses_ai(doc, &reading, features);
     library
         .rules
         .iter()
-        .filter(|r| applies(r, doc_type))
+        .filter(|r| applies(r, doc_type) && (bid_uses_ai || !tender::in_pack(r)))
         .map(|rule| {
             let severity = match rule.tier {
                 Tier::B if !ai_in_scope => Severity::Recommended,
@@ -69,6 +72,7 @@ pub fn evaluate(
                 id: rule.id.clone(),
                 title: rule.title.clone(),
                 severity,
+                question: tender::question(rule, &judged),
                 status: judged.status,
                 evidence: judged.evidence,
                 explanation: judged.explanation,
@@ -383,7 +387,12 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
                         idx: i,
                         reasons: vec![format!("waives or disclaims the duty ({q})")],
                     });
-                } else if s_obl || s_pro || supplier_affirms || buyer_right {
+                } else if s_obl
+                    || s_pro
+                    || supplier_affirms
+                    || buyer_right
+                    || (d.statements_answer && s_said)
+                {
                     candidate = Some(Vec::new());
                 } else if a.predications.iter().any(|p| {
                     p.modality == Modality::Permissive && p.actor == sentences::Actor::Supplier

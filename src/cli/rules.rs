@@ -43,6 +43,8 @@ struct RuleJson<'a> {
     weakened_by: &'a [String],
     contradicted_by: &'a [String],
     model_wording: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    question: Option<&'a str>,
 }
 
 fn applies(rule: &Rule) -> String {
@@ -84,6 +86,7 @@ pub(crate) fn run_rules(args: &RulesArgs) -> anyhow::Result<Outcome> {
                     weakened_by: &r.weakened_by,
                     contradicted_by: &r.contradicted_by,
                     model_wording: &r.model_wording,
+                    question: r.question.as_deref(),
                 })
                 .collect();
             serde_json::to_writer_pretty(
@@ -297,6 +300,14 @@ pub(crate) fn run_explain(args: &ExplainArgs) -> anyhow::Result<Outcome> {
         write!(out, "{}", wrap(para, "  ", w))?;
     }
     writeln!(out)?;
+    if let Some(q) = &r.question {
+        writeln!(
+            out,
+            "Clarification question (sent when a bid's answer is weak, contrary or missing)"
+        )?;
+        write!(out, "{}", wrap(q, "  ", w))?;
+        writeln!(out)?;
+    }
     let scope = if r.detect.ai_scope {
         ", is about AI"
     } else {

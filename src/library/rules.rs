@@ -118,6 +118,10 @@ pub struct Detect {
     /// Whether, in a document about AI (an AI service's terms), every sentence is in AI scope for
     /// this rule: a warranty disclaimer of "results" in an AI vendor's terms is about AI output.
     pub document_scope: bool,
+    /// Whether a statement of fact with no modal, by the supplier or by no party ("Prompts are
+    /// deleted after 30 days"), answers a duty: for bids, where answers describe what the bidder
+    /// does rather than promise it.
+    pub statements_answer: bool,
     /// Every group must match for a sentence to be on the rule's topic.
     pub topic: Vec<TermSet>,
     /// For a duty that real drafting also writes as a refusal ("we do not store your prompts"
@@ -173,6 +177,9 @@ pub struct Rule {
     pub contradicted_by: Vec<String>,
     /// Model clause wording a buyer can paste in.
     pub model_wording: String,
+    /// For tender-pack rules: the request a clarification question to the bidder makes when the
+    /// bid's answer is weak, contrary or missing ("Please name each AI model ...").
+    pub question: Option<String>,
     /// How it is detected.
     pub detect: Detect,
     /// Examples the rule must classify correctly.
@@ -218,6 +225,8 @@ struct RawRule {
     weakened_by: Vec<String>,
     contradicted_by: Vec<String>,
     model_wording: String,
+    #[serde(default)]
+    question: Option<String>,
     detect: RawDetect,
     #[serde(default)]
     example: Vec<RawExample>,
@@ -239,6 +248,8 @@ struct RawDetect {
     disclaimer_contradicts: bool,
     #[serde(default)]
     document_scope: bool,
+    #[serde(default)]
+    statements_answer: bool,
     #[serde(default)]
     topic: Vec<Vec<Spanned<String>>>,
     #[serde(default)]
@@ -393,6 +404,10 @@ pub(super) fn compile_file(
             weakened_by: raw.weakened_by,
             contradicted_by: raw.contradicted_by,
             model_wording: raw.model_wording.trim().to_string(),
+            question: raw
+                .question
+                .map(|q| q.split_whitespace().collect::<Vec<_>>().join(" "))
+                .filter(|q| !q.is_empty()),
             detect: Detect {
                 kind: d.kind,
                 ai_scope: d.ai_scope,
@@ -401,6 +416,7 @@ pub(super) fn compile_file(
                 practice_contradicts: d.practice_contradicts,
                 disclaimer_contradicts: d.disclaimer_contradicts,
                 document_scope: d.document_scope,
+                statements_answer: d.statements_answer,
                 topic,
                 negative_topic,
                 exclude,

@@ -6,7 +6,7 @@
 //! ```text
 //! { "schema_version": "1", "tool": {name, version}, "library": {name, version},
 //!   "documents": [ { path, format, sha256, doc_type, status, error, pages,
-//!                    clauses: [ {id, title, severity, status, evidence: [{page, section, quote, start, end}], explanation} ],
+//!                    clauses: [ {id, title, severity, status, evidence: [{page, section, quote, start, end}], explanation, question?} ],
 //!                    ai_features: [ {name, category, disclosed, register, evidence, vendor?} ],
 //!                    ai_declaration: null | {says_ai_used, evidence} } ],
 //!   "summary": {documents, analysed, unreadable, error, gaps: {missing, weak, contradicted}, undisclosed_ai_features},
