@@ -221,6 +221,7 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
             if let Some(p) = d.weak.iter().find(|p| p.matches(&a.ann, text)) {
                 reasons.push(p.reason.clone());
             }
+            reasons.extend(clause_weakener(doc, reading, d, i));
             let f = Finding { idx: i, reasons };
             refusals.push(i);
             if f.reasons.is_empty() {
@@ -439,6 +440,7 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
         if let Some(p) = d.weak.iter().find(|p| p.matches(&a.ann, text)) {
             reasons.push(p.reason.clone());
         }
+        reasons.extend(clause_weakener(doc, reading, d, i));
         let f = Finding { idx: i, reasons };
         if f.reasons.is_empty() {
             strong.push(f);
@@ -472,6 +474,28 @@ fn masked_out(
         ann.add(library.core.ai);
     }
     (ann, masked)
+}
+
+/// The reason of the first `weak_in_clause` pattern that another sentence of the clause around
+/// sentence `i` matches.
+fn clause_weakener(
+    doc: &Document,
+    reading: &Reading,
+    d: &crate::library::rules::Detect,
+    i: usize,
+) -> Option<String> {
+    if d.weak_in_clause.is_empty() {
+        return None;
+    }
+    let me = &reading.sentences[i];
+    clause_of(doc, reading, i)
+        .filter(|b| !std::ptr::eq(*b, me) && !b.negated)
+        .find_map(|b| {
+            d.weak_in_clause
+                .iter()
+                .find(|p| p.matches(&b.ann, b.text(doc)))
+                .map(|p| p.reason.clone())
+        })
 }
 
 /// The sentences of the clause around sentence `i`: its block, and the neighbouring blocks with the
@@ -603,7 +627,7 @@ fn verdict(
                 status: ClauseStatus::Present,
                 evidence: strong.iter().take(MAX_EVIDENCE).map(ev).collect(),
                 explanation: format!(
-                    "{} says the supplier does not do what the rule guards against (a refusal that meets it), without qualifiers or carve-outs.",
+                    "{} says what the supplier does not do, and that meets the rule, without qualifiers or carve-outs.",
                     upper_first(&at(s))
                 ),
             };

@@ -841,7 +841,12 @@ fn name_before(text: &str, at: usize, names: &ProperNames<'_>) -> Option<Actor> 
 /// sentence opener) and a verb in the third person.
 fn named_subject(text: &str, names: &ProperNames<'_>) -> Option<Actor> {
     let c = NAMED_SUBJECT.captures(text)?;
+    // "The Acme Gateway acts ...": a product of the supplier named with an article.
     let name = c.get(1)?.as_str();
+    let name = name
+        .strip_prefix("The ")
+        .filter(|rest| rest.starts_with(char::is_uppercase))
+        .unwrap_or(name);
     let first = name.split_whitespace().next().unwrap_or(name);
     let common = NOT_NAMES.contains(&first)
         || !names.is_name(first.trim_end_matches(['.', '’', '\'']))
