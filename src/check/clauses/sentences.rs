@@ -698,6 +698,12 @@ fn predications(
                 (t.starts_with("Our ") || t.starts_with("OUR ")).then_some(Actor::Supplier)
             })
             .unwrap_or(Actor::Neutral);
+        // "We require creators to label ...": the duty is the users', not the supplier's.
+        let actor = if REQUIRES_USERS.is_match(text) {
+            Actor::Buyer
+        } else {
+            actor
+        };
         out.push(Predication {
             actor,
             modality: Modality::Statement,
@@ -765,6 +771,12 @@ fn subject_verb(text: &str, x: &Hit) -> Option<bool> {
     .any(|p| before.ends_with(&format!(" {p}")) || before == *p);
     (pronoun && !object).then_some(false)
 }
+
+/// A statement that puts a duty on the service's users ("we require creators to label", "we ask
+/// users to review"): it binds the buyer side, not the supplier who states it.
+static REQUIRES_USERS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:requires?|asks?|expects?|instructs?|obliges?)\s+(?:all\s+|our\s+|its\s+|the\s+)?(?:creators?|users?|advertisers?|developers?|publishers?|customers?|you|members|account holders?)\s+to\b").unwrap()
+});
 
 /// Plain verbs that follow a subject in the first or second person ("we use", "you own").
 const VERB_AFTER_SUBJECT: &[&str] = &[
