@@ -13,6 +13,13 @@
 //! - an obligation on the buyer, or text outside AI scope, does not count (a near miss, named in the
 //!   explanation when nothing else is found).
 //!
+//! - real drafting without modals counts too: a supplier's statement ("Acme does not use Customer
+//!   Content to train") is a candidate, a statement that it does the forbidden thing or an opt-out
+//!   is contrary (rules with `practice_contradicts`), and a refusal on a duty's `negative_topic`
+//!   ("we do not store prompts") meets the duty;
+//! - a rule's `mask` phrases are taken out before its topic is asked, so "training data" in a list
+//!   of what is not used does not hide the sentence from the no-training rule.
+//!
 //! Contrary text wins over compliant text (both are evidence); a strong candidate is present unless a
 //! separate carve-out narrows it; weak candidates alone are weak; nothing is missing.
 

@@ -1,7 +1,10 @@
-//! Sentence analysis: each sentence of a document annotated once with the library's concepts, and
-//! read for who is bound (actor), how (modality), whether it is negated, and whether it is about AI
-//! (in the sentence, the sentence before it in the same clause, or the heading above it, including
-//! terms the document itself defines as AI, e.g. "AI Technologies" means ... machine learning).
+//! The reading of a document, computed once and shared by every rule: each sentence annotated
+//! with the library's concepts and read for who is bound (actor: the party named as subject, a
+//! name the document uses for the supplier, or nobody for a passive), how (modality: obligation,
+//! prohibition, permission, waiver or disclaimer, or a statement with no modal at all, negated or
+//! not), and whether it is about AI (in the sentence, near it in its paragraph, under a heading or
+//! list lead-in about AI, or through a term the document defines as AI; names of organisations
+//! with "AI" in them do not count). A list item is read together with its lead-in.
 
 use std::sync::LazyLock;
 
