@@ -31,11 +31,11 @@ use crate::common::{corpus, skip};
 // Ratchets: raise each floor to just below the new figure whenever the checker improves.
 
 /// Clause passages: share of passages with an acceptable verdict. Target 0.90.
-const CLAUSES_FLOOR: f64 = 0.83;
+const CLAUSES_FLOOR: f64 = 0.85;
 /// Clause passages whose labels do not include `missing`: a verdict must be found. Target 0.85.
-const CLAUSES_NOT_MISSING_FLOOR: f64 = 0.75;
+const CLAUSES_NOT_MISSING_FLOOR: f64 = 0.77;
 /// Whole documents: share of labelled rule verdicts that are acceptable. Target 0.90.
-const DOCUMENTS_FLOOR: f64 = 0.78;
+const DOCUMENTS_FLOOR: f64 = 0.82;
 /// Products: AI named outright, found as a named feature. Target 0.97.
 const PRODUCTS_NAMED_RECALL_FLOOR: f64 = 0.97;
 /// Products: passages with a named feature that are AI. Target 0.97.
@@ -444,4 +444,71 @@ fn realworld_products() {
         PRODUCTS_PRECISION_FLOOR,
         0.90,
     );
+}
+
+/// What a badly assembled explanation looks like: an article after "no", an empty quote, a
+/// doubled space or full stop, a space before a comma.
+fn grammar_problem(explanation: &str) -> Option<&'static str> {
+    let checks: [(&str, &str); 8] = [
+        ("no a ", "an article after 'no'"),
+        ("no an ", "an article after 'no'"),
+        ("no the ", "an article after 'no'"),
+        ("()", "an empty quote"),
+        ("''", "an empty quote"),
+        ("  ", "a doubled space"),
+        (" ,", "a space before a comma"),
+        ("..", "a doubled full stop"),
+    ];
+    if let Some((_, why)) = checks.iter().find(|(bad, _)| explanation.contains(bad)) {
+        return Some(why);
+    }
+    if !explanation.starts_with(char::is_uppercase) {
+        return Some("it does not start with a capital letter");
+    }
+    if !explanation.ends_with('.') {
+        return Some("it does not end with a full stop");
+    }
+    None
+}
+
+/// Every explanation the checker writes on the real passages and documents reads as a sentence
+/// (the explanations are assembled from reasons; this is where a bad join shows).
+#[test]
+fn realworld_explanations_read_as_sentences() {
+    let Some(dir) = realworld() else { return };
+    let lib = Library::builtin();
+    let mut bad = Vec::new();
+    let mut seen = 0;
+    for folder in ["clauses", "documents"] {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join(folder))
+            .expect("corpus folder")
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| Format::from_path(p).is_some())
+            .collect();
+        files.sort();
+        for path in files {
+            for v in analyse(&lib, &path, DocType::Contract).clauses {
+                seen += 1;
+                if let Some(why) = grammar_problem(&v.explanation) {
+                    bad.push(format!(
+                        "{} {}: {why}: {}",
+                        path.display(),
+                        v.id,
+                        v.explanation
+                    ));
+                }
+            }
+        }
+    }
+    for b in &bad {
+        eprintln!("  {b}");
+    }
+    println!("explanations checked: {seen}, badly formed: {}", bad.len());
+    assert!(bad.is_empty(), "{} explanations read badly", bad.len());
+    assert_eq!(
+        grammar_problem("It has no an audit right."),
+        Some("an article after 'no'")
+    );
+    assert_eq!(grammar_problem("Clause 2 is fine."), None);
 }

@@ -13,6 +13,13 @@
 //! - an obligation on the buyer, or text outside AI scope, does not count (a near miss, named in the
 //!   explanation when nothing else is found).
 //!
+//! - real drafting without modals counts too: a supplier's statement ("Acme does not use Customer
+//!   Content to train") is a candidate, a statement that it does the forbidden thing or an opt-out
+//!   is contrary (rules with `practice_contradicts`), and a refusal on a duty's `negative_topic`
+//!   ("we do not store prompts") meets the duty;
+//! - a rule's `mask` phrases are taken out before its topic is asked, so "training data" in a list
+//!   of what is not used does not hide the sentence from the no-training rule.
+//!
 //! Contrary text wins over compliant text (both are evidence); a strong candidate is present unless a
 //! separate carve-out narrows it; weak candidates alone are weak; nothing is missing.
 
@@ -225,6 +232,7 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
             if let Some(p) = d.weak.iter().find(|p| p.matches(&a.ann, text)) {
                 reasons.push(p.reason.clone());
             }
+            reasons.extend(clause_weakener(doc, reading, d, i));
             let f = Finding { idx: i, reasons };
             refusals.push(i);
             if f.reasons.is_empty() {
@@ -448,6 +456,7 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
         if let Some(p) = d.weak.iter().find(|p| p.matches(&a.ann, text)) {
             reasons.push(p.reason.clone());
         }
+        reasons.extend(clause_weakener(doc, reading, d, i));
         let f = Finding { idx: i, reasons };
         if f.reasons.is_empty() {
             strong.push(f);
@@ -481,6 +490,28 @@ fn masked_out(
         ann.add(library.core.ai);
     }
     (ann, masked)
+}
+
+/// The reason of the first `weak_in_clause` pattern that another sentence of the clause around
+/// sentence `i` matches.
+fn clause_weakener(
+    doc: &Document,
+    reading: &Reading,
+    d: &crate::library::rules::Detect,
+    i: usize,
+) -> Option<String> {
+    if d.weak_in_clause.is_empty() {
+        return None;
+    }
+    let me = &reading.sentences[i];
+    clause_of(doc, reading, i)
+        .filter(|b| !std::ptr::eq(*b, me) && !b.negated)
+        .find_map(|b| {
+            d.weak_in_clause
+                .iter()
+                .find(|p| p.matches(&b.ann, b.text(doc)))
+                .map(|p| p.reason.clone())
+        })
 }
 
 /// The sentences of the clause around sentence `i`: its block, and the neighbouring blocks with the
@@ -612,7 +643,7 @@ fn verdict(
                 status: ClauseStatus::Present,
                 evidence: strong.iter().take(MAX_EVIDENCE).map(ev).collect(),
                 explanation: format!(
-                    "{} says the supplier does not do what the rule guards against (a refusal that meets it), without qualifiers or carve-outs.",
+                    "{} says what the supplier does not do, and that meets the rule, without qualifiers or carve-outs.",
                     upper_first(&at(s))
                 ),
             };

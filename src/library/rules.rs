@@ -137,6 +137,9 @@ pub struct Detect {
     pub elements: Vec<Element>,
     /// Rule-specific weakeners (scope narrowers, carve-outs, weak forms).
     pub weak: Vec<Pattern>,
+    /// Weakeners looked for in the whole clause around a compliant sentence: "we never store
+    /// prompts" beside "we collect logs to improve our services".
+    pub weak_in_clause: Vec<Pattern>,
     /// Rule-specific contrary patterns (rights the supplier grants itself, disclaimers).
     pub contrary: Vec<Pattern>,
 }
@@ -263,6 +266,8 @@ struct RawDetect {
     #[serde(default)]
     weak: Vec<RawPattern>,
     #[serde(default)]
+    weak_in_clause: Vec<RawPattern>,
+    #[serde(default)]
     contrary: Vec<RawPattern>,
 }
 
@@ -379,6 +384,7 @@ pub(super) fn compile_file(
                 .collect()
         };
         let weak = patterns(&d.weak, errors);
+        let weak_in_clause = patterns(&d.weak_in_clause, errors);
         let contrary = patterns(&d.contrary, errors);
         let examples = raw
             .example
@@ -423,6 +429,7 @@ pub(super) fn compile_file(
                 mask,
                 elements,
                 weak,
+                weak_in_clause,
                 contrary,
             },
             examples,

@@ -1,7 +1,10 @@
-//! Sentence analysis: each sentence of a document annotated once with the library's concepts, and
-//! read for who is bound (actor), how (modality), whether it is negated, and whether it is about AI
-//! (in the sentence, the sentence before it in the same clause, or the heading above it, including
-//! terms the document itself defines as AI, e.g. "AI Technologies" means ... machine learning).
+//! The reading of a document, computed once and shared by every rule: each sentence annotated
+//! with the library's concepts and read for who is bound (actor: the party named as subject, a
+//! name the document uses for the supplier, or nobody for a passive), how (modality: obligation,
+//! prohibition, permission, waiver or disclaimer, or a statement with no modal at all, negated or
+//! not), and whether it is about AI (in the sentence, near it in its paragraph, under a heading or
+//! list lead-in about AI, or through a term the document defines as AI; names of organisations
+//! with "AI" in them do not count). A list item is read together with its lead-in.
 
 use std::sync::LazyLock;
 
@@ -224,7 +227,7 @@ const NOT_NAMES: &[&str] = &[
 fn ai_party_names(doc: &Document) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     for b in &doc.blocks {
-        if !b.text.contains("AI") {
+        if !has_word_ai(&b.text) {
             continue;
         }
         for m in NAME_AI.find_iter(&b.text) {
@@ -248,6 +251,17 @@ fn ai_party_names(doc: &Document) -> Vec<String> {
         }
     }
     names
+}
+
+/// Whether "AI" stands in a text as a word of its own or after a dot ("Acme AI", "Example.AI"), not
+/// inside a capitalised word ("CLAIMS"): a cheap test before the name pattern is run.
+fn has_word_ai(text: &str) -> bool {
+    let b = text.as_bytes();
+    text.match_indices("AI").any(|(i, _)| {
+        let before = i.checked_sub(1).map(|j| b[j]);
+        let after = b.get(i + 2);
+        matches!(before, Some(b' ' | b'.')) && !after.is_some_and(|c| c.is_ascii_alphanumeric())
+    })
 }
 
 /// A list label at the start of a block: "(a)", "(iii)", "1.", "a)", "-", "•".
@@ -297,7 +311,7 @@ const AI_REACH: usize = 3;
 /// ("Acme uses", not "Information is"). The document's words are read once, when first asked.
 pub struct ProperNames<'d> {
     doc: &'d Document,
-    lower: std::cell::OnceCell<std::collections::HashSet<String>>,
+    lower: std::cell::OnceCell<std::collections::HashSet<&'d str>>,
 }
 
 impl<'d> ProperNames<'d> {
@@ -316,10 +330,9 @@ impl<'d> ProperNames<'d> {
                 .iter()
                 .flat_map(|b| b.text.split(|c: char| !c.is_alphanumeric()))
                 .filter(|w| w.starts_with(|c: char| c.is_lowercase()))
-                .map(str::to_string)
                 .collect()
         });
-        !lower.contains(&word.to_lowercase())
+        !lower.contains(word.to_lowercase().as_str())
     }
 }
 
@@ -533,17 +546,36 @@ fn negated_before(library: &Library, text: &str, hits: &[Hit], i: usize, from: u
         .any(|x| m.concepts_of(x.term) & (1u64 << library.core.negation) != 0)
 }
 
-/// "that" or "whether" opening a clause of its own: a party named before it is the subject of the
-/// verb before it ("You agree that"), not of a modal after it ("... Acme may use").
-static COMPLEMENT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\b(?:that|whether)\b").unwrap());
+/// Words that open a subordinate clause closed by a comma ("If you use X, ..."; "When the
+/// Customer asks, ..."): a party named inside it is not the subject of what follows the comma.
+const SUBORDINATORS: &[&str] = &[
+    "if", "when", "where", "whenever", "once", "while", "unless", "before", "after", "although",
+];
 
-/// A subordinate clause closed by a comma ("If you use X, ..."; "When the Customer asks, ..."): a
-/// party named inside it is not the subject of what follows the comma.
-static SUBORDINATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:if|when|where|whenever|once|while|unless|before|after|although)\b[^,;]*,")
-        .unwrap()
-});
+/// Where the last clause of its own in `span` starts: after the last "that" or "whether" (a party
+/// named before it is the subject of the verb before it: "You agree that ... Acme may use"), or
+/// after a comma closing a subordinate clause; `None` when there is neither. Byte offset in `span`.
+fn clause_start(span: &str) -> Option<usize> {
+    let mut start = None;
+    let mut subordinate = false;
+    let mut at = 0;
+    for word in span.split_inclusive(|c: char| c.is_whitespace() || c == ',' || c == ';') {
+        let w = word.trim_end_matches(|c: char| c.is_whitespace() || c == ',' || c == ';');
+        at += word.len();
+        if w.eq_ignore_ascii_case("that") || w.eq_ignore_ascii_case("whether") {
+            start = Some(at);
+        } else if SUBORDINATORS.iter().any(|s| w.eq_ignore_ascii_case(s)) {
+            subordinate = true;
+        }
+        if word.ends_with(';') {
+            subordinate = false;
+        } else if word.ends_with(',') && subordinate {
+            start = Some(at);
+            subordinate = false;
+        }
+    }
+    start
+}
 
 /// Finds each modal and the actor it binds: the last party named before it (since the previous
 /// modal and since any "that" opening a clause of its own, unless that clause starts with "it" or
@@ -574,13 +606,13 @@ fn predications(
         if c & modal_mask == 0 {
             continue;
         }
-        let word = text
-            .get(h.start as usize..h.end as usize)
-            .unwrap_or("")
-            .to_ascii_lowercase();
+        let word = text.get(h.start as usize..h.end as usize).unwrap_or("");
         let modality = if c & (bit(core.waiver) | disclaimer) != 0 {
             Modality::Waiver
-        } else if STATEMENT_NEGATIONS.contains(&word.as_str()) {
+        } else if STATEMENT_NEGATIONS
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case(word))
+        {
             // "does not use", "are not used", "never": a negated statement, not a modal.
             Modality::Statement
         } else if c & bit(core.prohibition) != 0 {
@@ -596,27 +628,31 @@ fn predications(
         let is_actor = |j: usize, hit: &Hit| party_at(library, text, hits, j, hit);
         // A clause of its own opened by "that" since the previous modal.
         let span = text.get(from..h.start as usize).unwrap_or("");
-        let since = COMPLEMENT
-            .find_iter(span)
-            .chain(SUBORDINATE.find_iter(span))
-            .max_by_key(|c| c.end())
-            .map_or(from, |c| {
-                let rest = span[c.end()..].trim_start().to_ascii_lowercase();
-                if rest.starts_with("it ") || rest.starts_with("they ") {
-                    from
-                } else {
-                    from + c.end()
-                }
+        let since = clause_start(span).map_or(from, |end| {
+            let rest = span[end..].trim_start();
+            let refers_back = ["it ", "they "].iter().any(|p| {
+                rest.get(..p.len())
+                    .is_some_and(|r| r.eq_ignore_ascii_case(p))
             });
-        // A name straight before the modal is its subject ("Meta will", "Acme does not").
-        let before = name_before(text, h.start as usize, names).or_else(|| {
-            hits[..i]
-                .iter()
-                .enumerate()
-                .rev()
-                .take_while(|(_, x)| x.start as usize >= since)
-                .find_map(|(j, x)| is_actor(j, x))
+            if refers_back { from } else { from + end }
         });
+        // A name straight before the modal is its subject ("Meta will", "Acme does not").
+        let party = hits[..i]
+            .iter()
+            .enumerate()
+            .rev()
+            .take_while(|(_, x)| x.start as usize >= since)
+            .find_map(|(j, x)| is_actor(j, x).map(|a| (a, x.end as usize)));
+        // A party named straight before the modal is its subject; failing that, a name there.
+        let adjacent = party.is_some_and(|(_, end)| {
+            text.get(end..h.start as usize)
+                .is_some_and(|gap| gap.trim().is_empty())
+        });
+        let before = if adjacent {
+            party.map(|(a, _)| a)
+        } else {
+            name_before(text, h.start as usize, names).or(party.map(|(a, _)| a))
+        };
         let actor = before.unwrap_or_else(|| {
             // "by the Supplier" after a passive modal.
             hits[i + 1..]
@@ -654,7 +690,8 @@ fn predications(
         from = h.end as usize;
     }
     // A definition states what a term means, not what anyone does.
-    let defines = DEFINITION.is_match(text) || text.contains(" means ");
+    let defines =
+        text.contains(" means ") || (text.contains(['"', '“', '\'']) && DEFINITION.is_match(text));
     // A clause with a plain verb before the first modal: "you own the Output, and Acme does not
     // claim it" is a statement by the buyer beside the supplier's refusal.
     if let Some(first) = out.first().map(|p| p.at)
@@ -698,6 +735,12 @@ fn predications(
                 (t.starts_with("Our ") || t.starts_with("OUR ")).then_some(Actor::Supplier)
             })
             .unwrap_or(Actor::Neutral);
+        // "We require creators to label ...": the duty is the users', not the supplier's.
+        let actor = if text.contains(" to ") && REQUIRES_USERS.is_match(text) {
+            Actor::Buyer
+        } else {
+            actor
+        };
         out.push(Predication {
             actor,
             modality: Modality::Statement,
@@ -729,7 +772,7 @@ const STATEMENT_NEGATIONS: &[&str] = &[
 /// A name at the start of a sentence followed by a verb in the third person ("Acme uses",
 /// "Example Corp does not"): in terms that name the supplier by its brand, the supplier.
 static NAMED_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:\(?[0-9a-zA-Z]{1,3}[.)]+\s+)*(?:[^,;]{1,40},\s+)?([A-Z][\w.&’'-]*(?:\s+[A-Z][\w.&’'-]*){0,2})\s+(?:[a-z]+ly\s+)?([a-z]+s)\b")
+    Regex::new(r"^[ \t]*(?:\(?[0-9a-zA-Z]{1,3}[.)]+[ \t]+)*(?:[^,;]{1,40},[ \t]+)?([A-Z][A-Za-z0-9_.&'-]*(?:[ \t]+[A-Z][A-Za-z0-9_.&'-]*){0,2})[ \t]+(?:[a-z]+ly[ \t]+)?([a-z]+s)(?-u:\b)")
         .unwrap()
 });
 
@@ -739,32 +782,39 @@ static NAMED_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
 /// support", "provided to you").
 fn subject_verb(text: &str, x: &Hit) -> Option<bool> {
     let next = text.get(x.end as usize..).unwrap_or("").trim_start();
-    let word: String = next
-        .chars()
-        .take_while(|c| c.is_alphabetic())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    if VERB_AFTER_SUBJECT.contains(&word.as_str())
-        || (word.len() > 3 && (word.ends_with('s') || word.ends_with("ed")))
+    let word = &next[..next
+        .find(|c: char| !c.is_alphabetic())
+        .unwrap_or(next.len())];
+    if VERB_AFTER_SUBJECT
+        .iter()
+        .any(|v| word.eq_ignore_ascii_case(v))
+        || (word.len() > 3
+            && (word.ends_with(['s', 'S']) || word.ends_with("ed") || word.ends_with("ED")))
     {
         return Some(true);
     }
     let pronoun = text
         .get(x.start as usize..x.end as usize)
         .is_some_and(|w| ["we", "you"].iter().any(|p| w.eq_ignore_ascii_case(p)));
-    let before = text
-        .get(..x.start as usize)
-        .unwrap_or("")
-        .trim_end()
-        .to_ascii_lowercase();
+    if !pronoun {
+        return None;
+    }
+    let before = text.get(..x.start as usize).unwrap_or("").trim_end();
+    let last = before.rsplit(char::is_whitespace).next().unwrap_or("");
     let object = [
         "to", "with", "for", "by", "from", "of", "on", "about", "give", "gives", "tell", "tells",
         "let", "lets",
     ]
     .iter()
-    .any(|p| before.ends_with(&format!(" {p}")) || before == *p);
-    (pronoun && !object).then_some(false)
+    .any(|p| last.eq_ignore_ascii_case(p));
+    (!object).then_some(false)
 }
+
+/// A statement that puts a duty on the service's users ("we require creators to label", "we ask
+/// users to review"): it binds the buyer side, not the supplier who states it.
+static REQUIRES_USERS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:requires?|asks?|expects?|instructs?|obliges?)\s+(?:all\s+|our\s+|its\s+|the\s+)?(?:creators?|users?|advertisers?|developers?|publishers?|customers?|you|members|account holders?)\s+to\b").unwrap()
+});
 
 /// Plain verbs that follow a subject in the first or second person ("we use", "you own").
 const VERB_AFTER_SUBJECT: &[&str] = &[
@@ -841,7 +891,12 @@ fn name_before(text: &str, at: usize, names: &ProperNames<'_>) -> Option<Actor> 
 /// sentence opener) and a verb in the third person.
 fn named_subject(text: &str, names: &ProperNames<'_>) -> Option<Actor> {
     let c = NAMED_SUBJECT.captures(text)?;
+    // "The Acme Gateway acts ...": a product of the supplier named with an article.
     let name = c.get(1)?.as_str();
+    let name = name
+        .strip_prefix("The ")
+        .filter(|rest| rest.starts_with(char::is_uppercase))
+        .unwrap_or(name);
     let first = name.split_whitespace().next().unwrap_or(name);
     let common = NOT_NAMES.contains(&first)
         || !names.is_name(first.trim_end_matches(['.', '’', '\'']))
