@@ -220,19 +220,8 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
             })
         {
             let mut reasons = Vec::new();
-            if let Some(why) = narrowed(library, doc, a) {
-                reasons.push(format!("it is narrowed to {why}"));
-            }
-            if a.ann.has(core.effort) {
-                reasons.push(format!(
-                    "the effort qualifier {} softens it",
-                    quoted(library, doc, a, core.effort)
-                ));
-            }
-            if let Some(p) = d.weak.iter().find(|p| p.matches(&a.ann, text)) {
-                reasons.push(p.reason.clone());
-            }
-            reasons.extend(clause_weakener(doc, reading, d, i));
+            let narrowing = narrowed(library, doc, a);
+            soften(library, d, doc, reading, i, narrowing, &mut reasons);
             let f = Finding { idx: i, reasons };
             refusals.push(i);
             if f.reasons.is_empty() {
@@ -436,27 +425,8 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
             }
             continue;
         }
-        if a.ann.has(core.effort) {
-            reasons.push(format!(
-                "the effort qualifier {} softens it",
-                quoted(library, doc, a, core.effort)
-            ));
-        }
-        if let Some(b) = clause_of(doc, reading, i)
-            .find(|b| b.sentence.block == a.sentence.block && b.ann.has(core.deemed_consent))
-        {
-            reasons.push(format!(
-                "{} weakens the consent step",
-                quoted(library, doc, b, core.deemed_consent)
-            ));
-        }
-        if let Some(why) = narrowed_for(library, rule, doc, a) {
-            reasons.push(format!("it is narrowed to {why}"));
-        }
-        if let Some(p) = d.weak.iter().find(|p| p.matches(&a.ann, text)) {
-            reasons.push(p.reason.clone());
-        }
-        reasons.extend(clause_weakener(doc, reading, d, i));
+        let narrowing = narrowed_for(library, rule, doc, a);
+        soften(library, d, doc, reading, i, narrowing, &mut reasons);
         let f = Finding { idx: i, reasons };
         if f.reasons.is_empty() {
             strong.push(f);
@@ -490,6 +460,43 @@ fn masked_out(
         ann.add(library.core.ai);
     }
     (ann, masked)
+}
+
+/// What softens a sentence that meets a rule, added to `reasons`: an effort qualifier, deemed
+/// consent in its paragraph, the narrowing found by the caller, the rule's own weak patterns, and
+/// its `weak_in_clause` patterns in the rest of the clause.
+fn soften(
+    library: &Library,
+    d: &crate::library::rules::Detect,
+    doc: &Document,
+    reading: &Reading,
+    i: usize,
+    narrowing: Option<String>,
+    reasons: &mut Vec<String>,
+) {
+    let core = library.core;
+    let a = &reading.sentences[i];
+    if a.ann.has(core.effort) {
+        reasons.push(format!(
+            "the effort qualifier {} softens it",
+            quoted(library, doc, a, core.effort)
+        ));
+    }
+    if let Some(b) = clause_of(doc, reading, i)
+        .find(|b| b.sentence.block == a.sentence.block && b.ann.has(core.deemed_consent))
+    {
+        reasons.push(format!(
+            "{} weakens the consent step",
+            quoted(library, doc, b, core.deemed_consent)
+        ));
+    }
+    if let Some(why) = narrowing {
+        reasons.push(format!("it is narrowed to {why}"));
+    }
+    if let Some(p) = d.weak.iter().find(|p| p.matches(&a.ann, a.text(doc))) {
+        reasons.push(p.reason.clone());
+    }
+    reasons.extend(clause_weakener(doc, reading, d, i));
 }
 
 /// The reason of the first `weak_in_clause` pattern that another sentence of the clause around
@@ -638,15 +645,16 @@ fn verdict(
             };
         }
         let a = &reading.sentences[s.idx];
+        let present = |explanation: String| Judged {
+            status: ClauseStatus::Present,
+            evidence: strong.iter().take(MAX_EVIDENCE).map(ev).collect(),
+            explanation,
+        };
         if refusals.contains(&s.idx) {
-            return Judged {
-                status: ClauseStatus::Present,
-                evidence: strong.iter().take(MAX_EVIDENCE).map(ev).collect(),
-                explanation: format!(
-                    "{} says what the supplier does not do, and that meets the rule, without qualifiers or carve-outs.",
-                    upper_first(&at(s))
-                ),
-            };
+            return present(format!(
+                "{} says what the supplier does not do, and that meets the rule, without qualifiers or carve-outs.",
+                upper_first(&at(s))
+            ));
         }
         let mut elements: Vec<&str> = rule
             .detect
@@ -669,14 +677,10 @@ fn verdict(
         } else {
             ""
         };
-        return Judged {
-            status: ClauseStatus::Present,
-            evidence: strong.iter().take(MAX_EVIDENCE).map(ev).collect(),
-            explanation: format!(
-                "{} places {duty} on the supplier{scope}{with}, without qualifiers or carve-outs.",
-                upper_first(&at(s))
-            ),
-        };
+        return present(format!(
+            "{} places {duty} on the supplier{scope}{with}, without qualifiers or carve-outs.",
+            upper_first(&at(s))
+        ));
     }
     if let Some(w) = weak.first() {
         return Judged {
