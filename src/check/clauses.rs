@@ -231,7 +231,14 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
             }
             continue;
         }
-        if !on_topic() {
+        // A duty met by saying the thing itself, whoever says it: "Data may be transferred to
+        // foundation models from Anthropic and OpenAI" discloses the providers.
+        let fact = d.kind == Kind::Duty
+            && !d.facts.is_empty()
+            && !a.negated
+            && !d.exclude.matches(&a.ann, text)
+            && d.facts.iter().all(|g| g.matches(m_ann, m_text));
+        if !fact && !on_topic() {
             continue;
         }
         // A default the buyer has to switch off undoes a prohibition, whoever the sentence binds.
@@ -263,7 +270,7 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
                         _ => false,
                     }
             });
-        if a.buyer_only() && !buyer_right {
+        if a.buyer_only() && !buyer_right && !fact {
             if near.len() < 2 {
                 near.push(format!(
                     "{} puts the obligation on the buyer, not the supplier",
@@ -389,6 +396,7 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
                     || supplier_affirms
                     || buyer_right
                     || (d.statements_answer && s_said)
+                    || fact
                 {
                     candidate = Some(Vec::new());
                 } else if a.predications.iter().any(|p| {

@@ -328,12 +328,27 @@ impl<'d> ProperNames<'d> {
             self.doc
                 .blocks
                 .iter()
-                .flat_map(|b| b.text.split(|c: char| !c.is_alphanumeric()))
+                .flat_map(|b| b.text.split_whitespace())
+                .filter(|token| !web_address(token))
+                .flat_map(|token| token.split(|c: char| !c.is_alphanumeric()))
                 .filter(|w| w.starts_with(|c: char| c.is_lowercase()))
                 .collect()
         });
         !lower.contains(word.to_lowercase().as_str())
     }
+}
+
+/// Whether a token is (or holds) a web or e-mail address ("trust.acme.com",
+/// "(openrouter.ai/privacy)", "legal@acme.com"): its words are written in lower case whatever
+/// they name, so they say nothing about whether a word is a name.
+fn web_address(token: &str) -> bool {
+    if token.contains("://") || token.contains("www.") || token.contains('@') {
+        return true;
+    }
+    // A dot between letters, as in a domain ("acme.com"), not at a sentence's end ("ends.").
+    let b = token.as_bytes();
+    b.windows(3)
+        .any(|w| w[0].is_ascii_alphanumeric() && w[1] == b'.' && w[2].is_ascii_lowercase())
 }
 
 /// A sentence that defines a term: `"Term" means`, `"Term" refers to` (not a term defined in
