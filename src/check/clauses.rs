@@ -231,6 +231,27 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
             }
             continue;
         }
+        // "Google may log Customer prompts solely for the purpose of reviewing abuse": leave to
+        // keep the data, for one stated purpose only, answers a duty to use data only for the
+        // contract, weakly.
+        if !a.negated
+            && !d.negative_topic.is_empty()
+            && let Some(c) = core.purpose_limit
+            && a.ann.has(c)
+            && a.predications.iter().any(|p| {
+                p.actor == sentences::Actor::Supplier && p.modality == Modality::Permissive
+            })
+            && d.negative_topic.iter().all(|g| g.matches(&a.ann, text))
+        {
+            weak.push(Finding {
+                idx: i,
+                reasons: vec![format!(
+                    "it lets the supplier keep or use the data for a stated purpose ({})",
+                    quoted(library, doc, a, c)
+                )],
+            });
+            continue;
+        }
         // A duty met by saying the thing itself, whoever says it: "Data may be transferred to
         // foundation models from Anthropic and OpenAI" discloses the providers.
         let fact = d.kind == Kind::Duty

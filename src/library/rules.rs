@@ -488,6 +488,8 @@ pub struct Core {
     pub opt_out: Option<ConceptId>,
     /// The buyer acknowledging a risk or taking sole responsibility, if defined.
     pub acknowledgement: Option<ConceptId>,
+    /// A purpose that limits a permission ("solely for the purpose of", "only to"), if defined.
+    pub purpose_limit: Option<ConceptId>,
 }
 
 impl Core {
@@ -531,6 +533,7 @@ impl Core {
             disclaimer: builder.concept("disclaimer"),
             opt_out: builder.concept("opt-out"),
             acknowledgement: builder.concept("acknowledgement"),
+            purpose_limit: builder.concept("purpose-limit"),
         })
     }
 }

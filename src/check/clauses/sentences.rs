@@ -775,6 +775,14 @@ fn predications(
                 })
                 .unwrap_or(Actor::Neutral)
         });
+        let actor = if actor == Actor::Neutral
+            && modality == Modality::Obligation
+            && users_own_object(library, text, &hits[..i], h.start as usize)
+        {
+            Actor::Buyer
+        } else {
+            actor
+        };
         out.push(Predication {
             actor,
             modality,
@@ -843,6 +851,70 @@ fn predications(
         });
     }
     out
+}
+
+/// Verbs of a party using something ("if you use the Outputs ...").
+const USE_VERBS: &[&str] = &[
+    "use",
+    "uses",
+    "rely",
+    "relies",
+    "deploy",
+    "deploys",
+    "publish",
+    "publishes",
+    "distribute",
+    "distributes",
+    "share",
+    "shares",
+];
+
+/// Whether a passive duty before byte `at` is on a thing the buyer uses, named in a condition
+/// before it: "if you use the Outputs for decisions about people, such Outputs shall undergo
+/// human review" puts the review on the one who uses them, not on the supplier ("if you use the
+/// service, your data will be deleted" does not: the data is not what the buyer uses).
+fn users_own_object(library: &Library, text: &str, hits: &[Hit], at: usize) -> bool {
+    let words = |from: usize| {
+        text.get(from..at)
+            .unwrap_or("")
+            .split_whitespace()
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+            .filter(|w| !w.is_empty())
+    };
+    hits.iter().enumerate().any(|(j, x)| {
+        let before = text.get(..x.start as usize).unwrap_or("").trim_end();
+        let subordinate = before
+            .rsplit(|c: char| !c.is_alphabetic())
+            .next()
+            .is_some_and(|w| SUBORDINATORS.iter().any(|s| w.eq_ignore_ascii_case(s)));
+        if !subordinate || party_at(library, text, hits, j, x) != Some(Actor::Buyer) {
+            return false;
+        }
+        let mut after = words(x.end as usize);
+        if !after
+            .next()
+            .is_some_and(|v| USE_VERBS.iter().any(|u| v.eq_ignore_ascii_case(u)))
+        {
+            return false;
+        }
+        // The thing used: the first word after the verb that is not a determiner.
+        let Some(object) = after.find(|w| {
+            ![
+                "the", "any", "such", "our", "your", "its", "their", "a", "an", "all",
+            ]
+            .iter()
+            .any(|d| w.eq_ignore_ascii_case(d))
+        }) else {
+            return false;
+        };
+        // ... is the subject of the duty: named again after the comma that ends the condition.
+        let tail = text.get(..at).unwrap_or("");
+        let subject = &tail[tail.rfind(',').map_or(0, |c| c + 1)..];
+        object.len() > 2
+            && subject
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| w.eq_ignore_ascii_case(object))
+    })
 }
 
 /// Negations that make a statement ("Provider does not use", "are not used"), not a modal duty:
@@ -961,6 +1033,25 @@ const VERB_AFTER_SUBJECT: &[&str] = &[
     "employ",
 ];
 
+/// Capitalised defined terms for things, not parties: "such Outputs shall", "Customer Data is".
+const THINGS: &[&str] = &[
+    "Data",
+    "Content",
+    "Output",
+    "Outputs",
+    "Input",
+    "Inputs",
+    "Services",
+    "Service",
+    "Materials",
+    "Documentation",
+    "Software",
+    "Suggestions",
+    "Assets",
+    "Deliverables",
+    "Information",
+];
+
 /// The supplier, when the word or two straight before a modal at `at` are a name ("Meta will",
 /// "Example Corp does not"), not a common word or a party the library knows.
 fn name_before(text: &str, at: usize, names: &ProperNames<'_>) -> Option<Actor> {
@@ -974,6 +1065,7 @@ fn name_before(text: &str, at: usize, names: &ProperNames<'_>) -> Option<Actor> 
         || word.len() < 2
         || word.chars().all(|c| c.is_uppercase() || !c.is_alphabetic())
         || NOT_NAMES.contains(&word)
+        || THINGS.contains(&word)
         || !names.is_name(word.trim_end_matches('.'))
     {
         return None;
@@ -994,11 +1086,7 @@ fn named_subject(text: &str, names: &ProperNames<'_>) -> Option<Actor> {
     let first = name.split_whitespace().next().unwrap_or(name);
     let common = NOT_NAMES.contains(&first)
         || !names.is_name(first.trim_end_matches(['.', '’', '\'']))
-        || [
-            "Data", "Content", "Output", "Outputs", "Input", "Inputs", "Services", "Service",
-        ]
-        .iter()
-        .any(|w| name.ends_with(w));
+        || THINGS.iter().any(|w| name.ends_with(w));
     (!common).then_some(Actor::Supplier)
 }
 
