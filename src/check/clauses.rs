@@ -33,15 +33,12 @@ use crate::library::matcher::ConceptId;
 use crate::library::rules::{Absent, Kind, Tier};
 use crate::library::{Library, Rule};
 use crate::model::{ClauseStatus, ClauseVerdict, DocType, Document, Evidence, Severity};
-use sentences::{Analysed, Modality, Reading};
+use sentences::{Analysed, DOCUMENT_AI_SENTENCES, Modality, Reading};
 
 /// A grant or licence in a sentence: when the buyer states it, the buyer gives a right away.
 static GIVES: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(r"(?i)\b(?:grants?|granting|licen[cs]es?|permits?|authori[sz]es?)\b").unwrap()
 });
-
-/// Sentences naming AI that make a whole document about AI, for rules with `document_scope`.
-const DOCUMENT_AI_SENTENCES: usize = 5;
 
 /// Most quotes given as evidence for one verdict.
 const MAX_EVIDENCE: usize = 3;

@@ -306,6 +306,19 @@ fn lead_ins(doc: &Document) -> Vec<Option<usize>> {
     out
 }
 
+/// How many sentences naming AI make a whole document about AI (an AI service's terms).
+pub const DOCUMENT_AI_SENTENCES: usize = 5;
+
+/// A definition of what a service gives back for what the user puts in: an output word and an
+/// input word in one sentence.
+static OUTPUT_FOR_INPUT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:outputs?|generated|completions?)\b[^.]{0,160}\b(?:inputs?|prompts?|quer(?:y|ies))\b|\b(?:inputs?|prompts?|quer(?:y|ies))\b[^.]{0,160}\b(?:outputs?|generated|completions?)\b").unwrap()
+});
+
+/// A word for what an AI service gives back.
+static OUTPUT_WORD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:outputs?|generated|completions?)\b").unwrap());
+
 /// A phrase that refers back to something the sentence before named: "these tools", "such
 /// models", "those services".
 static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
@@ -501,6 +514,8 @@ pub fn read(library: &Library, doc: &Document) -> Reading {
     };
     // Terms the document defines as AI.
     let mut defined: Vec<String> = Vec::new();
+    // Of those, the terms for what the AI gives back ("Suggestions").
+    let mut outputs: Vec<String> = Vec::new();
     let mut ai_here: Vec<bool> = Vec::with_capacity(anns.len());
     for (k, ann) in anns.iter().enumerate() {
         let text = text_of(k);
@@ -520,6 +535,32 @@ pub fn read(library: &Library, doc: &Document) -> Reading {
         }
         ai_here.push(here);
     }
+    // In a document about AI, a term defined as what comes back for what the user puts in
+    // ("receive code, outputs or other functions based on the Inputs (collectively,
+    // 'Suggestions')") is the service's AI output, though the definition does not say AI.
+    if !defined.is_empty() || ai_here.iter().filter(|h| **h).count() >= DOCUMENT_AI_SENTENCES {
+        for k in 0..ai_here.len() {
+            let text = text_of(k);
+            if ai_here[k] || !text.contains(['"', '“']) || !OUTPUT_FOR_INPUT.is_match(text) {
+                continue;
+            }
+            // The term the output words lead to, not the others defined beside it ("Inputs").
+            let mut from = 0;
+            for c in DEFINED.captures_iter(text) {
+                let Some(t) = c.get(1) else { continue };
+                let lead = &text[from..t.start()];
+                from = c.get(0).map_or(t.end(), |m| m.end());
+                let t = t.as_str().trim();
+                if OUTPUT_WORD.is_match(lead) && t.len() >= 3 && !defined.iter().any(|d| d == t) {
+                    defined.push(t.to_string());
+                    outputs.push(t.to_string());
+                }
+            }
+        }
+    }
+    let outputs_ac = (!outputs.is_empty())
+        .then(|| AhoCorasick::new(&outputs).ok())
+        .flatten();
     let defined_ac = if defined.is_empty() {
         None
     } else {
@@ -577,6 +618,11 @@ pub fn read(library: &Library, doc: &Document) -> Reading {
         let ai =
             here || near_ai(k) || in_lead_in || heading_ai.get(s.block).copied().unwrap_or(false);
         let predications = predications(library, text, &ann.hits, &names);
+        if let Some(c) = core.ai_output
+            && outputs_ac.as_ref().is_some_and(|ac| ac.is_match(text))
+        {
+            ann.add(c);
+        }
         if ai {
             // @ai in a rule's topic is satisfied by the clause or heading too.
             ann.add(core.ai);
