@@ -168,7 +168,8 @@ pub struct DocRank {
 /// vendor-assurance pack), then the AI features each bid describes and what its declaration says.
 #[derive(Debug, Serialize)]
 pub struct BidMatrix {
-    /// Requirements compared (every rule applied to any of the tenders), in the library's order.
+    /// Requirements compared (every rule applied to any of the tenders): the built-in tender rules
+    /// in the order a bid answers them, then any other by id.
     pub columns: Vec<Column>,
     /// One row per tender, in report order.
     pub rows: Vec<BidRow>,
@@ -234,7 +235,7 @@ pub struct BidFeature {
 /// Short headings for the built-in tender rules, for tables and letters; a custom library's rules
 /// use their titles.
 const SHORT_TITLES: &[(&str, &str)] = &[
-    ("tender-ai-declaration", "AI declaration"),
+    ("tender-ai-declaration", "Declares its AI"),
     ("tender-ai-model-provenance", "Models and providers"),
     ("tender-ai-training-data", "Training data"),
     ("tender-ai-testing", "Testing"),
@@ -511,7 +512,8 @@ pub fn bids(report: &Report) -> Option<BidMatrix> {
     if tenders.len() < BIDS_MIN_TENDERS {
         return None;
     }
-    // Columns in the order the documents list their verdicts (the library's order), each once.
+    // Each rule once: the built-in tender rules in the order a bid answers them (the declaration,
+    // then the pack, as [`SHORT_TITLES`] lists them), then any other rule by id.
     let mut columns: Vec<Column> = Vec::new();
     for (_, d) in &tenders {
         for c in &d.clauses {
@@ -524,6 +526,15 @@ pub fn bids(report: &Report) -> Option<BidMatrix> {
             }
         }
     }
+    columns.sort_by_key(|c| {
+        (
+            SHORT_TITLES
+                .iter()
+                .position(|(id, _)| *id == c.id)
+                .unwrap_or(SHORT_TITLES.len()),
+            c.id.clone(),
+        )
+    });
     let rows = tenders
         .iter()
         .map(|(i, d)| {
