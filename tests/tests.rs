@@ -8,6 +8,7 @@
 //! - `extract`: snapshots of every extraction fixture, what is kept and left out, hostile input.
 //! - `library`: the clause library's invariants and examples; `rules`, `explain`, `rules --check`.
 //! - `index`: `aiassure index`, `search` and `scan --index` on small repositories in temporary folders.
+//! - `questions`: `aiassure questions` on the example bids: the letters, DOCX read back and Markdown.
 //! - `report`: every report format from one fixture report (snapshots), escaping, schema, redline.
 //! - `realworld`: the real development corpus (`../shared/corpus/realworld-dev`): clause passages,
 //!   whole documents and product descriptions, with floors that ratchet up as the checker improves.
@@ -27,6 +28,7 @@ mod hostile;
 mod index;
 mod library;
 mod pdf;
+mod questions;
 mod realworld;
 mod report;
 mod security;
