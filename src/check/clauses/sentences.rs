@@ -541,7 +541,7 @@ pub fn read(library: &Library, doc: &Document) -> Reading {
     if !defined.is_empty() || ai_here.iter().filter(|h| **h).count() >= DOCUMENT_AI_SENTENCES {
         for k in 0..ai_here.len() {
             let text = text_of(k);
-            if ai_here[k] || !text.contains(['"', '“']) || !OUTPUT_FOR_INPUT.is_match(text) {
+            if !text.contains(['"', '“']) || !OUTPUT_FOR_INPUT.is_match(text) {
                 continue;
             }
             // The term the output words lead to, not the others defined beside it ("Inputs").
@@ -551,8 +551,10 @@ pub fn read(library: &Library, doc: &Document) -> Reading {
                 let lead = &text[from..t.start()];
                 from = c.get(0).map_or(t.end(), |m| m.end());
                 let t = t.as_str().trim();
-                if OUTPUT_WORD.is_match(lead) && t.len() >= 3 && !defined.iter().any(|d| d == t) {
-                    defined.push(t.to_string());
+                if OUTPUT_WORD.is_match(lead) && t.len() >= 3 && !outputs.iter().any(|d| d == t) {
+                    if !defined.iter().any(|d| d == t) {
+                        defined.push(t.to_string());
+                    }
                     outputs.push(t.to_string());
                 }
             }
@@ -984,7 +986,7 @@ const STATEMENT_NEGATIONS: &[&str] = &[
 /// A name at the start of a sentence followed by a verb in the third person ("Acme uses",
 /// "Example Corp does not"): in terms that name the supplier by its brand, the supplier.
 static NAMED_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[ \t]*(?:\(?[0-9a-zA-Z]{1,3}[.)]+[ \t]+)*(?:[^,;]{1,40},[ \t]+)?([A-Z][A-Za-z0-9_.&'-]*(?:[ \t]+[A-Z][A-Za-z0-9_.&'-]*){0,2})[ \t]+(?:[a-z]+ly[ \t]+)?([a-z]+s)(?-u:\b)")
+    Regex::new(r"^[ \t]*(?:\(?[0-9a-zA-Z]{1,3}[.)]+[ \t]+)*(?:[^,;]{1,40},[ \t]+)?([A-Z][A-Za-z0-9_.&'-]*(?:[ \t]+[A-Z][A-Za-z0-9_.&'-]*){0,2})[ \t]+(?:(?:[a-z]+ly|hereby)[ \t]+)?([a-z]+s)(?-u:\b)")
         .unwrap()
 });
 
