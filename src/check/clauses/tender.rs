@@ -13,6 +13,10 @@
 //!   itself says (its answer, quoted and cited; for a contradicted declaration, the "no AI"
 //!   declaration and the AI the bid describes) or by saying that no answer was found.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
+
 use super::{Judged, declaration, sentences::Reading};
 use crate::check::features::Features;
 use crate::library::Rule;
@@ -39,6 +43,61 @@ pub fn uses_ai(doc: &Document, reading: &Reading, features: &Features) -> bool {
         .is_some_and(|d| d.says_ai_used)
 }
 
+/// The checker's contract wording, and how a bid's verdict says it: a bid answers questions, it
+/// does not place obligations ("Clause 3 places an obligation on the supplier, with ..." becomes
+/// "Section 3 answers this, with ..."). Phrases not found are left as they are.
+static BID_PHRASES: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
+    [
+        (
+            r"^No clause places (?:an obligation|a prohibition) on the supplier for this \(The bid ([^)]*)\)\.",
+            "Nothing in the bid $1.",
+        ),
+        (
+            r"^No clause places (?:an obligation|a prohibition) on the supplier for this \(([^)]*)\)\.",
+            "The bid does not answer this ($1).",
+        ),
+        (
+            r" places (?:an obligation|a prohibition) on the supplier(?: about AI| within a clause or section about AI)?",
+            " answers this",
+        ),
+        (
+            r" addresses this with (?:an obligation|a prohibition) on the supplier, but ",
+            " answers this, but ",
+        ),
+        (
+            r" says what the supplier does not do, and that meets the rule",
+            " says what the bidder will not do, which meets the rule",
+        ),
+        (r", without qualifiers or carve-outs\.", "."),
+        (
+            r"It contradicts (?:an obligation|a prohibition) of the supplier at (.*), so the document says both\.",
+            "It contradicts the bid's answer at $1, so the bid says both.",
+        ),
+        (r"^Clause (\S)", "Section $1"),
+        (r" at Clause ", " at section "),
+        (r"\bthe supplier\b", "the bidder"),
+    ]
+    .into_iter()
+    .map(|(p, to)| {
+        (
+            Regex::new(p).unwrap_or_else(|e| panic!("bad built-in pattern {p}: {e}")),
+            to,
+        )
+    })
+    .collect()
+});
+
+/// A pack verdict's explanation in the words of a bid ([`BID_PHRASES`]).
+pub fn bid_wording(explanation: &str) -> String {
+    let mut out = explanation.to_string();
+    for (pattern, to) in BID_PHRASES.iter() {
+        if let std::borrow::Cow::Owned(s) = pattern.replace_all(&out, *to) {
+            out = s;
+        }
+    }
+    out
+}
+
 /// The clarification question for a pack verdict other than present; `None` for present verdicts
 /// and for rules without a `question`.
 pub fn question(rule: &Rule, judged: &Judged) -> Option<String> {
@@ -46,9 +105,12 @@ pub fn question(rule: &Rule, judged: &Judged) -> Option<String> {
     let opening = match (judged.status, judged.evidence.first()) {
         (ClauseStatus::Present, _) => return None,
         (ClauseStatus::Weak, Some(e)) => format!(
-            "{} says \"{}\". This does not give us the specific details we need to evaluate it.",
+            "{} says \"{}\". {}",
             where_(e),
-            short(&e.quote)
+            short(&e.quote),
+            shortfall(&judged.explanation).unwrap_or_else(|| {
+                "This does not give us the specific details we need to evaluate it.".into()
+            })
         ),
         // The declaration's contrary evidence is a "no AI" declaration and the AI described.
         (ClauseStatus::Contradicted, Some(e)) if rule.detect.kind == Kind::Declaration => {
@@ -75,6 +137,29 @@ pub fn question(rule: &Rule, judged: &Judged) -> Option<String> {
         _ => "We could not find an answer to this point in your bid.".to_string(),
     };
     Some(format!("{opening} {ask}"))
+}
+
+/// What a weak answer lacks, from the checker's reasons (the part of the explanation after
+/// ", but "), as a sentence to the bidder: "It does not include who hosts it."
+fn shortfall(explanation: &str) -> Option<String> {
+    let (_, reasons) = explanation.split_once(", but ")?;
+    let reasons: Vec<&str> = reasons
+        .trim()
+        .trim_end_matches('.')
+        .split("; ")
+        .filter(|r| !r.is_empty())
+        .collect();
+    let joined = match reasons.as_slice() {
+        [] => return None,
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{}, and {last}", rest.join(", ")),
+    };
+    let joined = joined
+        .replace("the buyer's", "the Council's")
+        .replace("the buyer", "the Council");
+    let mut c = joined.chars();
+    let first = c.next()?;
+    Some(format!("{}{}.", first.to_uppercase(), c.as_str()))
 }
 
 /// Where in the bid a quote is, as the opening of a sentence: "Your answer to Q4", "Section 3.2
@@ -126,6 +211,54 @@ mod tests {
             start: 0,
             end: quote.chars().count(),
         }
+    }
+
+    #[test]
+    fn weak_answers_say_what_they_lack() {
+        assert_eq!(
+            shortfall(
+                "B1 addresses this with an obligation on the supplier, but it does not include who hosts it; it promises to keep the buyer informed in general terms only."
+            )
+            .as_deref(),
+            Some(
+                "It does not include who hosts it, and it promises to keep the Council informed in general terms only."
+            )
+        );
+        assert_eq!(shortfall("Section 3 answers this."), None);
+    }
+
+    #[test]
+    fn explanations_read_as_about_a_bid() {
+        assert_eq!(
+            bid_wording(
+                "No clause places an obligation on the supplier for this (The bid says how AI changes and AI incidents will be notified). Near misses: 4.2."
+            ),
+            "Nothing in the bid says how AI changes and AI incidents will be notified. Near misses: 4.2."
+        );
+        assert_eq!(
+            bid_wording(
+                "Clause 3 places an obligation on the supplier about AI, with a named model or provider and who hosts it, without qualifiers or carve-outs."
+            ),
+            "Section 3 answers this, with a named model or provider and who hosts it."
+        );
+        assert_eq!(
+            bid_wording(
+                "Q3 addresses this with an obligation on the supplier, but it does not include a method, measure or result."
+            ),
+            "Q3 answers this, but it does not include a method, measure or result."
+        );
+        assert_eq!(
+            bid_wording(
+                "A2 declines to name the models or providers. It contradicts an obligation of the supplier at A1, so the document says both."
+            ),
+            "A2 declines to name the models or providers. It contradicts the bid's answer at A1, so the bid says both."
+        );
+        assert_eq!(
+            bid_wording(
+                "Clause 6 says what the supplier does not do, and that meets the rule, without qualifiers or carve-outs."
+            ),
+            "Section 6 says what the bidder will not do, which meets the rule."
+        );
     }
 
     #[test]
