@@ -134,6 +134,9 @@ pub fn question(rule: &Rule, judged: &Judged) -> Option<String> {
             where_(e),
             short(&e.quote)
         ),
+        _ if rule.detect.kind == Kind::Declaration => {
+            "We could not find a statement in your bid of whether AI is used.".to_string()
+        }
         _ => "We could not find an answer to this point in your bid.".to_string(),
     };
     Some(format!("{opening} {ask}"))
