@@ -33,15 +33,12 @@ use crate::library::matcher::ConceptId;
 use crate::library::rules::{Absent, Kind, Tier};
 use crate::library::{Library, Rule};
 use crate::model::{ClauseStatus, ClauseVerdict, DocType, Document, Evidence, Severity};
-use sentences::{Analysed, Modality, Reading};
+use sentences::{Analysed, DOCUMENT_AI_SENTENCES, Modality, Reading};
 
 /// A grant or licence in a sentence: when the buyer states it, the buyer gives a right away.
 static GIVES: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(r"(?i)\b(?:grants?|granting|licen[cs]es?|permits?|authori[sz]es?)\b").unwrap()
 });
-
-/// Sentences naming AI that make a whole document about AI, for rules with `document_scope`.
-const DOCUMENT_AI_SENTENCES: usize = 5;
 
 /// Most quotes given as evidence for one verdict.
 const MAX_EVIDENCE: usize = 3;
@@ -229,6 +226,27 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
             } else {
                 weak.push(f);
             }
+            continue;
+        }
+        // "Google may log Customer prompts solely for the purpose of reviewing abuse": leave to
+        // keep the data, for one stated purpose only, answers a duty to use data only for the
+        // contract, weakly.
+        if !a.negated
+            && !d.negative_topic.is_empty()
+            && let Some(c) = core.purpose_limit
+            && a.ann.has(c)
+            && a.predications.iter().any(|p| {
+                p.actor == sentences::Actor::Supplier && p.modality == Modality::Permissive
+            })
+            && d.negative_topic.iter().all(|g| g.matches(&a.ann, text))
+        {
+            weak.push(Finding {
+                idx: i,
+                reasons: vec![format!(
+                    "it lets the supplier keep or use the data for a stated purpose ({})",
+                    quoted(library, doc, a, c)
+                )],
+            });
             continue;
         }
         // A duty met by saying the thing itself, whoever says it: "Data may be transferred to
