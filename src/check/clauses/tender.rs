@@ -13,15 +13,16 @@
 //!   itself says (its answer, quoted and cited; for a contradicted declaration, the "no AI"
 //!   declaration and the AI the bid describes) or by saying that no answer was found.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
 use super::{Judged, declaration, sentences::Reading};
-use crate::check::features::Features;
+use crate::check::features::{Features, context};
 use crate::library::Rule;
 use crate::library::rules::{Kind, Tier};
-use crate::model::{ClauseStatus, Document, Evidence};
+use crate::model::{ClauseStatus, Document, Evidence, Sentence};
 
 /// Longest quote of the bid's answer inside a question, in characters.
 const MAX_QUOTE: usize = 240;
@@ -29,6 +30,42 @@ const MAX_QUOTE: usize = 240;
 /// Whether a rule is one of the pack's: a tender rule decided by its text, not the declaration.
 pub fn in_pack(rule: &Rule) -> bool {
     rule.tier == Tier::Tender && rule.detect.kind != Kind::Declaration
+}
+
+/// A numbered question put as an instruction ("Q2. Name each AI model and its provider.").
+static NUMBERED_INSTRUCTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?i:q(?:uestion)?\s*\d{1,3}(?:\.\d{1,2})?[.:)]?\s+)(?i:describe|explain|provide|list|confirm|detail|outline|state|set out|identify|specify|indicate|tell us|give|name|say|submit|supply|demonstrate|summari[sz]e)\b")
+        .unwrap_or_else(|e| panic!("bad built-in pattern: {e}"))
+});
+
+/// The bid without the questions put to the bidder ("Q3. Will the Council's data be used to
+/// train the models?", "Please describe how you test the AI."), for judging the tender rules: an
+/// answer is what the bidder says, so a question, which may word the very thing the rule forbids,
+/// is never evidence. Blocks (headings and sections) are kept; only question sentences go.
+pub fn answers_only(doc: &Document) -> Cow<'_, Document> {
+    // A question the segmenter cut in two ("Q2." and "Name each ...") is one block: a block that
+    // reads as a question goes whole.
+    let question_blocks: Vec<bool> = doc.blocks.iter().map(|b| is_question(&b.text)).collect();
+    let drop = |s: &Sentence| {
+        question_blocks.get(s.block).copied().unwrap_or(false) || is_question(doc.sentence_text(s))
+    };
+    if !doc.sentences.iter().any(drop) {
+        return Cow::Borrowed(doc);
+    }
+    let mut answers = doc.clone();
+    answers.sentences.retain(|s| !drop(s));
+    Cow::Owned(answers)
+}
+
+/// A question or an instruction to the bidder: it ends with a question mark, opens with "Please",
+/// or is a numbered instruction ([`NUMBERED_INSTRUCTION`]); emphasis and quotes around it aside.
+fn is_question(text: &str) -> bool {
+    let bare = text.trim_matches(|c: char| c.is_whitespace() || "*_#\"'“”".contains(c));
+    let t = context::strip_label(bare);
+    t.ends_with('?')
+        || t.get(..7)
+            .is_some_and(|p| p.eq_ignore_ascii_case("please "))
+        || NUMBERED_INSTRUCTION.is_match(bare)
 }
 
 /// Whether a bid describes AI or declares that it uses AI, which brings the pack into play.
@@ -214,6 +251,40 @@ mod tests {
             start: 0,
             end: quote.chars().count(),
         }
+    }
+
+    #[test]
+    fn questions_are_not_answers() {
+        let doc = crate::segment::segment(crate::model::Extracted {
+            pages: None,
+            blocks: [
+                "Q2. Name each AI model or service and its provider.",
+                "We use Azure OpenAI GPT-4o, hosted in UK South.",
+                "**Q3. Will the Council's data be used to train the models?**",
+                "No. Please see section 4. We never train on Council data.",
+            ]
+            .iter()
+            .map(|t| crate::model::RawBlock {
+                kind: crate::model::BlockKind::Paragraph,
+                text: (*t).into(),
+                page: None,
+                label: None,
+                level: None,
+            })
+            .collect(),
+        });
+        let kept: Vec<&str> = answers_only(&doc)
+            .sentences
+            .iter()
+            .map(|s| doc.sentence_text(s))
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                "We use Azure OpenAI GPT-4o, hosted in UK South.",
+                "No. Please see section 4. We never train on Council data."
+            ]
+        );
     }
 
     #[test]
