@@ -158,6 +158,9 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
     let about_ai = reading.defines_ai || reading.ai_sentences >= DOCUMENT_AI_SENTENCES;
     // Sentences that meet the rule by a refusal ("we do not store prompts"), not by its duty.
     let mut refusals: Vec<usize> = Vec::new();
+    // Of the weak findings, the refusals an exception or carve-out narrows ("does not retain
+    // prompts, except for abuse prevention"): they qualify an unqualified refusal elsewhere.
+    let mut narrowed_refusals: Vec<usize> = Vec::new();
     for (i, a) in reading.sentences.iter().enumerate() {
         if a.ann.hits.is_empty() {
             continue;
@@ -218,6 +221,9 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
         {
             let mut reasons = Vec::new();
             let narrowing = narrowed(library, d, doc, a);
+            if narrowing.is_some() {
+                narrowed_refusals.push(weak.len());
+            }
             soften(library, d, doc, reading, i, narrowing, &mut reasons);
             let f = Finding { idx: i, reasons };
             refusals.push(i);
@@ -460,8 +466,9 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
             weak.push(f);
         }
     }
+    let qualifier = narrowed_refusals.first().copied();
     verdict(
-        rule, doc, reading, strong, weak, contrary, carve, near, &refusals,
+        rule, doc, reading, strong, weak, contrary, carve, near, &refusals, qualifier,
     )
 }
 
@@ -651,6 +658,7 @@ fn verdict(
     carve: Vec<Finding>,
     near: Vec<String>,
     refusals: &[usize],
+    qualifier: Option<usize>,
 ) -> Judged {
     let ev = |f: &Finding| doc.sentence_evidence(&reading.sentences[f.idx].sentence);
     let at = |f: &Finding| cite(doc, &reading.sentences[f.idx]);
@@ -697,6 +705,19 @@ fn verdict(
             explanation,
         };
         if refusals.contains(&s.idx) {
+            // The same refusal elsewhere with an exception re-opens what this one closes.
+            if let Some(w) = qualifier.and_then(|q| weak.get(q)) {
+                return Judged {
+                    status: ClauseStatus::Weak,
+                    evidence: vec![ev(s), ev(w)],
+                    explanation: format!(
+                        "{} says what the supplier does not do, but {} {}.",
+                        upper_first(&at(s)),
+                        at(w),
+                        w.reasons.join("; ")
+                    ),
+                };
+            }
             return present(format!(
                 "{} says what the supplier does not do, and that meets the rule, without qualifiers or carve-outs.",
                 upper_first(&at(s))
