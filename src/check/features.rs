@@ -444,7 +444,7 @@ fn label_for(
         && word.chars().next().is_some_and(char::is_lowercase)
         && !STOP.contains(&word)
         && !GENERIC.contains(&word)
-        && !(word.len() > 4 && word.ends_with("ly"))
+        && (word.len() <= 4 || !word.ends_with("ly"))
         && word_start > h.end;
     if !usable {
         return (matched, e.category, false);
