@@ -157,7 +157,13 @@ fn csv_has_a_row_per_document_rule_and_feature_and_no_formulas() {
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     let clauses: usize = r.documents.iter().map(|d| d.clauses.len()).sum();
     let features: usize = r.documents.iter().map(|d| d.ai_features.len()).sum();
-    assert_eq!(rows.len(), r.documents.len() + clauses + features);
+    // Three bids scanned together: the bid comparison adds a row for each.
+    let bids = r
+        .documents
+        .iter()
+        .filter(|d| d.doc_type == aiassure::model::DocType::Tender)
+        .count();
+    assert_eq!(rows.len(), r.documents.len() + clauses + features + bids);
     for row in &rows {
         for cell in row {
             assert!(
@@ -1083,4 +1089,138 @@ fn streamed_json_is_the_whole_report() {
     let mut whole = Vec::new();
     report::json::render(&report, &mut whole).unwrap();
     assert_eq!(streamed, String::from_utf8(whole).unwrap());
+}
+
+// ---------------------------------------------------------------------------------------------
+// The bid comparison on the example bids: a column per tender rule, the AI features and the
+// declaration, one row per bid, in CSV, Markdown and HTML.
+
+mod bid_comparison {
+    use crate::common::aiassure;
+
+    /// The tender rules of the built-in library, in the library's order.
+    const TENDER_RULES: [&str; 7] = [
+        "tender-ai-declaration",
+        "tender-ai-model-provenance",
+        "tender-ai-training-data",
+        "tender-ai-testing",
+        "tender-ai-data-flows",
+        "tender-ai-human-oversight",
+        "tender-ai-change-and-incident",
+    ];
+
+    fn scan(format: &str) -> String {
+        let out = aiassure(&["scan", "fixtures/examples/bids", "--format", format]);
+        assert_eq!(out.status.code(), Some(1), "the example bids have gaps");
+        String::from_utf8(out.stdout).expect("UTF-8 report")
+    }
+
+    #[test]
+    fn csv_has_a_column_per_tender_rule_and_a_row_per_bid() {
+        let csv = scan("csv");
+        let mut reader = csv::Reader::from_reader(csv.as_bytes());
+        let header: Vec<String> = reader
+            .headers()
+            .expect("header")
+            .iter()
+            .map(str::to_string)
+            .collect();
+        let fixed = aiassure::report::csv::COLUMNS.len();
+        let mut want: Vec<&str> = TENDER_RULES.to_vec();
+        want.extend(["ai_features", "ai_declaration"]);
+        assert_eq!(
+            header[fixed..],
+            want[..],
+            "the comparison's columns, in order"
+        );
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        let bids: Vec<&csv::StringRecord> = rows.iter().filter(|r| &r[0] == "bid").collect();
+        assert_eq!(bids.len(), 3, "one row per bid");
+        let col = |name: &str| header.iter().position(|h| h == name).expect("column");
+        let row = |file: &str| {
+            *bids
+                .iter()
+                .find(|r| r[1].ends_with(file))
+                .expect("the bid has a row")
+        };
+        // A bid without AI: its declaration judged, the pack not applied.
+        let civic = row("civic-systems-response.txt");
+        assert_eq!(&civic[col("tender-ai-declaration")], "present");
+        assert_eq!(&civic[col("tender-ai-testing")], "n/a");
+        assert_eq!(&civic[col("ai_declaration")], "no AI");
+        assert_eq!(&civic[col("ai_features")], "");
+        // A bid that declares no AI while describing Azure OpenAI.
+        let northgate = row("northgate-care-response.docx");
+        assert_eq!(&northgate[col("tender-ai-declaration")], "contradicted");
+        assert_eq!(&northgate[col("ai_declaration")], "no AI");
+        assert!(
+            northgate[col("ai_features")].contains("Azure OpenAI (not declared)"),
+            "{:?}",
+            &northgate[col("ai_features")]
+        );
+        for r in &bids {
+            for id in TENDER_RULES {
+                assert!(
+                    ["present", "weak", "contradicted", "missing", "n/a"].contains(&&r[col(id)]),
+                    "{} {id}: {:?}",
+                    &r[1],
+                    &r[col(id)]
+                );
+            }
+        }
+        // Every other record leaves the comparison's columns empty.
+        for r in rows.iter().filter(|r| &r[0] != "bid") {
+            assert!(r.iter().skip(fixed).all(str::is_empty), "{r:?}");
+        }
+    }
+
+    #[test]
+    fn markdown_and_html_tables_have_the_same_columns() {
+        let md = scan("markdown");
+        let table = &md[md.find("### Bid comparison").expect("comparison")..];
+        let header = table
+            .lines()
+            .find(|l| l.starts_with("| Bid |"))
+            .expect("header row");
+        let cells: Vec<&str> = header
+            .split('|')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .collect();
+        assert_eq!(
+            cells,
+            [
+                "Bid",
+                "Declares its AI",
+                "Models and providers",
+                "Training data",
+                "Testing",
+                "Data flows",
+                "Human oversight",
+                "Changes and incidents",
+                "AI features",
+                "Declaration says"
+            ]
+        );
+        let rows: Vec<&str> = table
+            .lines()
+            .skip_while(|l| !l.starts_with("|---"))
+            .skip(1)
+            .take_while(|l| l.starts_with('|'))
+            .collect();
+        assert_eq!(rows.len(), 3, "{table}");
+        let civic = rows
+            .iter()
+            .find(|r| r.contains("civic-systems"))
+            .expect("row");
+        assert!(
+            civic.contains("n/a (no AI)") && civic.contains("present (Q3)"),
+            "{civic}"
+        );
+        let html = scan("html");
+        for id in TENDER_RULES {
+            assert!(html.contains(&format!("<th title=\"{id}: ")), "{id}");
+        }
+        assert!(html.contains("<th>AI features</th><th>Declaration says</th>"));
+    }
 }

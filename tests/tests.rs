@@ -8,6 +8,7 @@
 //! - `extract`: snapshots of every extraction fixture, what is kept and left out, hostile input.
 //! - `library`: the clause library's invariants and examples; `rules`, `explain`, `rules --check`.
 //! - `index`: `aiassure index`, `search` and `scan --index` on small repositories in temporary folders.
+//! - `questions`: `aiassure questions` on the example bids: the letters, DOCX read back and Markdown.
 //! - `report`: every report format from one fixture report (snapshots), escaping, schema, redline.
 //! - `ocr`: scans of a contract of our own (200 and 300 dpi, rotated, noisy; image-only PDF, PNG,
 //!   TIFF) read by Tesseract: word accuracy, verdicts equal to the source's, OCR marks, no Tesseract.
@@ -30,6 +31,7 @@ mod index;
 mod library;
 mod ocr;
 mod pdf;
+mod questions;
 mod realworld;
 mod report;
 mod security;

@@ -220,7 +220,7 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
             })
         {
             let mut reasons = Vec::new();
-            let narrowing = narrowed(library, doc, a);
+            let narrowing = narrowed(library, d, doc, a);
             soften(library, d, doc, reading, i, narrowing, &mut reasons);
             let f = Finding { idx: i, reasons };
             refusals.push(i);
@@ -231,7 +231,14 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
             }
             continue;
         }
-        if !on_topic() {
+        // A duty met by saying the thing itself, whoever says it: "Data may be transferred to
+        // foundation models from Anthropic and OpenAI" discloses the providers.
+        let fact = d.kind == Kind::Duty
+            && !d.facts.is_empty()
+            && !a.negated
+            && !d.exclude.matches(&a.ann, text)
+            && d.facts.iter().all(|g| g.matches(m_ann, m_text));
+        if !fact && !on_topic() {
             continue;
         }
         // A default the buyer has to switch off undoes a prohibition, whoever the sentence binds.
@@ -263,7 +270,7 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
                         _ => false,
                     }
             });
-        if a.buyer_only() && !buyer_right {
+        if a.buyer_only() && !buyer_right && !fact {
             if near.len() < 2 {
                 near.push(format!(
                     "{} puts the obligation on the buyer, not the supplier",
@@ -289,7 +296,7 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
             p.modality == Modality::Statement
                 && p.actor == sentences::Actor::Supplier
                 && !p.negative
-        }) && (!a.negated || a.joined.is_some() || a.predications.len() > 1);
+        }) && (!a.negated || a.list_item || a.predications.len() > 1);
         let self_grant = a.ann.has(core.self_grant);
         let grant_reason = || {
             let q = if self_grant {
@@ -389,6 +396,7 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
                     || supplier_affirms
                     || buyer_right
                     || (d.statements_answer && s_said)
+                    || fact
                 {
                     candidate = Some(Vec::new());
                 } else if a.predications.iter().any(|p| {
@@ -571,19 +579,39 @@ fn clause_key(section: &str) -> &str {
 /// there is none or the rule is a duty.
 fn narrowed_for(library: &Library, rule: &Rule, doc: &Document, a: &Analysed) -> Option<String> {
     if rule.detect.kind == Kind::Prohibition {
-        narrowed(library, doc, a)
+        narrowed(library, &rule.detect, doc, a)
     } else {
         None
     }
 }
 
-/// A carve-out or scope narrower in a sentence, described; `None` when there is none.
-fn narrowed(library: &Library, doc: &Document, a: &Analysed) -> Option<String> {
+/// A carve-out or scope narrower in a sentence, described; `None` when there is none. A
+/// carve-out word inside what the rule's topic matches is the rule's own subject, not a
+/// narrowing ("approved third-party AI tools" for the rule on public and unapproved AI tools).
+fn narrowed(
+    library: &Library,
+    d: &crate::library::rules::Detect,
+    doc: &Document,
+    a: &Analysed,
+) -> Option<String> {
     let core = library.core;
     if let Some(c) = core.carve_out
         && a.ann.has(c)
     {
-        return Some(format!("a carve-out ({})", quoted(library, doc, a, c)));
+        let text = a.text(doc);
+        let topic: Vec<(usize, usize)> = d
+            .topic
+            .iter()
+            .flat_map(|g| g.spans(&a.ann, &library.matcher, text))
+            .collect();
+        let carve = a.ann.hits.iter().find(|h| {
+            let (s, e) = (h.start as usize, h.end as usize);
+            library.matcher.concepts_of(h.term) & (1u64 << c) != 0
+                && !topic.iter().any(|&(ts, te)| ts <= s && e <= te)
+        });
+        if let Some(t) = carve.and_then(|h| text.get(h.start as usize..h.end as usize)) {
+            return Some(format!("a carve-out ('{t}')"));
+        }
     }
     if a.carve_out_exception {
         return Some(format!(

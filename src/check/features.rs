@@ -15,7 +15,7 @@
 //! 4. One feature per product or technique per document, with the first description as evidence,
 //!    and its standing in the approved-tools register when one is given.
 
-mod context;
+pub(crate) mod context;
 mod disclosure;
 
 use std::collections::HashMap;
@@ -388,6 +388,10 @@ fn accept(lexicon: &Lexicon, text: &str, hits: &[Hit], after_strong: bool) -> Ve
         }
         // "the AI Skills Platform": the acronym names what an organisation is about.
         if acronym && !e.is_product() && context::is_organisation_name(text, h.end) {
+            return false;
+        }
+        // "report any AI incident", "manage AI risks": a matter about AI, not a capability.
+        if !e.is_product() && context::is_matter_about_ai(text, h.end) {
             return false;
         }
         match e.kind {

@@ -5,6 +5,7 @@
 
 mod extract;
 mod index;
+mod questions;
 mod redline;
 mod rules;
 mod scan;
@@ -48,6 +49,9 @@ enum Command {
     Index(index::IndexArgs),
     /// Search an index built by `aiassure index`.
     Search(index::SearchArgs),
+    /// Write a clarification letter (DOCX and Markdown) to each bidder whose bid leaves an AI
+    /// question unanswered, vague or contrary.
+    Questions(questions::QuestionsArgs),
 }
 
 /// Limits on what one file may cost; shared by every command that reads documents.
@@ -224,6 +228,7 @@ pub fn main(cli: Cli) -> ExitCode {
         Command::Redline(args) => redline::run(&args),
         Command::Index(args) => index::run_index(&args),
         Command::Search(args) => index::run_search(&args),
+        Command::Questions(args) => questions::run(&args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

@@ -124,6 +124,12 @@ pub struct Detect {
     pub statements_answer: bool,
     /// Every group must match for a sentence to be on the rule's topic.
     pub topic: Vec<TermSet>,
+    /// For a duty the document can meet by saying the thing itself, whoever states it and with
+    /// whatever modal: a disclosure made by naming the model providers the data goes to ("Data
+    /// may be transferred to foundation models from Anthropic and OpenAI", in a buyer's
+    /// acknowledgement too). A sentence in scope, not negated, matching every group is a
+    /// candidate. Every group must match.
+    pub facts: Vec<TermSet>,
     /// For a duty that real drafting also writes as a refusal ("we do not store your prompts"
     /// meets a duty to use data only for the contract): a negated sentence on this topic binding
     /// the supplier meets the rule, without the duty's elements. Every group must match.
@@ -258,6 +264,8 @@ struct RawDetect {
     #[serde(default)]
     negative_topic: Vec<Vec<Spanned<String>>>,
     #[serde(default)]
+    facts: Vec<Vec<Spanned<String>>>,
+    #[serde(default)]
     exclude: Vec<Spanned<String>>,
     #[serde(default)]
     mask: Vec<Spanned<String>>,
@@ -361,6 +369,7 @@ pub(super) fn compile_file(
         }
         let topic = d.topic.iter().map(|g| set(g, errors)).collect();
         let negative_topic = d.negative_topic.iter().map(|g| set(g, errors)).collect();
+        let facts = d.facts.iter().map(|g| set(g, errors)).collect();
         let exclude = set(&d.exclude, errors);
         let mask = set(&d.mask, errors);
         let elements = d
@@ -425,6 +434,7 @@ pub(super) fn compile_file(
                 statements_answer: d.statements_answer,
                 topic,
                 negative_topic,
+                facts,
                 exclude,
                 mask,
                 elements,

@@ -4,10 +4,15 @@
 //! - `document`: one per document (status, and the reason when it could not be read), so no
 //!   document is ever lost from the sheet;
 //! - `clause`: one per document and rule (severity, status, first evidence, explanation);
-//! - `ai_feature`: one per AI feature (category, disclosed, register, evidence).
+//! - `ai_feature`: one per AI feature (category, disclosed, register, evidence);
+//! - `bid`: when two or more tenders were scanned together, the bid comparison, one per bid, in
+//!   columns added after the fixed ones: one per tender rule (named by its id, holding the status,
+//!   or `n/a` for a pack rule left out of a bid without AI), then `ai_features` (the features'
+//!   names, `; `-separated, each not covered by the declaration marked `(not declared)`) and
+//!   `ai_declaration` (`AI used`, `no AI` or `none`).
 //!
-//! The last column, `ocr`, says when the document (its `document` row) or the quote (the other
-//! rows) was read by OCR, with its confidence.
+//! The last fixed column, `ocr`, says when the document (its `document` row) or the quote (the
+//! other rows) was read by OCR, with its confidence.
 //!
 //! Columns that do not apply to a record are empty. Every cell a spreadsheet would run as a
 //! formula (starting with `=`, `+`, `-`, `@`, tab or carriage return) is prefixed with `'`, so
@@ -15,10 +20,10 @@
 
 use std::io::{self, Write};
 
-use super::{evidence_note, ocr_note};
+use super::{evidence_note, ocr_note, view};
 use crate::model::{ClauseVerdict, DocumentReport, Evidence, Report};
 
-/// The header row.
+/// The header row's fixed columns (the bid comparison adds its own after them).
 pub const COLUMNS: [&str; 19] = [
     "record",
     "path",
@@ -43,12 +48,26 @@ pub const COLUMNS: [&str; 19] = [
 
 /// Writes the CSV report.
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let bids = view::bids(report);
+    let extra: Vec<String> = bids
+        .iter()
+        .flat_map(|b| b.columns.iter().map(|c| c.id.clone()))
+        .chain(
+            bids.iter()
+                .flat_map(|_| ["ai_features".to_string(), "ai_declaration".to_string()]),
+        )
+        .collect();
+    let width = COLUMNS.len() + extra.len();
     let mut w = ::csv::Writer::from_writer(out);
-    w.write_record(COLUMNS)?;
+    w.write_record(COLUMNS.iter().map(|c| (*c).to_string()).chain(extra))?;
+    let mut write = |mut row: Vec<String>| {
+        row.resize(width, String::new());
+        w.write_record(row.iter().map(|c| neutralise(c).into_owned()))
+    };
     for d in &report.documents {
-        w.write_record(document_row(d).iter().map(|c| neutralise(c).into_owned()))?;
+        write(document_row(d))?;
         for c in &d.clauses {
-            w.write_record(clause_row(d, c).iter().map(|c| neutralise(c).into_owned()))?;
+            write(clause_row(d, c))?;
         }
         for f in &d.ai_features {
             let mut row = base(d, "ai_feature");
@@ -58,7 +77,31 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             row[13] = f.register.map(name_of).unwrap_or_default();
             evidence(&mut row, Some(&f.evidence));
             row[18] = evidence_note(d, &f.evidence).unwrap_or_default();
-            w.write_record(row.iter().map(|c| neutralise(c).into_owned()))?;
+            write(row)?;
+        }
+    }
+    if let Some(b) = &bids {
+        for r in &b.rows {
+            let Some(d) = report.documents.iter().find(|d| d.path == r.path) else {
+                continue;
+            };
+            let mut row = base(d, "bid");
+            row.extend(r.cells.iter().map(|c| (*c).to_string()));
+            row.push(
+                r.feature_list
+                    .iter()
+                    .map(|f| {
+                        if f.disclosed {
+                            f.name.clone()
+                        } else {
+                            format!("{} (not declared)", f.name)
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            );
+            row.push(r.declaration.to_string());
+            write(row)?;
         }
     }
     w.flush()?;

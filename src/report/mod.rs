@@ -5,12 +5,14 @@
 //! - Markdown and HTML: minijinja templates (`templates/report.md.j2`, `templates/report.html.j2`)
 //!   over a [`view::View`] of the report, overridable with `--template DIR` ([`Templates`]);
 //! - [`csv`]: one row per document, per document and rule, and per AI feature;
-//! - [`sarif`]: SARIF 2.1.0 for code scanning.
+//! - [`sarif`]: SARIF 2.1.0 for code scanning;
+//! - [`letter`]: clarification letters to bidders (`aiassure questions`), DOCX and Markdown.
 //!
 //! Renderers never analyse: everything they show is in the report or derived from it in [`view`].
 
 pub mod csv;
 pub mod json;
+pub mod letter;
 mod ocr;
 pub mod sarif;
 mod templates;

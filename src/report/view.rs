@@ -12,8 +12,8 @@ use serde::Serialize;
 
 use super::{evidence_note, ocr_note};
 use crate::model::{
-    AiFeature, ClauseStatus, ClauseVerdict, DocType, DocumentReport, FeatureBasis, Gaps, Report,
-    RuleInfo, Severity, Status,
+    AiFeature, ClauseStatus, ClauseVerdict, DocType, DocumentReport, Evidence, FeatureBasis, Gaps,
+    Report, RuleInfo, Severity, Status,
 };
 
 /// The portfolio chart appears when at least this many documents were analysed.
@@ -171,10 +171,12 @@ pub struct DocRank {
     pub undisclosed: usize,
 }
 
-/// The bid comparison matrix.
+/// The bid comparison matrix: one row per bid, a column per tender rule (the declaration and the
+/// vendor-assurance pack), then the AI features each bid describes and what its declaration says.
 #[derive(Debug, Serialize)]
 pub struct BidMatrix {
-    /// Requirements compared (every rule applied to any of the tenders), by id.
+    /// Requirements compared (every rule applied to any of the tenders): the built-in tender rules
+    /// in the order a bid answers them, then any other by id.
     pub columns: Vec<Column>,
     /// One row per tender, in report order.
     pub rows: Vec<BidRow>,
@@ -187,6 +189,8 @@ pub struct Column {
     pub id: String,
     /// Rule title.
     pub title: String,
+    /// A short heading for a table ("Testing", "Data flows"); the title when there is none.
+    pub short: String,
 }
 
 /// One bidder's row.
@@ -198,12 +202,71 @@ pub struct BidRow {
     pub anchor: String,
     /// Verdict per column ("present", "weak", "contradicted", "missing"), or "n/a".
     pub cells: Vec<&'static str>,
+    /// The same verdicts with where the bid answers each one.
+    pub verdicts: Vec<BidCell>,
     /// AI features described.
     pub features: usize,
     /// Of which no disclosure covers.
     pub undisclosed: usize,
+    /// Each AI feature as the comparison lists it: its name, and whether the bid declares it.
+    pub feature_list: Vec<BidFeature>,
     /// "AI used", "no AI" or "none" (no declaration found).
     pub declaration: &'static str,
+    /// Where the declaration is ("Q3", "4.1, p. 2"), when there is one.
+    pub declaration_at: Option<String>,
+}
+
+/// One verdict in the bid comparison.
+#[derive(Debug, Serialize)]
+pub struct BidCell {
+    /// "present", "weak", "contradicted", "missing", or "n/a" when the rule was not applied.
+    pub status: &'static str,
+    /// What the cell says: the status, or "n/a (no AI)" for a pack rule left out of a bid that
+    /// neither describes nor declares AI.
+    pub label: &'static str,
+    /// Where the answer relied on is ("Q4", "3.2, p. 2"), when there is one.
+    pub at: Option<String>,
+}
+
+/// One AI feature in the bid comparison.
+#[derive(Debug, Serialize)]
+pub struct BidFeature {
+    /// Feature name.
+    pub name: String,
+    /// Covered by the bid's declaration.
+    pub disclosed: bool,
+    /// Inferred from a described function ("likely AI: ask the bidder").
+    pub inferred: bool,
+}
+
+/// Short headings for the built-in tender rules, for tables and letters; a custom library's rules
+/// use their titles.
+const SHORT_TITLES: &[(&str, &str)] = &[
+    ("tender-ai-declaration", "Declares its AI"),
+    ("tender-ai-model-provenance", "Models and providers"),
+    ("tender-ai-training-data", "Training data"),
+    ("tender-ai-testing", "Testing"),
+    ("tender-ai-data-flows", "Data flows"),
+    ("tender-ai-human-oversight", "Human oversight"),
+    ("tender-ai-change-and-incident", "Changes and incidents"),
+];
+
+/// A rule's short heading ([`SHORT_TITLES`]), or its title.
+pub fn short_title(id: &str, title: &str) -> String {
+    SHORT_TITLES
+        .iter()
+        .find(|(i, _)| *i == id)
+        .map_or_else(|| title.to_string(), |(_, t)| (*t).to_string())
+}
+
+/// Where a quote is, briefly: "Q4", "3.2, p. 2", "p. 2"; `None` when the document gives neither.
+pub fn brief_location(e: &Evidence) -> Option<String> {
+    match (&e.section, e.page) {
+        (Some(s), Some(p)) => Some(format!("{s}, p. {p}")),
+        (Some(s), None) => Some(s.clone()),
+        (None, Some(p)) => Some(format!("p. {p}")),
+        (None, None) => None,
+    }
 }
 
 impl<'a> View<'a> {
@@ -447,7 +510,8 @@ fn portfolio(report: &Report) -> Option<Portfolio> {
     })
 }
 
-fn bids(report: &Report) -> Option<BidMatrix> {
+/// The bid comparison, when at least [`BIDS_MIN_TENDERS`] tenders were scanned together.
+pub fn bids(report: &Report) -> Option<BidMatrix> {
     let tenders: Vec<(usize, &DocumentReport)> = report
         .documents
         .iter()
@@ -457,43 +521,76 @@ fn bids(report: &Report) -> Option<BidMatrix> {
     if tenders.len() < BIDS_MIN_TENDERS {
         return None;
     }
-    let mut columns: BTreeMap<&str, &str> = BTreeMap::new();
+    // Each rule once: the built-in tender rules in the order a bid answers them (the declaration,
+    // then the pack, as [`SHORT_TITLES`] lists them), then any other rule by id.
+    let mut columns: Vec<Column> = Vec::new();
     for (_, d) in &tenders {
         for c in &d.clauses {
-            columns.entry(&c.id).or_insert(&c.title);
+            if !columns.iter().any(|col| col.id == c.id) {
+                columns.push(Column {
+                    id: c.id.clone(),
+                    title: c.title.clone(),
+                    short: short_title(&c.id, &c.title),
+                });
+            }
         }
     }
+    columns.sort_by_key(|c| {
+        (
+            SHORT_TITLES
+                .iter()
+                .position(|(id, _)| *id == c.id)
+                .unwrap_or(SHORT_TITLES.len()),
+            c.id.clone(),
+        )
+    });
     let rows = tenders
         .iter()
-        .map(|(i, d)| BidRow {
-            path: d.path.clone(),
-            anchor: anchor(*i),
-            cells: columns
-                .keys()
-                .map(|id| {
-                    d.clauses
-                        .iter()
-                        .find(|c| c.id == *id)
-                        .map_or("n/a", |c| c.status.as_str())
+        .map(|(i, d)| {
+            let verdicts: Vec<BidCell> = columns
+                .iter()
+                .map(|col| match d.clauses.iter().find(|c| c.id == col.id) {
+                    Some(c) => BidCell {
+                        status: c.status.as_str(),
+                        label: c.status.as_str(),
+                        at: c.evidence.first().and_then(brief_location),
+                    },
+                    // Every tender gets the same rules but the pack, which a bid gets only when
+                    // it describes or declares AI: a rule left out of a tender is left out for that.
+                    None => BidCell {
+                        status: "n/a",
+                        label: "n/a (no AI)",
+                        at: None,
+                    },
                 })
-                .collect(),
-            features: d.ai_features.len(),
-            undisclosed: d.ai_features.iter().filter(|f| !f.disclosed).count(),
-            declaration: match &d.ai_declaration {
-                Some(decl) if decl.says_ai_used => "AI used",
-                Some(_) => "no AI",
-                None => "none",
-            },
+                .collect();
+            BidRow {
+                path: d.path.clone(),
+                anchor: anchor(*i),
+                cells: verdicts.iter().map(|v| v.status).collect(),
+                verdicts,
+                features: d.ai_features.len(),
+                undisclosed: d.ai_features.iter().filter(|f| !f.disclosed).count(),
+                feature_list: d
+                    .ai_features
+                    .iter()
+                    .map(|f| BidFeature {
+                        name: f.name.clone(),
+                        disclosed: f.disclosed,
+                        inferred: f.basis == FeatureBasis::Inferred,
+                    })
+                    .collect(),
+                declaration: match &d.ai_declaration {
+                    Some(decl) if decl.says_ai_used => "AI used",
+                    Some(_) => "no AI",
+                    None => "none",
+                },
+                declaration_at: d
+                    .ai_declaration
+                    .as_ref()
+                    .and_then(|decl| brief_location(&decl.evidence)),
+            }
         })
         .collect();
-    Some(BidMatrix {
-        columns: columns
-            .into_iter()
-            .map(|(id, title)| Column {
-                id: id.to_string(),
-                title: title.to_string(),
-            })
-            .collect(),
-        rows,
-    })
+    Some(BidMatrix { columns, rows })
 }

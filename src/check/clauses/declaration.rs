@@ -17,8 +17,8 @@ use regex::Regex;
 
 use super::Judged;
 use super::sentences::{Actor, Reading};
-use crate::check::features::Features;
-use crate::model::{AiDeclaration, ClauseStatus, Document, Evidence};
+use crate::check::features::{Features, context};
+use crate::model::{AiDeclaration, ClauseStatus, Document, Evidence, FeatureCategory};
 
 /// Declaring verbs, or a statement of (non-)use.
 static DECLARES: LazyLock<Regex> = LazyLock::new(|| {
@@ -36,6 +36,71 @@ static NO_AI: LazyLock<Regex> = LazyLock::new(|| {
 static DETAILS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(\b(to|for)\s+(help\s+)?(draft|summar|transcri|translat|triag|analys|analyz|generat|review|proofread|check|rout|answer|classif|predict|schedul|detect|spell|grammar|format|search|extract|categoris|prioritis)\w*|\b(ChatGPT|Copilot|OpenAI|GPT-?\d|Gemini|Claude|Azure|Grammarly|Llama|Mistral|Whisper|Bedrock|Vertex)\b|\b(version|provider|vendor|licensed|enterprise (instance|licence|license|tenant))\b)").unwrap()
 });
+/// A use of AI and the purpose it is put to: "AI is used in our service to sort defect reports"
+/// (the word after "to" or "for" is checked against [`VAGUE_PURPOSES`]).
+static PURPOSE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:use[sd]?|using|deploy\w*|employ\w*|appl(?:y|ies|ied)|rel(?:y|ies) on)\b[^.;:]{0,60}?\b(?:to|for)\s+(\w+)").unwrap()
+});
+/// Words after "to" or "for" that name no purpose ("used to deliver the service").
+const VAGUE_PURPOSES: &[&str] = &[
+    "a",
+    "add",
+    "all",
+    "an",
+    "aspects",
+    "assist",
+    "be",
+    "benefit",
+    "boost",
+    "deliver",
+    "delivering",
+    "delivery",
+    "do",
+    "drive",
+    "enhance",
+    "enhancing",
+    "everything",
+    "help",
+    "helping",
+    "improve",
+    "improving",
+    "innovate",
+    "it",
+    "its",
+    "make",
+    "making",
+    "many",
+    "optimise",
+    "optimize",
+    "our",
+    "part",
+    "parts",
+    "power",
+    "provide",
+    "providing",
+    "service",
+    "services",
+    "some",
+    "streamline",
+    "support",
+    "supporting",
+    "the",
+    "their",
+    "this",
+    "transform",
+    "us",
+    "value",
+    "various",
+    "work",
+    "your",
+];
+/// The declaration points to what follows ("as described below", "the sections that follow").
+static POINTS_ON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(below|(that|which) follow|following sections?|next section|see (section|part|question|Q)\s*\w+|set out in (section|part|question|Q)\s*\w+|described in (section|part|question|Q)\s*\w+)\b").unwrap()
+});
+/// Most characters of the sections after a declaration read for its details.
+const MAX_DETAILS_CHARS: usize = 6000;
+
 /// A description of an AI capability the bid offers (used when the feature detector found none).
 static DESCRIBES: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(uses|use|using|powered by|includes|include|features|built on|leverag\w*|employs|applies|driven by|based on|provides|offers|deploys|runs)\b").unwrap()
@@ -58,7 +123,9 @@ pub fn find(doc: &Document, reading: &Reading) -> Option<AiDeclaration> {
     })
 }
 
-/// An AI capability the bid describes outside its declaration, as evidence.
+/// An AI capability the bid describes outside its declaration, as evidence. A heading or a
+/// question that names AI ("Use of artificial intelligence", "Q7. Do you use AI?") describes
+/// nothing.
 fn described(doc: &Document, reading: &Reading, decl: &Evidence) -> Option<Evidence> {
     reading.sentences.iter().find_map(|a| {
         if !a.ai_here || a.negated {
@@ -66,7 +133,16 @@ fn described(doc: &Document, reading: &Reading, decl: &Evidence) -> Option<Evide
         }
         let text = doc.sentence_text(&a.sentence);
         let e = doc.sentence_evidence(&a.sentence);
-        if e.start == decl.start || INSTRUCTION.is_match(text) || NO_AI.is_match(text) {
+        let heading = doc
+            .blocks
+            .get(a.sentence.block)
+            .is_some_and(context::is_heading);
+        if heading
+            || e.start == decl.start
+            || INSTRUCTION.is_match(text)
+            || context::is_question(text)
+            || NO_AI.is_match(text)
+        {
             return None;
         }
         (DESCRIBES.is_match(text) && a.predications.iter().all(|p| p.actor != Actor::Buyer))
@@ -116,26 +192,14 @@ pub fn judge(doc: &Document, reading: &Reading, features: &Features) -> Judged {
             },
         };
     }
-    // Details: in the declaration or the rest of its clause.
-    let clause_text: String = reading
-        .sentences
-        .iter()
-        .filter(|a| {
-            let e = doc.sentence_evidence(&a.sentence);
-            e.start >= decl.evidence.start
-                && doc.blocks.get(a.sentence.block).is_some_and(|b| {
-                    b.section == decl.evidence.section && e.start < decl.evidence.start + 2000
-                })
-        })
-        .map(|a| doc.sentence_text(&a.sentence))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let text = if clause_text.is_empty() {
-        decl.evidence.quote.clone()
-    } else {
-        clause_text
-    };
-    if DETAILS.is_match(&text) {
+    // Details: in the declaration, the rest of its section, or the sections that follow it.
+    let (text, span) = details_text(doc, &decl.evidence);
+    let named = features.features.iter().any(|f| {
+        f.disclosed
+            && f.category != FeatureCategory::Other
+            && (span.contains(&f.evidence.start) || f.evidence.start == decl.evidence.start)
+    });
+    if named || DETAILS.is_match(&text) || has_purpose(&text) {
         Judged {
             status: ClauseStatus::Present,
             explanation: format!(
@@ -152,5 +216,71 @@ pub fn judge(doc: &Document, reading: &Reading, features: &Features) -> Judged {
             ),
             evidence: vec![decl.evidence],
         }
+    }
+}
+
+/// A use of AI put to a named purpose ("used to sort defect reports"), not a vague one ("used
+/// to deliver the service").
+fn has_purpose(text: &str) -> bool {
+    PURPOSE.captures_iter(text).any(|c| {
+        c.get(1)
+            .is_some_and(|w| !VAGUE_PURPOSES.contains(&w.as_str().to_lowercase().as_str()))
+    })
+}
+
+/// The text a declaration's details may be in, and its span in the document: from the
+/// declaration to the end of its section, then on through each following section whose heading
+/// names AI ("The AI service we use"), and through the next section whatever its heading when the
+/// declaration points on to it ("described in the sections that follow"); at most
+/// [`MAX_DETAILS_CHARS`] characters.
+fn details_text(doc: &Document, decl: &Evidence) -> (String, std::ops::Range<usize>) {
+    let Some(first) = doc.blocks.iter().position(|b| b.end > decl.start) else {
+        return (decl.quote.clone(), decl.start..decl.end);
+    };
+    let mut points_on = POINTS_ON.is_match(&decl.quote);
+    let mut text = String::new();
+    let mut end = decl.end;
+    for (i, block) in doc.blocks[first..].iter().enumerate() {
+        // The next question of a questionnaire starts another answer.
+        if i > 0 && context::is_question(&block.text) {
+            break;
+        }
+        if context::is_heading(block) {
+            let carry_on = context::mentions_ai(&block.text) || points_on;
+            points_on = false;
+            if !carry_on {
+                break;
+            }
+            continue;
+        }
+        if text.len() > MAX_DETAILS_CHARS {
+            break;
+        }
+        // Offsets count characters: the declaration may start inside its block.
+        let skip = decl.start.saturating_sub(block.start);
+        let from = block
+            .text
+            .char_indices()
+            .nth(skip)
+            .map_or(block.text.len(), |(b, _)| b);
+        let part = block.text.get(from..).unwrap_or_default();
+        points_on |= POINTS_ON.is_match(part);
+        text.push_str(part);
+        text.push(' ');
+        end = block.end;
+    }
+    (text, decl.start..end)
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn purposes_named_and_vague() {
+        let t = "We confirm that AI is used in our service to sort and prioritise defect reports.";
+        assert!(has_purpose(t));
+        assert!(!has_purpose(
+            "We confirm that AI is used to deliver the service."
+        ));
     }
 }

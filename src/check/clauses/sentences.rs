@@ -75,8 +75,11 @@ pub struct Analysed {
     pub carve_out_exception: bool,
     /// For an item of a list under a lead-in ("The Supplier shall:", "We use the information we
     /// collect:"), the lead-in and the item read as one sentence; the annotation and predications
-    /// are of this text.
+    /// are of this text. For a sentence that refers back ("in these tools"), the sentence with
+    /// the phrase it refers to put in ("in approved third-party AI tools").
     pub joined: Option<String>,
+    /// An item of a list under a lead-in.
+    pub list_item: bool,
 }
 
 impl Analysed {
@@ -303,6 +306,59 @@ fn lead_ins(doc: &Document) -> Vec<Option<usize>> {
     out
 }
 
+/// A phrase that refers back to something the sentence before named: "these tools", "such
+/// models", "those services".
+static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:these|those|such)\s+(tool|model|service|system|feature|provider|application|app|platform|assistant|chatbot|technolog)(?:s|y|ies)?\b").unwrap()
+});
+
+/// Words that end a noun phrase read backwards from its noun ("using | approved third-party AI
+/// tools").
+const PHRASE_STOPS: &[&str] = &[
+    "a", "an", "the", "of", "to", "in", "into", "on", "with", "for", "by", "from", "and", "or",
+    "using", "use", "uses", "via", "through", "any", "all", "its", "our", "your", "their", "that",
+    "which", "is", "are", "be",
+];
+
+/// The sentence with a phrase that refers back ("in these tools") replaced by the phrase it
+/// refers to in the sentence before ("in approved third-party AI tools"): the noun and up to
+/// four words before it, when they add something. `None` when there is nothing to resolve.
+fn resolve_reference(text: &str, before: &str) -> Option<String> {
+    let r = REFERENCE.captures(text)?;
+    let (whole, noun) = (r.get(0)?, r.get(1)?.as_str().to_ascii_lowercase());
+    let words: Vec<&str> = before.split_whitespace().collect();
+    let at = words.iter().rposition(|w| {
+        w.trim_matches(|c: char| !c.is_alphanumeric())
+            .to_ascii_lowercase()
+            .starts_with(&noun)
+    })?;
+    let mut from = at;
+    while from > 0 && at - from < 4 {
+        let w = words[from - 1];
+        let bare = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
+        if bare.is_empty()
+            || w.ends_with([',', ';', ':', '.', '(', ')'])
+            || PHRASE_STOPS.iter().any(|s| bare.eq_ignore_ascii_case(s))
+        {
+            break;
+        }
+        from -= 1;
+    }
+    if from == at {
+        return None;
+    }
+    let phrase = words[from..=at]
+        .join(" ")
+        .trim_end_matches(|c: char| !c.is_alphanumeric())
+        .to_string();
+    Some(format!(
+        "{}{}{}",
+        &text[..whole.start()],
+        phrase,
+        &text[whole.end()..]
+    ))
+}
+
 /// How many sentences either side of a sentence that names AI, in the same paragraph, are in its
 /// AI scope.
 const AI_REACH: usize = 3;
@@ -328,12 +384,27 @@ impl<'d> ProperNames<'d> {
             self.doc
                 .blocks
                 .iter()
-                .flat_map(|b| b.text.split(|c: char| !c.is_alphanumeric()))
+                .flat_map(|b| b.text.split_whitespace())
+                .filter(|token| !web_address(token))
+                .flat_map(|token| token.split(|c: char| !c.is_alphanumeric()))
                 .filter(|w| w.starts_with(|c: char| c.is_lowercase()))
                 .collect()
         });
         !lower.contains(word.to_lowercase().as_str())
     }
+}
+
+/// Whether a token is (or holds) a web or e-mail address ("trust.acme.com",
+/// "(openrouter.ai/privacy)", "legal@acme.com"): its words are written in lower case whatever
+/// they name, so they say nothing about whether a word is a name.
+fn web_address(token: &str) -> bool {
+    if token.contains("://") || token.contains("www.") || token.contains('@') {
+        return true;
+    }
+    // A dot between letters, as in a domain ("acme.com"), not at a sentence's end ("ends.").
+    let b = token.as_bytes();
+    b.windows(3)
+        .any(|w| w[0].is_ascii_alphanumeric() && w[1] == b'.' && w[2].is_ascii_lowercase())
 }
 
 /// A sentence that defines a term: `"Term" means`, `"Term" refers to` (not a term defined in
@@ -399,6 +470,28 @@ pub fn read(library: &Library, doc: &Document) -> Reading {
             );
             anns[k] = m.annotate(&text);
             joined[k] = Some(text);
+        }
+    }
+    let list_item: Vec<bool> = joined.iter().map(Option::is_some).collect();
+    // "We do not put your data in these tools": the tools are the ones the sentence before names.
+    for k in 1..doc.sentences.len() {
+        let s = &doc.sentences[k];
+        if joined[k].is_some() || !REFERENCE.is_match(doc.sentence_text(s)) {
+            continue;
+        }
+        // The nearest of the sentences before it in its paragraph that names what it refers to.
+        let resolved = (k.saturating_sub(AI_REACH)..k)
+            .rev()
+            .take_while(|&j| doc.sentences[j].block == s.block)
+            .find_map(|j| {
+                let before = joined[j]
+                    .as_deref()
+                    .unwrap_or_else(|| doc.sentence_text(&doc.sentences[j]));
+                resolve_reference(doc.sentence_text(s), before)
+            });
+        if let Some(resolved) = resolved {
+            anns[k] = m.annotate(&resolved);
+            joined[k] = Some(resolved);
         }
     }
     let text_of = |k: usize| -> &str {
@@ -502,6 +595,7 @@ pub fn read(library: &Library, doc: &Document) -> Reading {
             negated,
             carve_out_exception,
             joined: joined_text,
+            list_item: list_item[k],
         });
     }
     Reading {
@@ -941,4 +1035,47 @@ fn party_at(library: &Library, text: &str, hits: &[Hit], j: usize, hit: &Hit) ->
     } else {
         Actor::Buyer
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{resolve_reference, web_address};
+
+    #[test]
+    fn a_reference_back_takes_the_phrase_it_refers_to() {
+        let before =
+            "We process limited data using approved third-party AI tools to debug the product.";
+        assert_eq!(
+            resolve_reference("We do not put your files in these tools.", before).as_deref(),
+            Some("We do not put your files in approved third-party AI tools.")
+        );
+        // Nothing to add: the noun stands alone before.
+        assert_eq!(
+            resolve_reference("Such tools are reviewed.", "We use tools."),
+            None
+        );
+        // The sentence before does not name the thing referred to.
+        assert_eq!(
+            resolve_reference(
+                "These models are hosted in the UK.",
+                "We use approved AI tools."
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn web_addresses_are_told_from_words() {
+        for t in [
+            "trust.acme.com",
+            "(openrouter.ai/privacy)",
+            "https://x.io",
+            "legal@acme.com",
+        ] {
+            assert!(web_address(t), "{t}");
+        }
+        for t in ["ends.", "Acme", "U.K.", "3.5"] {
+            assert!(!web_address(t), "{t}");
+        }
+    }
 }

@@ -8,9 +8,10 @@
 //! - **whether the pack applies**: only to a bid that describes AI (the feature detector found an AI
 //!   feature) or declares that it uses AI. A bid with no AI does not get these rules at all, so it is
 //!   never reported as missing them;
-//! - **the clarification question** for a verdict other than present: the rule's `question` (what
-//!   the buyer asks for), opened by what the bid itself says (its answer, quoted and cited) or by
-//!   saying that no answer was found.
+//! - **the clarification question** for a verdict other than present, of the pack's rules and of
+//!   the declaration: the rule's `question` (what the buyer asks for), opened by what the bid
+//!   itself says (its answer, quoted and cited; for a contradicted declaration, the "no AI"
+//!   declaration and the AI the bid describes) or by saying that no answer was found.
 
 use super::{Judged, declaration, sentences::Reading};
 use crate::check::features::Features;
@@ -49,6 +50,23 @@ pub fn question(rule: &Rule, judged: &Judged) -> Option<String> {
             where_(e),
             short(&e.quote)
         ),
+        // The declaration's contrary evidence is a "no AI" declaration and the AI described.
+        (ClauseStatus::Contradicted, Some(e)) if rule.detect.kind == Kind::Declaration => {
+            match judged.evidence.get(1) {
+                Some(ai) => format!(
+                    "{} says \"{}\", but {} says \"{}\", which describes the use of AI.",
+                    where_(e),
+                    short(&e.quote),
+                    lower_first(&where_(ai)),
+                    short(&ai.quote)
+                ),
+                None => format!(
+                    "{} says \"{}\", but your bid also describes the use of AI.",
+                    where_(e),
+                    short(&e.quote)
+                ),
+            }
+        }
         (ClauseStatus::Contradicted, Some(e)) => format!(
             "{} says \"{}\". As written, this appears to give us the opposite of the assurance we need.",
             where_(e),
@@ -72,6 +90,14 @@ fn where_(e: &Evidence) -> String {
         (None, Some(p)) => format!("Your bid (page {p})"),
         (None, None) => "Your bid".to_string(),
     }
+}
+
+/// "Your answer to Q4" -> "your answer to Q4" (inside a sentence); "Section 3.2 ..." likewise.
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_lowercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 /// A quote cut to [`MAX_QUOTE`] characters at a word boundary, without its final full stop.

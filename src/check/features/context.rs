@@ -116,6 +116,14 @@ static ORGANISATION_NAME: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// Right after an AI term: a matter about AI, not the AI itself ("AI incident", "AI risks",
+/// "machine learning governance", "AI training data", "AI literacy").
+static MATTER_ABOUT_AI: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^[\s-]+(?:incidents?|risks?|governance|ethics|assurance|literacy|awareness|skills|safety|regulations?|compliance|misuse|harms?|failures?|concerns|principles|polic(?:y|ies)|training|register|inventory|audits?|impact assessments?|champions?|strategy)\b",
+    )
+});
+
 /// A name, a comma, and a determiner just before a term ("FixFinder, our ").
 static APPOSITIVE: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -473,6 +481,13 @@ pub fn is_mentioned_as_word(text: &str, start: usize) -> bool {
 pub fn is_organisation_name(text: &str, end: usize) -> bool {
     text.get(end..)
         .is_some_and(|after| ORGANISATION_NAME.is_match(after))
+}
+
+/// The term ending at `end` qualifies a matter about AI ("any AI incident", "AI risks"), not a
+/// capability the offering has.
+pub fn is_matter_about_ai(text: &str, end: usize) -> bool {
+    text.get(end..)
+        .is_some_and(|after| MATTER_ABOUT_AI.is_match(after))
 }
 
 /// Where the product name starts that an "AI" at `start` ends ("CaseSort AI", "RepoShield-AI"):
