@@ -392,7 +392,7 @@ fn extract(path: &Path) -> (String, Value) {
     (text, doc)
 }
 
-/// The scan report's document for a file.
+/// The scan report's document for a file (the whole report checked against the JSON schema).
 fn scan(path: &Path) -> Value {
     let out = run(
         &[
@@ -407,7 +407,9 @@ fn scan(path: &Path) -> Value {
         &[],
     );
     assert_eq!(out.status.code(), Some(0), "{out:?}");
-    json(&out)["documents"][0].clone()
+    let report = json(&out);
+    assert_eq!(crate::report::schema_errors(&report), Vec::<String>::new());
+    report["documents"][0].clone()
 }
 
 fn verdicts(doc: &Value) -> BTreeMap<String, String> {
@@ -642,7 +644,10 @@ fn without_tesseract_scans_are_reported_as_before() {
     );
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("--ocr always needs Tesseract"), "{err}");
+    assert!(
+        err.contains("OCR needs Tesseract, which is not installed"),
+        "{err}"
+    );
 }
 
 /// A blank scan read by OCR has no text: unreadable, with that reason, not "missing" clauses.

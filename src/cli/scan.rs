@@ -50,7 +50,8 @@ enum FailOn {
 /// Arguments of `aiassure scan`.
 #[derive(Debug, Args)]
 pub(crate) struct ScanArgs {
-    /// Files and folders to analyse (folders recursively: .pdf, .docx, .txt, .md, .html).
+    /// Files and folders to analyse (folders recursively: .pdf, .docx, .txt, .md, .html, and
+    /// scans as .png, .jpg, .tif).
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
     /// Report format.
@@ -110,7 +111,7 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
             eprintln!("aiassure: {}: {}", p.path.display(), p.message);
         }
         anyhow::bail!(
-            "nothing to analyse: no .pdf, .docx, .txt, .md or .html files were found in the paths given"
+            "nothing to analyse: no .pdf, .docx, .txt, .md, .html or image (.png, .jpg, .tif) files were found in the paths given"
         );
     }
     if !args.quiet {

@@ -136,6 +136,15 @@ fn image(format: Format, bytes: &[u8], ocr: &Ocr) -> Result<Read, ExtractError> 
             ocr.missing_hint()
         )));
     };
+    if let Some((w, h)) = ocr::image::dimensions(bytes)
+        && w.saturating_mul(h) > ocr::image::MAX_PIXELS
+    {
+        return Err(ExtractError::Failed(format!(
+            "the image declares {w} x {h} pixels, over the {} million pixels aiassure reads by OCR \
+             (a sign of a damaged or malicious file); scan the document again at 300 dpi",
+            ocr::image::MAX_PIXELS / 1_000_000
+        )));
+    }
     let path = session.write(ocr::extension(format), bytes)?;
     let pages = session.recognise(&path, None, "reading the image")?;
     session.check_pages(pages.len())?;

@@ -1,6 +1,9 @@
 //! Raw image samples (as a PDF image XObject holds them after its compression filters) into a
 //! PNM file that Tesseract reads: grey (P5) or colour (P6), 8 bits per sample.
 //!
+//! Also [`dimensions`]: the size an image file declares, read from its header, so that an image
+//! too large to OCR safely is refused before Tesseract decodes it.
+//!
 //! Handles 1, 2, 4, 8 and 16 bits per component; grey, RGB and CMYK; indexed colour with a grey
 //! or RGB palette; image masks; and an inverted `/Decode` array. Anything else (other colour
 //! spaces, short data) gives `None`, and the page is rendered instead.
@@ -42,8 +45,78 @@ pub struct RawImage<'a> {
     pub data: &'a [u8],
 }
 
-/// Largest image converted (pixels); a larger one is rendered at [`super::RENDER_DPI`] instead.
-const MAX_PIXELS: u64 = 200_000_000;
+/// Largest image read by OCR (pixels): 200 million, a page of 1.5 by 1.5 metres at 300 dpi.
+pub const MAX_PIXELS: u64 = 200_000_000;
+
+/// The width and height a PNG, JPEG or TIFF file declares, or `None` when its header does not
+/// say (Tesseract then reads it within the time limit).
+pub fn dimensions(bytes: &[u8]) -> Option<(u64, u64)> {
+    let be16 =
+        |b: &[u8], i: usize| Some(u64::from(u16::from_be_bytes([*b.get(i)?, *b.get(i + 1)?])));
+    let be32 = |b: &[u8], i: usize| {
+        Some(u64::from(u32::from_be_bytes(
+            b.get(i..i + 4)?.try_into().ok()?,
+        )))
+    };
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return Some((be32(bytes, 16)?, be32(bytes, 20)?));
+    }
+    if bytes.starts_with(&[0xFF, 0xD8]) {
+        let mut at = 2;
+        while at + 9 < bytes.len() {
+            if bytes[at] != 0xFF {
+                return None;
+            }
+            let marker = bytes[at + 1];
+            if marker == 0xFF {
+                at += 1;
+                continue;
+            }
+            // Start of frame: every SOFn but DHT (C4), JPG (C8) and DAC (CC).
+            if (0xC0..=0xCF).contains(&marker) && ![0xC4, 0xC8, 0xCC].contains(&marker) {
+                return Some((be16(bytes, at + 7)?, be16(bytes, at + 5)?));
+            }
+            at += 2 + usize::try_from(be16(bytes, at + 2)?).ok()?;
+        }
+        return None;
+    }
+    let little = bytes.starts_with(b"II*\0");
+    if !little && !bytes.starts_with(b"MM\0*") {
+        return None;
+    }
+    let u16_at = |i: usize| {
+        let b: [u8; 2] = bytes.get(i..i + 2)?.try_into().ok()?;
+        Some(u64::from(if little {
+            u16::from_le_bytes(b)
+        } else {
+            u16::from_be_bytes(b)
+        }))
+    };
+    let u32_at = |i: usize| {
+        let b: [u8; 4] = bytes.get(i..i + 4)?.try_into().ok()?;
+        Some(u64::from(if little {
+            u32::from_le_bytes(b)
+        } else {
+            u32::from_be_bytes(b)
+        }))
+    };
+    let ifd = usize::try_from(u32_at(4)?).ok()?;
+    let (mut width, mut height) = (None, None);
+    for e in 0..usize::try_from(u16_at(ifd)?).ok()?.min(512) {
+        let at = ifd + 2 + 12 * e;
+        let value = if u16_at(at + 2)? == 3 {
+            u16_at(at + 8)?
+        } else {
+            u32_at(at + 8)?
+        };
+        match u16_at(at)? {
+            256 => width = Some(value),
+            257 => height = Some(value),
+            _ => {}
+        }
+    }
+    Some((width?, height?))
+}
 
 /// The image as a PNM file, or `None` when it cannot be converted.
 pub fn pnm(img: &RawImage<'_>) -> Option<Vec<u8>> {
@@ -193,6 +266,29 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(pixels(&p), &[1, 2, 3, 9, 8, 7, 9, 8, 7, 1, 2, 3]);
+    }
+
+    #[test]
+    fn declared_sizes_are_read_from_headers() {
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+        png.extend_from_slice(&3000u32.to_be_bytes());
+        png.extend_from_slice(&70000u32.to_be_bytes());
+        assert_eq!(dimensions(&png), Some((3000, 70000)));
+        // SOI, an APP0 segment of 4 bytes, then SOF0 with height 300 and width 200.
+        let jpeg = [
+            0xFF, 0xD8, 0xFF, 0xE0, 0, 4, 0, 0, 0xFF, 0xC0, 0, 11, 8, 1, 44, 0, 200, 1, 1, 0x11,
+        ];
+        assert_eq!(dimensions(&jpeg), Some((200, 300)));
+        let mut tiff = b"II*\0\x08\0\0\0\x02\0".to_vec();
+        for (tag, kind, value) in [(256u16, 3u16, 640u32), (257, 4, 480)] {
+            tiff.extend_from_slice(&tag.to_le_bytes());
+            tiff.extend_from_slice(&kind.to_le_bytes());
+            tiff.extend_from_slice(&1u32.to_le_bytes());
+            tiff.extend_from_slice(&value.to_le_bytes());
+        }
+        assert_eq!(dimensions(&tiff), Some((640, 480)));
+        assert_eq!(dimensions(b"GIF89a"), None);
+        assert_eq!(dimensions(&png[..18]), None, "a cut header says nothing");
     }
 
     #[test]

@@ -21,6 +21,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -74,10 +75,10 @@ impl Default for OcrOptions {
 /// Why OCR cannot be set up as asked: a configuration error (exit code 2).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum OcrSetupError {
-    /// `--ocr always` without Tesseract.
+    /// Tesseract is not installed, or does not run.
     #[error(
-        "--ocr always needs Tesseract, which is not installed (or {TESSERACT_ENV} names no \
-         program); install it with `{INSTALL}`, or use --ocr auto"
+        "OCR needs Tesseract, which is not installed or does not run (or {TESSERACT_ENV} names \
+         no program); install it with `{INSTALL}`, or use --ocr never"
     )]
     NotInstalled,
     /// A language whose data is not installed.
@@ -103,13 +104,17 @@ pub struct Engine {
     pub version: String,
 }
 
-/// OCR as configured for a run: the options and, when OCR will be used, the engine.
+/// OCR as configured for a run: the options, the Tesseract program found and, once OCR is first
+/// needed, the engine it answered as. Tesseract is only located (not run) until a scan needs it,
+/// so a batch without scans starts no other program; `--ocr always` checks it at once.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ocr {
     /// The options asked for.
     pub options: OcrOptions,
-    /// The engine, or `None` when OCR is off or Tesseract is not installed.
-    pub engine: Option<Engine>,
+    /// The Tesseract program, or `None` when OCR is off or Tesseract is not installed.
+    program: Option<PathBuf>,
+    /// The engine's version and languages, asked once.
+    engine: OnceLock<Result<Engine, OcrSetupError>>,
 }
 
 /// OCR switched off (`--ocr never`); what readers use when no options are given.
@@ -120,33 +125,57 @@ pub static OCR_OFF: Ocr = Ocr {
         max_pages: 0,
         max_seconds: 0,
     },
-    engine: None,
+    program: None,
+    engine: OnceLock::new(),
 };
 
 impl Ocr {
-    /// Finds Tesseract (unless the mode is `never`) and checks the languages asked for.
+    /// Locates Tesseract (unless the mode is `never`); with `always`, also checks it runs and has
+    /// the languages asked for.
     pub fn new(options: OcrOptions) -> Result<Ocr, OcrSetupError> {
-        if options.mode == OcrMode::Never {
-            return Ok(Ocr {
-                options,
-                engine: None,
-            });
-        }
         let valid = !options.language.is_empty()
             && options.language.split('+').all(|l| {
                 !l.is_empty()
                     && l.chars()
                         .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
             });
-        if !valid {
+        if options.mode != OcrMode::Never && !valid {
             return Err(OcrSetupError::BadLanguage(options.language));
         }
-        let engine = find_engine();
-        match (&engine, options.mode) {
-            (None, OcrMode::Always) => return Err(OcrSetupError::NotInstalled),
-            (Some(e), _) => {
-                let installed = languages(&e.program);
-                if let Some(missing) = options
+        let program = match options.mode {
+            OcrMode::Never => None,
+            _ => find_program(),
+        };
+        let ocr = Ocr {
+            options,
+            program,
+            engine: OnceLock::new(),
+        };
+        if ocr.options.mode == OcrMode::Always {
+            ocr.engine()?;
+        }
+        Ok(ocr)
+    }
+
+    /// True when pages will be read by OCR.
+    pub fn active(&self) -> bool {
+        self.program.is_some() && self.options.mode != OcrMode::Never
+    }
+
+    /// True when every PDF page is read by OCR, text layer or not.
+    pub fn always(&self) -> bool {
+        self.active() && self.options.mode == OcrMode::Always
+    }
+
+    /// The engine: Tesseract's version, once it has been asked and found to have the languages.
+    pub fn engine(&self) -> Result<&Engine, OcrSetupError> {
+        self.engine
+            .get_or_init(|| {
+                let program = self.program.as_ref().ok_or(OcrSetupError::NotInstalled)?;
+                let engine = probe(program).ok_or(OcrSetupError::NotInstalled)?;
+                let installed = languages(program);
+                if let Some(missing) = self
+                    .options
                     .language
                     .split('+')
                     .find(|l| !installed.iter().any(|i| i == l))
@@ -156,25 +185,15 @@ impl Ocr {
                         installed.join(", "),
                     ));
                 }
-            }
-            (None, _) => {}
-        }
-        Ok(Ocr { options, engine })
-    }
-
-    /// True when pages will be read by OCR.
-    pub fn active(&self) -> bool {
-        self.engine.is_some() && self.options.mode != OcrMode::Never
-    }
-
-    /// True when every PDF page is read by OCR, text layer or not.
-    pub fn always(&self) -> bool {
-        self.active() && self.options.mode == OcrMode::Always
+                Ok(engine)
+            })
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     /// What to add to "needs OCR" when OCR is wanted but Tesseract is missing: the install command.
     pub fn missing_hint(&self) -> &'static str {
-        if self.options.mode == OcrMode::Auto && self.engine.is_none() {
+        if self.options.mode == OcrMode::Auto && self.program.is_none() {
             " (aiassure reads scans itself with Tesseract, which is not installed here: install it \
              with `sudo apt-get install tesseract-ocr tesseract-ocr-eng` on Debian or Ubuntu)"
         } else {
@@ -183,14 +202,18 @@ impl Ocr {
     }
 }
 
-/// Tesseract from [`TESSERACT_ENV`] or the `PATH`, when it runs and says its version.
-fn find_engine() -> Option<Engine> {
-    let program = match std::env::var_os(TESSERACT_ENV) {
-        Some(p) if p.is_empty() => return None,
-        Some(p) => PathBuf::from(p),
-        None => on_path("tesseract")?,
-    };
-    let out = Command::new(&program)
+/// Tesseract from [`TESSERACT_ENV`] or the `PATH`.
+fn find_program() -> Option<PathBuf> {
+    match std::env::var_os(TESSERACT_ENV) {
+        Some(p) if p.is_empty() => None,
+        Some(p) => Some(PathBuf::from(p)),
+        None => on_path("tesseract"),
+    }
+}
+
+/// Tesseract's answer to `--version`, when it runs.
+fn probe(program: &Path) -> Option<Engine> {
+    let out = Command::new(program)
         .arg("--version")
         .stdin(Stdio::null())
         .output()
@@ -211,7 +234,10 @@ fn find_engine() -> Option<Engine> {
         .filter(|l| l.to_ascii_lowercase().starts_with("tesseract"))?
         .trim()
         .to_string();
-    Some(Engine { program, version })
+    Some(Engine {
+        program: program.to_path_buf(),
+        version,
+    })
 }
 
 /// The languages Tesseract has data for.
@@ -290,9 +316,12 @@ pub type PageWords = Vec<tsv::OcrLine>;
 impl<'o> Session<'o> {
     /// A session for one file, or `None` when OCR is not active.
     pub fn start(ocr: &'o Ocr) -> Result<Option<Session<'o>>, ExtractError> {
-        let Some(engine) = ocr.engine.as_ref().filter(|_| ocr.active()) else {
+        if !ocr.active() {
             return Ok(None);
-        };
+        }
+        let engine = ocr
+            .engine()
+            .map_err(|e| ExtractError::Failed(e.to_string()))?;
         let dir = TempDir::new().map_err(|e| {
             ExtractError::Failed(format!(
                 "could not create a temporary folder for OCR ({e}); check the temporary folder \

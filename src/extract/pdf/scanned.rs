@@ -12,7 +12,7 @@ use super::interp::PageText;
 use super::layout::{Line, LineOcr};
 use super::source::Source;
 use crate::extract::ExtractError;
-use crate::extract::ocr::image::{Colors, RawImage, pnm};
+use crate::extract::ocr::image::{Colors, MAX_PIXELS, RawImage, pnm};
 use crate::extract::ocr::tsv::OcrLine;
 use crate::extract::ocr::{RENDER_DPI, Session};
 use crate::model::OcrPage;
@@ -31,6 +31,17 @@ pub fn read_page(
 ) -> Result<(Vec<Line>, OcrPage), ExtractError> {
     let media = media_box(src, page);
     let what = format!("reading page {number}");
+    let at_render = |pt: f32| f64::from(pt) / 72.0 * f64::from(RENDER_DPI);
+    let pixels = at_render(media[2] - media[0]) * at_render(media[3] - media[1]);
+    if pixels > MAX_PIXELS as f64 {
+        return Err(ExtractError::Failed(format!(
+            "page {number} is {:.0} by {:.0} inches, too large to read by OCR (over {} million \
+             pixels at {RENDER_DPI} dpi); a sign of a damaged or malicious file",
+            (media[2] - media[0]) / 72.0,
+            (media[3] - media[1]) / 72.0,
+            MAX_PIXELS / 1_000_000
+        )));
+    }
     let (lines, place) = match single_image(src, page, text, media) {
         Some((ext, data, place)) => {
             let path = session.write(ext, &data)?;
@@ -191,7 +202,7 @@ fn single_image(
     };
     let width = u32::try_from(src.number(&stream.dict, b"Width")? as i64).ok()?;
     let height = u32::try_from(src.number(&stream.dict, b"Height")? as i64).ok()?;
-    if width == 0 || height == 0 {
+    if width == 0 || height == 0 || u64::from(width) * u64::from(height) > MAX_PIXELS {
         return None;
     }
     let place = Place {
