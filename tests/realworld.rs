@@ -31,11 +31,11 @@ use crate::common::{corpus, skip};
 // Ratchets: raise each floor to just below the new figure whenever the checker improves.
 
 /// Clause passages: share of passages with an acceptable verdict. Target 0.90.
-const CLAUSES_FLOOR: f64 = 0.85;
+const CLAUSES_FLOOR: f64 = 0.90;
 /// Clause passages whose labels do not include `missing`: a verdict must be found. Target 0.85.
-const CLAUSES_NOT_MISSING_FLOOR: f64 = 0.77;
+const CLAUSES_NOT_MISSING_FLOOR: f64 = 0.85;
 /// Whole documents: share of labelled rule verdicts that are acceptable. Target 0.90.
-const DOCUMENTS_FLOOR: f64 = 0.82;
+const DOCUMENTS_FLOOR: f64 = 0.90;
 /// Products: AI named outright, found as a named feature. Target 0.97.
 const PRODUCTS_NAMED_RECALL_FLOOR: f64 = 0.97;
 /// Products: passages with a named feature that are AI. Target 0.97.

@@ -33,15 +33,12 @@ use crate::library::matcher::ConceptId;
 use crate::library::rules::{Absent, Kind, Tier};
 use crate::library::{Library, Rule};
 use crate::model::{ClauseStatus, ClauseVerdict, DocType, Document, Evidence, Severity};
-use sentences::{Analysed, Modality, Reading};
+use sentences::{Analysed, DOCUMENT_AI_SENTENCES, Modality, Reading};
 
 /// A grant or licence in a sentence: when the buyer states it, the buyer gives a right away.
 static GIVES: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(r"(?i)\b(?:grants?|granting|licen[cs]es?|permits?|authori[sz]es?)\b").unwrap()
 });
-
-/// Sentences naming AI that make a whole document about AI, for rules with `document_scope`.
-const DOCUMENT_AI_SENTENCES: usize = 5;
 
 /// Most quotes given as evidence for one verdict.
 const MAX_EVIDENCE: usize = 3;
@@ -161,6 +158,9 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
     let about_ai = reading.defines_ai || reading.ai_sentences >= DOCUMENT_AI_SENTENCES;
     // Sentences that meet the rule by a refusal ("we do not store prompts"), not by its duty.
     let mut refusals: Vec<usize> = Vec::new();
+    // Of the weak findings, the refusals an exception or carve-out narrows ("does not retain
+    // prompts, except for abuse prevention"): they qualify an unqualified refusal elsewhere.
+    let mut narrowed_refusals: Vec<usize> = Vec::new();
     for (i, a) in reading.sentences.iter().enumerate() {
         if a.ann.hits.is_empty() {
             continue;
@@ -221,6 +221,9 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
         {
             let mut reasons = Vec::new();
             let narrowing = narrowed(library, d, doc, a);
+            if narrowing.is_some() {
+                narrowed_refusals.push(weak.len());
+            }
             soften(library, d, doc, reading, i, narrowing, &mut reasons);
             let f = Finding { idx: i, reasons };
             refusals.push(i);
@@ -229,6 +232,27 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
             } else {
                 weak.push(f);
             }
+            continue;
+        }
+        // "Google may log Customer prompts solely for the purpose of reviewing abuse": leave to
+        // keep the data, for one stated purpose only, answers a duty to use data only for the
+        // contract, weakly.
+        if !a.negated
+            && !d.negative_topic.is_empty()
+            && let Some(c) = core.purpose_limit
+            && a.ann.has(c)
+            && a.predications.iter().any(|p| {
+                p.actor == sentences::Actor::Supplier && p.modality == Modality::Permissive
+            })
+            && d.negative_topic.iter().all(|g| g.matches(&a.ann, text))
+        {
+            weak.push(Finding {
+                idx: i,
+                reasons: vec![format!(
+                    "it lets the supplier keep or use the data for a stated purpose ({})",
+                    quoted(library, doc, a, c)
+                )],
+            });
             continue;
         }
         // A duty met by saying the thing itself, whoever says it: "Data may be transferred to
@@ -442,8 +466,9 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
             weak.push(f);
         }
     }
+    let qualifier = narrowed_refusals.first().copied();
     verdict(
-        rule, doc, reading, strong, weak, contrary, carve, near, &refusals,
+        rule, doc, reading, strong, weak, contrary, carve, near, &refusals, qualifier,
     )
 }
 
@@ -633,6 +658,7 @@ fn verdict(
     carve: Vec<Finding>,
     near: Vec<String>,
     refusals: &[usize],
+    qualifier: Option<usize>,
 ) -> Judged {
     let ev = |f: &Finding| doc.sentence_evidence(&reading.sentences[f.idx].sentence);
     let at = |f: &Finding| cite(doc, &reading.sentences[f.idx]);
@@ -679,6 +705,19 @@ fn verdict(
             explanation,
         };
         if refusals.contains(&s.idx) {
+            // The same refusal elsewhere with an exception re-opens what this one closes.
+            if let Some(w) = qualifier.and_then(|q| weak.get(q)) {
+                return Judged {
+                    status: ClauseStatus::Weak,
+                    evidence: vec![ev(s), ev(w)],
+                    explanation: format!(
+                        "{} says what the supplier does not do, but {} {}.",
+                        upper_first(&at(s)),
+                        at(w),
+                        w.reasons.join("; ")
+                    ),
+                };
+            }
             return present(format!(
                 "{} says what the supplier does not do, and that meets the rule, without qualifiers or carve-outs.",
                 upper_first(&at(s))

@@ -488,6 +488,11 @@ pub struct Core {
     pub opt_out: Option<ConceptId>,
     /// The buyer acknowledging a risk or taking sole responsibility, if defined.
     pub acknowledgement: Option<ConceptId>,
+    /// A purpose that limits a permission ("solely for the purpose of", "only to"), if defined.
+    pub purpose_limit: Option<ConceptId>,
+    /// What an AI service gives back (outputs), if defined; the reading adds it to sentences that
+    /// use a term the document defines as its AI's output ("Suggestions").
+    pub ai_output: Option<ConceptId>,
 }
 
 impl Core {
@@ -531,6 +536,8 @@ impl Core {
             disclaimer: builder.concept("disclaimer"),
             opt_out: builder.concept("opt-out"),
             acknowledgement: builder.concept("acknowledgement"),
+            purpose_limit: builder.concept("purpose-limit"),
+            ai_output: builder.concept("ai-output"),
         })
     }
 }

@@ -306,6 +306,19 @@ fn lead_ins(doc: &Document) -> Vec<Option<usize>> {
     out
 }
 
+/// How many sentences naming AI make a whole document about AI (an AI service's terms).
+pub const DOCUMENT_AI_SENTENCES: usize = 5;
+
+/// A definition of what a service gives back for what the user puts in: an output word and an
+/// input word in one sentence.
+static OUTPUT_FOR_INPUT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:outputs?|generated|completions?)\b[^.]{0,160}\b(?:inputs?|prompts?|quer(?:y|ies))\b|\b(?:inputs?|prompts?|quer(?:y|ies))\b[^.]{0,160}\b(?:outputs?|generated|completions?)\b").unwrap()
+});
+
+/// A word for what an AI service gives back.
+static OUTPUT_WORD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:outputs?|generated|completions?)\b").unwrap());
+
 /// A phrase that refers back to something the sentence before named: "these tools", "such
 /// models", "those services".
 static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
@@ -501,6 +514,8 @@ pub fn read(library: &Library, doc: &Document) -> Reading {
     };
     // Terms the document defines as AI.
     let mut defined: Vec<String> = Vec::new();
+    // Of those, the terms for what the AI gives back ("Suggestions").
+    let mut outputs: Vec<String> = Vec::new();
     let mut ai_here: Vec<bool> = Vec::with_capacity(anns.len());
     for (k, ann) in anns.iter().enumerate() {
         let text = text_of(k);
@@ -520,6 +535,34 @@ pub fn read(library: &Library, doc: &Document) -> Reading {
         }
         ai_here.push(here);
     }
+    // In a document about AI, a term defined as what comes back for what the user puts in
+    // ("receive code, outputs or other functions based on the Inputs (collectively,
+    // 'Suggestions')") is the service's AI output, though the definition does not say AI.
+    if !defined.is_empty() || ai_here.iter().filter(|h| **h).count() >= DOCUMENT_AI_SENTENCES {
+        for k in 0..ai_here.len() {
+            let text = text_of(k);
+            if !text.contains(['"', '“']) || !OUTPUT_FOR_INPUT.is_match(text) {
+                continue;
+            }
+            // The term the output words lead to, not the others defined beside it ("Inputs").
+            let mut from = 0;
+            for c in DEFINED.captures_iter(text) {
+                let Some(t) = c.get(1) else { continue };
+                let lead = &text[from..t.start()];
+                from = c.get(0).map_or(t.end(), |m| m.end());
+                let t = t.as_str().trim();
+                if OUTPUT_WORD.is_match(lead) && t.len() >= 3 && !outputs.iter().any(|d| d == t) {
+                    if !defined.iter().any(|d| d == t) {
+                        defined.push(t.to_string());
+                    }
+                    outputs.push(t.to_string());
+                }
+            }
+        }
+    }
+    let outputs_ac = (!outputs.is_empty())
+        .then(|| AhoCorasick::new(&outputs).ok())
+        .flatten();
     let defined_ac = if defined.is_empty() {
         None
     } else {
@@ -577,6 +620,11 @@ pub fn read(library: &Library, doc: &Document) -> Reading {
         let ai =
             here || near_ai(k) || in_lead_in || heading_ai.get(s.block).copied().unwrap_or(false);
         let predications = predications(library, text, &ann.hits, &names);
+        if let Some(c) = core.ai_output
+            && outputs_ac.as_ref().is_some_and(|ac| ac.is_match(text))
+        {
+            ann.add(c);
+        }
         if ai {
             // @ai in a rule's topic is satisfied by the clause or heading too.
             ann.add(core.ai);
@@ -775,6 +823,14 @@ fn predications(
                 })
                 .unwrap_or(Actor::Neutral)
         });
+        let actor = if actor == Actor::Neutral
+            && modality == Modality::Obligation
+            && users_own_object(library, text, &hits[..i], h.start as usize)
+        {
+            Actor::Buyer
+        } else {
+            actor
+        };
         out.push(Predication {
             actor,
             modality,
@@ -845,6 +901,70 @@ fn predications(
     out
 }
 
+/// Verbs of a party using something ("if you use the Outputs ...").
+const USE_VERBS: &[&str] = &[
+    "use",
+    "uses",
+    "rely",
+    "relies",
+    "deploy",
+    "deploys",
+    "publish",
+    "publishes",
+    "distribute",
+    "distributes",
+    "share",
+    "shares",
+];
+
+/// Whether a passive duty before byte `at` is on a thing the buyer uses, named in a condition
+/// before it: "if you use the Outputs for decisions about people, such Outputs shall undergo
+/// human review" puts the review on the one who uses them, not on the supplier ("if you use the
+/// service, your data will be deleted" does not: the data is not what the buyer uses).
+fn users_own_object(library: &Library, text: &str, hits: &[Hit], at: usize) -> bool {
+    let words = |from: usize| {
+        text.get(from..at)
+            .unwrap_or("")
+            .split_whitespace()
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+            .filter(|w| !w.is_empty())
+    };
+    hits.iter().enumerate().any(|(j, x)| {
+        let before = text.get(..x.start as usize).unwrap_or("").trim_end();
+        let subordinate = before
+            .rsplit(|c: char| !c.is_alphabetic())
+            .next()
+            .is_some_and(|w| SUBORDINATORS.iter().any(|s| w.eq_ignore_ascii_case(s)));
+        if !subordinate || party_at(library, text, hits, j, x) != Some(Actor::Buyer) {
+            return false;
+        }
+        let mut after = words(x.end as usize);
+        if !after
+            .next()
+            .is_some_and(|v| USE_VERBS.iter().any(|u| v.eq_ignore_ascii_case(u)))
+        {
+            return false;
+        }
+        // The thing used: the first word after the verb that is not a determiner.
+        let Some(object) = after.find(|w| {
+            ![
+                "the", "any", "such", "our", "your", "its", "their", "a", "an", "all",
+            ]
+            .iter()
+            .any(|d| w.eq_ignore_ascii_case(d))
+        }) else {
+            return false;
+        };
+        // ... is the subject of the duty: named again after the comma that ends the condition.
+        let tail = text.get(..at).unwrap_or("");
+        let subject = &tail[tail.rfind(',').map_or(0, |c| c + 1)..];
+        object.len() > 2
+            && subject
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| w.eq_ignore_ascii_case(object))
+    })
+}
+
 /// Negations that make a statement ("Provider does not use", "are not used"), not a modal duty:
 /// a negated statement forbids in a prohibition rule, but does not carry a duty.
 const STATEMENT_NEGATIONS: &[&str] = &[
@@ -866,7 +986,7 @@ const STATEMENT_NEGATIONS: &[&str] = &[
 /// A name at the start of a sentence followed by a verb in the third person ("Acme uses",
 /// "Example Corp does not"): in terms that name the supplier by its brand, the supplier.
 static NAMED_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[ \t]*(?:\(?[0-9a-zA-Z]{1,3}[.)]+[ \t]+)*(?:[^,;]{1,40},[ \t]+)?([A-Z][A-Za-z0-9_.&'-]*(?:[ \t]+[A-Z][A-Za-z0-9_.&'-]*){0,2})[ \t]+(?:[a-z]+ly[ \t]+)?([a-z]+s)(?-u:\b)")
+    Regex::new(r"^[ \t]*(?:\(?[0-9a-zA-Z]{1,3}[.)]+[ \t]+)*(?:[^,;]{1,40},[ \t]+)?([A-Z][A-Za-z0-9_.&'-]*(?:[ \t]+[A-Z][A-Za-z0-9_.&'-]*){0,2})[ \t]+(?:(?:[a-z]+ly|hereby)[ \t]+)?([a-z]+s)(?-u:\b)")
         .unwrap()
 });
 
@@ -961,6 +1081,25 @@ const VERB_AFTER_SUBJECT: &[&str] = &[
     "employ",
 ];
 
+/// Capitalised defined terms for things, not parties: "such Outputs shall", "Customer Data is".
+const THINGS: &[&str] = &[
+    "Data",
+    "Content",
+    "Output",
+    "Outputs",
+    "Input",
+    "Inputs",
+    "Services",
+    "Service",
+    "Materials",
+    "Documentation",
+    "Software",
+    "Suggestions",
+    "Assets",
+    "Deliverables",
+    "Information",
+];
+
 /// The supplier, when the word or two straight before a modal at `at` are a name ("Meta will",
 /// "Example Corp does not"), not a common word or a party the library knows.
 fn name_before(text: &str, at: usize, names: &ProperNames<'_>) -> Option<Actor> {
@@ -974,6 +1113,7 @@ fn name_before(text: &str, at: usize, names: &ProperNames<'_>) -> Option<Actor> 
         || word.len() < 2
         || word.chars().all(|c| c.is_uppercase() || !c.is_alphabetic())
         || NOT_NAMES.contains(&word)
+        || THINGS.contains(&word)
         || !names.is_name(word.trim_end_matches('.'))
     {
         return None;
@@ -994,11 +1134,7 @@ fn named_subject(text: &str, names: &ProperNames<'_>) -> Option<Actor> {
     let first = name.split_whitespace().next().unwrap_or(name);
     let common = NOT_NAMES.contains(&first)
         || !names.is_name(first.trim_end_matches(['.', '’', '\'']))
-        || [
-            "Data", "Content", "Output", "Outputs", "Input", "Inputs", "Services", "Service",
-        ]
-        .iter()
-        .any(|w| name.ends_with(w));
+        || THINGS.iter().any(|w| name.ends_with(w));
     (!common).then_some(Actor::Supplier)
 }
 
