@@ -5,13 +5,15 @@
 //!
 //! A library folder holds `library.toml` (name and version, optional in a custom library),
 //! `concepts.toml` (the concept vocabulary: actors, modality, AI subject, qualifiers; a custom
-//! library may add terms to concepts or define new ones) and rule files (`rules/*.toml` or `*.toml`,
+//! library may add terms to concepts or define new ones), `reading.toml` (the words the reading
+//! relies on, see [`words`]; a custom library adds words) and rule files (`rules/*.toml` or `*.toml`,
 //! each an array of `[[rule]]`). A custom rule with the id of a default rule replaces it.
 
 pub mod lexicon;
 pub mod matcher;
 pub mod register;
 pub mod rules;
+pub mod words;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -27,6 +29,7 @@ pub use lexicon::Lexicon;
 pub use matcher::Matcher;
 pub use register::Register;
 pub use rules::{Core, Rule};
+pub use words::Words;
 
 use matcher::MatcherBuilder;
 
@@ -50,6 +53,8 @@ pub struct Library {
     pub matcher: Matcher,
     /// The concepts the checker relies on.
     pub core: Core,
+    /// The words the reading relies on (`reading.toml`).
+    pub words: Words,
     /// A digest of every file the library was compiled from (built-in, custom and the AI
     /// vocabulary): two libraries with the same fingerprint give the same verdicts.
     pub fingerprint: String,
@@ -64,6 +69,10 @@ const BUILTIN_FILES: &[(&str, &str)] = &[
     (
         "concepts.toml",
         include_str!("../../clause-library/concepts.toml"),
+    ),
+    (
+        "reading.toml",
+        include_str!("../../clause-library/reading.toml"),
     ),
     (
         "rules/tier-a.toml",
@@ -128,6 +137,7 @@ fn compile(base: &Files, custom: &Files) -> Result<Library, LibraryError> {
     let mut name = String::new();
     let mut version = String::new();
     let mut builder = MatcherBuilder::default();
+    let mut words = Words::default();
     // Manifests and concepts first: rules refer to concepts.
     for (path, text) in base.iter().chain(custom) {
         match file_name(path) {
@@ -153,6 +163,10 @@ fn compile(base: &Files, custom: &Files) -> Result<Library, LibraryError> {
                 }
                 Err(e) => errors.push(toml_error(path, text, &e)),
             },
+            "reading.toml" => match toml::from_str::<words::WordsFile>(text) {
+                Ok(w) => words.extend(w.words),
+                Err(e) => errors.push(toml_error(path, text, &e)),
+            },
             _ => {}
         }
     }
@@ -170,7 +184,10 @@ fn compile(base: &Files, custom: &Files) -> Result<Library, LibraryError> {
     for (files, is_custom) in [(base, false), (custom, true)] {
         let mut seen: BTreeMap<String, String> = BTreeMap::new();
         for (path, text) in files {
-            if matches!(file_name(path), "library.toml" | "concepts.toml") {
+            if matches!(
+                file_name(path),
+                "library.toml" | "concepts.toml" | "reading.toml"
+            ) {
                 continue;
             }
             for rule in rules::compile_file(path, text, &mut builder, &mut errors) {
@@ -204,6 +221,7 @@ fn compile(base: &Files, custom: &Files) -> Result<Library, LibraryError> {
             lexicon: Lexicon::builtin(),
             matcher,
             core,
+            words,
             fingerprint: fingerprint(
                 base.iter()
                     .chain(custom)

@@ -11,8 +11,8 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 use regex::Regex;
 
-use crate::library::Library;
 use crate::library::matcher::{Annotation, Hit};
+use crate::library::{Library, Words};
 use crate::model::{Document, Sentence};
 
 /// Who a modal binds.
@@ -134,100 +134,10 @@ static PARTY_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"^(?:,?\s*(?:Inc|Ltd|LLC|AB|GmbH|Limited|Corp|Corporation|plc|SAS|S\.A|B\.V|Oy|AS|ApS)\b|['’]s\b|\s+(?:shall|will|may|must|does|do|is|are|has|can|uses|provides|processes|reserves|grants|owns|retains|agrees|collects|stores|offers|makes|takes)\b|\s*\(|\s*["”])"#).unwrap()
 });
 
-/// Capitalised words that start sentences or describe AI rather than name an organisation.
-const NOT_NAMES: &[&str] = &[
-    "It",
-    "They",
-    "There",
-    "Here",
-    "We",
-    "You",
-    "He",
-    "She",
-    "I",
-    "If",
-    "When",
-    "Where",
-    "The",
-    "This",
-    "That",
-    "These",
-    "Those",
-    "Any",
-    "Our",
-    "Your",
-    "Their",
-    "Its",
-    "Such",
-    "Each",
-    "All",
-    "No",
-    "A",
-    "An",
-    "Of",
-    "For",
-    "And",
-    "Or",
-    "Use",
-    "Using",
-    "Generative",
-    "Responsible",
-    "Conversational",
-    "Agentic",
-    "Trustworthy",
-    "Explainable",
-    "Ethical",
-    "Narrow",
-    "General",
-    "Open",
-    "Third",
-    "Party",
-    "Third-Party",
-    "Public",
-    "Approved",
-    "Authority",
-    "Council",
-    "Customer",
-    "Supplier",
-    "Provider",
-    "Contractor",
-    "Buyer",
-    "Client",
-    "Other",
-    "New",
-    "Certain",
-    "Some",
-    "Every",
-    "Applied",
-    "Assistive",
-    "Predictive",
-    "Enterprise",
-    "Embedded",
-    "With",
-    "Without",
-    "About",
-    "On",
-    "In",
-    "To",
-    "By",
-    "From",
-    "Artificial",
-    "Intelligence",
-    "Trusted",
-    "Safe",
-    "Secure",
-    "Human",
-    "Frontier",
-    "Multimodal",
-    "Business",
-    "Shadow",
-    "Unapproved",
-];
-
 /// Organisation names in the document that contain "AI" ("Acme AI Inc", "Example.AI"): a mention
 /// of them does not put a sentence in AI scope. A name counts when it is used as a party somewhere
 /// in the document (see [`PARTY_AFTER`]); "Dune AI features" names an AI product and still counts.
-fn ai_party_names(doc: &Document) -> Vec<String> {
+fn ai_party_names(doc: &Document, words: &Words) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     for b in &doc.blocks {
         if !has_word_ai(&b.text) {
@@ -237,7 +147,7 @@ fn ai_party_names(doc: &Document) -> Vec<String> {
             let mut name = m.as_str();
             // Drop leading words that are not part of a name ("The Acme AI" -> "Acme AI").
             while let Some((first, rest)) = name.split_once(char::is_whitespace) {
-                if NOT_NAMES.contains(&first) {
+                if words.not_name(first) {
                     name = rest.trim_start();
                 } else {
                     break;
@@ -325,18 +235,10 @@ static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:these|those|such)\s+(tool|model|service|system|feature|provider|application|app|platform|assistant|chatbot|technolog)(?:s|y|ies)?\b").unwrap()
 });
 
-/// Words that end a noun phrase read backwards from its noun ("using | approved third-party AI
-/// tools").
-const PHRASE_STOPS: &[&str] = &[
-    "a", "an", "the", "of", "to", "in", "into", "on", "with", "for", "by", "from", "and", "or",
-    "using", "use", "uses", "via", "through", "any", "all", "its", "our", "your", "their", "that",
-    "which", "is", "are", "be",
-];
-
 /// The sentence with a phrase that refers back ("in these tools") replaced by the phrase it
 /// refers to in the sentence before ("in approved third-party AI tools"): the noun and up to
 /// four words before it, when they add something. `None` when there is nothing to resolve.
-fn resolve_reference(text: &str, before: &str) -> Option<String> {
+fn resolve_reference(text: &str, before: &str, lists: &Words) -> Option<String> {
     let r = REFERENCE.captures(text)?;
     let (whole, noun) = (r.get(0)?, r.get(1)?.as_str().to_ascii_lowercase());
     let words: Vec<&str> = before.split_whitespace().collect();
@@ -349,9 +251,7 @@ fn resolve_reference(text: &str, before: &str) -> Option<String> {
     while from > 0 && at - from < 4 {
         let w = words[from - 1];
         let bare = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
-        if bare.is_empty()
-            || w.ends_with([',', ';', ':', '.', '(', ')'])
-            || PHRASE_STOPS.iter().any(|s| bare.eq_ignore_ascii_case(s))
+        if bare.is_empty() || w.ends_with([',', ';', ':', '.', '(', ')']) || lists.phrase_stop(bare)
         {
             break;
         }
@@ -380,13 +280,15 @@ const AI_REACH: usize = 3;
 /// ("Acme uses", not "Information is"). The document's words are read once, when first asked.
 pub struct ProperNames<'d> {
     doc: &'d Document,
+    words: &'d Words,
     lower: std::cell::OnceCell<std::collections::HashSet<&'d str>>,
 }
 
 impl<'d> ProperNames<'d> {
-    fn new(doc: &'d Document) -> Self {
+    fn new(doc: &'d Document, words: &'d Words) -> Self {
         ProperNames {
             doc,
+            words,
             lower: std::cell::OnceCell::new(),
         }
     }
@@ -439,7 +341,7 @@ pub fn read(library: &Library, doc: &Document) -> Reading {
     let m = &library.matcher;
     let core = library.core;
     // Organisation names containing "AI", masked before asking whether a text is about AI.
-    let parties = ai_party_names(doc);
+    let parties = ai_party_names(doc, &library.words);
     let parties_ac = if parties.is_empty() {
         None
     } else {
@@ -460,7 +362,7 @@ pub fn read(library: &Library, doc: &Document) -> Reading {
             _ => true,
         }
     };
-    let names = ProperNames::new(doc);
+    let names = ProperNames::new(doc, &library.words);
     // One pass of the vocabulary per block, split into its sentences.
     let mut anns: Vec<Annotation> = Vec::with_capacity(doc.sentences.len());
     let mut ranges: Vec<(usize, usize)> = Vec::new();
@@ -500,7 +402,7 @@ pub fn read(library: &Library, doc: &Document) -> Reading {
                 let before = joined[j]
                     .as_deref()
                     .unwrap_or_else(|| doc.sentence_text(&doc.sentences[j]));
-                resolve_reference(doc.sentence_text(s), before)
+                resolve_reference(doc.sentence_text(s), before, &library.words)
             });
         if let Some(resolved) = resolved {
             anns[k] = m.annotate(&resolved);
@@ -688,16 +590,10 @@ fn negated_before(library: &Library, text: &str, hits: &[Hit], i: usize, from: u
         .any(|x| m.concepts_of(x.term) & (1u64 << library.core.negation) != 0)
 }
 
-/// Words that open a subordinate clause closed by a comma ("If you use X, ..."; "When the
-/// Customer asks, ..."): a party named inside it is not the subject of what follows the comma.
-const SUBORDINATORS: &[&str] = &[
-    "if", "when", "where", "whenever", "once", "while", "unless", "before", "after", "although",
-];
-
 /// Where the last clause of its own in `span` starts: after the last "that" or "whether" (a party
 /// named before it is the subject of the verb before it: "You agree that ... Acme may use"), or
 /// after a comma closing a subordinate clause; `None` when there is neither. Byte offset in `span`.
-fn clause_start(span: &str) -> Option<usize> {
+fn clause_start(span: &str, words: &Words) -> Option<usize> {
     let mut start = None;
     let mut subordinate = false;
     let mut at = 0;
@@ -706,7 +602,7 @@ fn clause_start(span: &str) -> Option<usize> {
         at += word.len();
         if w.eq_ignore_ascii_case("that") || w.eq_ignore_ascii_case("whether") {
             start = Some(at);
-        } else if SUBORDINATORS.iter().any(|s| w.eq_ignore_ascii_case(s)) {
+        } else if words.subordinator(w) {
             subordinate = true;
         }
         if word.ends_with(';') {
@@ -751,10 +647,7 @@ fn predications(
         let word = text.get(h.start as usize..h.end as usize).unwrap_or("");
         let modality = if c & (bit(core.waiver) | disclaimer) != 0 {
             Modality::Waiver
-        } else if STATEMENT_NEGATIONS
-            .iter()
-            .any(|n| n.eq_ignore_ascii_case(word))
-        {
+        } else if library.words.statement_negation(word) {
             // "does not use", "are not used", "never": a negated statement, not a modal.
             Modality::Statement
         } else if c & bit(core.prohibition) != 0 {
@@ -770,7 +663,7 @@ fn predications(
         let is_actor = |j: usize, hit: &Hit| party_at(library, text, hits, j, hit);
         // A clause of its own opened by "that" since the previous modal.
         let span = text.get(from..h.start as usize).unwrap_or("");
-        let since = clause_start(span).map_or(from, |end| {
+        let since = clause_start(span, &library.words).map_or(from, |end| {
             let rest = span[end..].trim_start();
             let refers_back = ["it ", "they "].iter().any(|p| {
                 rest.get(..p.len())
@@ -850,7 +743,7 @@ fn predications(
             .iter()
             .enumerate()
             .take_while(|(_, x)| (x.end as usize) < first)
-            .filter(|(_, x)| subject_verb(text, x) == Some(true))
+            .filter(|(_, x)| subject_verb(text, x, &library.words) == Some(true))
             .find_map(|(j, x)| party_at(library, text, hits, j, x))
             .or_else(|| {
                 NAMED_SUBJECT
@@ -876,7 +769,7 @@ fn predications(
         let actor = hits
             .iter()
             .enumerate()
-            .filter(|(_, x)| subject_verb(text, x).is_some())
+            .filter(|(_, x)| subject_verb(text, x, &library.words).is_some())
             .find_map(|(j, x)| party_at(library, text, hits, j, x))
             .or_else(|| named_subject(text, names))
             .or_else(|| {
@@ -901,22 +794,6 @@ fn predications(
     out
 }
 
-/// Verbs of a party using something ("if you use the Outputs ...").
-const USE_VERBS: &[&str] = &[
-    "use",
-    "uses",
-    "rely",
-    "relies",
-    "deploy",
-    "deploys",
-    "publish",
-    "publishes",
-    "distribute",
-    "distributes",
-    "share",
-    "shares",
-];
-
 /// Whether a passive duty before byte `at` is on a thing the buyer uses, named in a condition
 /// before it: "if you use the Outputs for decisions about people, such Outputs shall undergo
 /// human review" puts the review on the one who uses them, not on the supplier ("if you use the
@@ -934,15 +811,12 @@ fn users_own_object(library: &Library, text: &str, hits: &[Hit], at: usize) -> b
         let subordinate = before
             .rsplit(|c: char| !c.is_alphabetic())
             .next()
-            .is_some_and(|w| SUBORDINATORS.iter().any(|s| w.eq_ignore_ascii_case(s)));
+            .is_some_and(|w| library.words.subordinator(w));
         if !subordinate || party_at(library, text, hits, j, x) != Some(Actor::Buyer) {
             return false;
         }
         let mut after = words(x.end as usize);
-        if !after
-            .next()
-            .is_some_and(|v| USE_VERBS.iter().any(|u| v.eq_ignore_ascii_case(u)))
-        {
+        if !after.next().is_some_and(|v| library.words.use_verb(v)) {
             return false;
         }
         // The thing used: the first word after the verb that is not a determiner.
@@ -965,24 +839,6 @@ fn users_own_object(library: &Library, text: &str, hits: &[Hit], at: usize) -> b
     })
 }
 
-/// Negations that make a statement ("Provider does not use", "are not used"), not a modal duty:
-/// a negated statement forbids in a prohibition rule, but does not carry a duty.
-const STATEMENT_NEGATIONS: &[&str] = &[
-    "does not",
-    "do not",
-    "don't",
-    "doesn't",
-    "doesn’t",
-    "don’t",
-    "is not",
-    "are not",
-    "is never",
-    "are never",
-    "never",
-    "we do not",
-    "we never",
-];
-
 /// A name at the start of a sentence followed by a verb in the third person ("Acme uses",
 /// "Example Corp does not"): in terms that name the supplier by its brand, the supplier.
 static NAMED_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
@@ -994,14 +850,12 @@ static NAMED_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
 /// own", "Acme retains"), `Some(false)` when it is a first- or second-person pronoun in subject
 /// position followed by something else ("we will"), `None` when it is not a subject ("customer
 /// support", "provided to you").
-fn subject_verb(text: &str, x: &Hit) -> Option<bool> {
+fn subject_verb(text: &str, x: &Hit, words: &Words) -> Option<bool> {
     let next = text.get(x.end as usize..).unwrap_or("").trim_start();
     let word = &next[..next
         .find(|c: char| !c.is_alphabetic())
         .unwrap_or(next.len())];
-    if VERB_AFTER_SUBJECT
-        .iter()
-        .any(|v| word.eq_ignore_ascii_case(v))
+    if words.verb_after_subject(word)
         || (word.len() > 3
             && (word.ends_with(['s', 'S']) || word.ends_with("ed") || word.ends_with("ED")))
     {
@@ -1030,76 +884,6 @@ static REQUIRES_USERS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:requires?|asks?|expects?|instructs?|obliges?)\s+(?:all\s+|our\s+|its\s+|the\s+)?(?:creators?|users?|advertisers?|developers?|publishers?|customers?|you|members|account holders?)\s+to\b").unwrap()
 });
 
-/// Plain verbs that follow a subject in the first or second person ("we use", "you own").
-const VERB_AFTER_SUBJECT: &[&str] = &[
-    "use",
-    "own",
-    "retain",
-    "keep",
-    "store",
-    "share",
-    "sell",
-    "process",
-    "collect",
-    "train",
-    "agree",
-    "acknowledge",
-    "understand",
-    "accept",
-    "assign",
-    "grant",
-    "license",
-    "provide",
-    "offer",
-    "make",
-    "take",
-    "give",
-    "do",
-    "have",
-    "are",
-    "were",
-    "only",
-    "also",
-    "never",
-    "always",
-    "hereby",
-    "exclusively",
-    "alone",
-    "remain",
-    "bear",
-    "delete",
-    "disclose",
-    "label",
-    "tell",
-    "inform",
-    "notify",
-    "review",
-    "monitor",
-    "test",
-    "apply",
-    "comply",
-    "employ",
-];
-
-/// Capitalised defined terms for things, not parties: "such Outputs shall", "Customer Data is".
-const THINGS: &[&str] = &[
-    "Data",
-    "Content",
-    "Output",
-    "Outputs",
-    "Input",
-    "Inputs",
-    "Services",
-    "Service",
-    "Materials",
-    "Documentation",
-    "Software",
-    "Suggestions",
-    "Assets",
-    "Deliverables",
-    "Information",
-];
-
 /// The supplier, when the word or two straight before a modal at `at` are a name ("Meta will",
 /// "Example Corp does not"), not a common word or a party the library knows.
 fn name_before(text: &str, at: usize, names: &ProperNames<'_>) -> Option<Actor> {
@@ -1112,8 +896,8 @@ fn name_before(text: &str, at: usize, names: &ProperNames<'_>) -> Option<Actor> 
     if !first.is_uppercase()
         || word.len() < 2
         || word.chars().all(|c| c.is_uppercase() || !c.is_alphabetic())
-        || NOT_NAMES.contains(&word)
-        || THINGS.contains(&word)
+        || names.words.not_name(word)
+        || names.words.thing(word)
         || !names.is_name(word.trim_end_matches('.'))
     {
         return None;
@@ -1132,9 +916,9 @@ fn named_subject(text: &str, names: &ProperNames<'_>) -> Option<Actor> {
         .filter(|rest| rest.starts_with(char::is_uppercase))
         .unwrap_or(name);
     let first = name.split_whitespace().next().unwrap_or(name);
-    let common = NOT_NAMES.contains(&first)
+    let common = names.words.not_name(first)
         || !names.is_name(first.trim_end_matches(['.', '’', '\'']))
-        || THINGS.iter().any(|w| name.ends_with(w));
+        || names.words.ends_with_thing(name);
     (!common).then_some(Actor::Supplier)
 }
 
@@ -1176,9 +960,12 @@ fn party_at(library: &Library, text: &str, hits: &[Hit], j: usize, hit: &Hit) ->
 #[cfg(test)]
 mod tests {
     use super::{resolve_reference, web_address};
+    use crate::library::Library;
 
     #[test]
     fn a_reference_back_takes_the_phrase_it_refers_to() {
+        let words = &Library::builtin().words;
+        let resolve_reference = |a, b| resolve_reference(a, b, words);
         let before =
             "We process limited data using approved third-party AI tools to debug the product.";
         assert_eq!(

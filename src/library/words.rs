@@ -1,0 +1,129 @@
+//! The words the reading of a document relies on, from `reading.toml`: which capitalised words
+//! are not names, which open a subordinate clause, which negations make a statement rather than a
+//! modal duty, which verbs follow a subject. Kept as data beside the concepts so that the
+//! language knowledge lives in the library, not in the code; a custom library's `reading.toml`
+//! adds words to the lists.
+
+use serde::Deserialize;
+
+/// The reading's word lists.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Words {
+    /// Capitalised words that open sentences or describe AI rather than name an organisation
+    /// (compared as written).
+    #[serde(default)]
+    not_names: Vec<String>,
+    /// Capitalised defined terms for things, not parties ("Outputs", "Data"), compared as written.
+    #[serde(default)]
+    things: Vec<String>,
+    /// Words that open a subordinate clause closed by a comma ("if", "when").
+    #[serde(default)]
+    subordinators: Vec<String>,
+    /// Negations that make a statement, not a modal duty ("does not", "never").
+    #[serde(default)]
+    statement_negations: Vec<String>,
+    /// Plain verbs that follow a subject in the first or second person ("use", "own").
+    #[serde(default)]
+    verbs_after_subject: Vec<String>,
+    /// Verbs of a party using something ("use", "rely").
+    #[serde(default)]
+    use_verbs: Vec<String>,
+    /// Words that end a noun phrase read backwards from its noun ("using", "the").
+    #[serde(default)]
+    phrase_stops: Vec<String>,
+}
+
+/// The file: one `[words]` table.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct WordsFile {
+    pub(super) words: Words,
+}
+
+fn has(list: &[String], word: &str) -> bool {
+    list.iter().any(|w| w == word)
+}
+
+fn has_any_case(list: &[String], word: &str) -> bool {
+    list.iter().any(|w| w.eq_ignore_ascii_case(word))
+}
+
+impl Words {
+    /// Adds another file's words to these.
+    pub(super) fn extend(&mut self, other: Words) {
+        self.not_names.extend(other.not_names);
+        self.things.extend(other.things);
+        self.subordinators.extend(other.subordinators);
+        self.statement_negations.extend(other.statement_negations);
+        self.verbs_after_subject.extend(other.verbs_after_subject);
+        self.use_verbs.extend(other.use_verbs);
+        self.phrase_stops.extend(other.phrase_stops);
+    }
+
+    /// A capitalised word that is not a name ("The", "Generative").
+    pub fn not_name(&self, word: &str) -> bool {
+        has(&self.not_names, word)
+    }
+
+    /// A capitalised defined term for a thing ("Outputs").
+    pub fn thing(&self, word: &str) -> bool {
+        has(&self.things, word)
+    }
+
+    /// Whether a name ends with a defined term for a thing ("Customer Data").
+    pub fn ends_with_thing(&self, name: &str) -> bool {
+        self.things.iter().any(|t| name.ends_with(t.as_str()))
+    }
+
+    /// A word opening a subordinate clause ("if").
+    pub fn subordinator(&self, word: &str) -> bool {
+        has_any_case(&self.subordinators, word)
+    }
+
+    /// A negation that makes a statement ("does not").
+    pub fn statement_negation(&self, words: &str) -> bool {
+        has_any_case(&self.statement_negations, words)
+    }
+
+    /// A plain verb after a subject ("own").
+    pub fn verb_after_subject(&self, word: &str) -> bool {
+        has_any_case(&self.verbs_after_subject, word)
+    }
+
+    /// A verb of using something ("use").
+    pub fn use_verb(&self, word: &str) -> bool {
+        has_any_case(&self.use_verbs, word)
+    }
+
+    /// A word ending a noun phrase read backwards ("using").
+    pub fn phrase_stop(&self, word: &str) -> bool {
+        has_any_case(&self.phrase_stops, word)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::library::Library;
+
+    #[test]
+    fn a_custom_reading_file_adds_words_and_is_validated() {
+        let lib = Library::from_files(&[(
+            "custom/reading.toml".into(),
+            "[words]\nnot_names = [\"Zeta\"]\n".into(),
+        )])
+        .expect("a valid custom reading file");
+        assert!(lib.words.not_name("Zeta"), "the custom word is added");
+        assert!(lib.words.not_name("The"), "the built-in words stay");
+        assert!(
+            lib.words.statement_negation("DOES NOT"),
+            "compared without case"
+        );
+        let err = Library::from_files(&[(
+            "custom/reading.toml".into(),
+            "[words]\nnot_name = [\"Zeta\"]\n".into(),
+        )])
+        .expect_err("an unknown list is an error");
+        assert!(err.0.contains("custom/reading.toml:2"), "{err}");
+    }
+}
