@@ -434,6 +434,7 @@ mod tests {
             clauses,
             ai_features,
             ai_declaration: None,
+            ocr: None,
         }
     }
 
