@@ -173,6 +173,7 @@ fn run(repo: &Path, dir: &Path, library: &Library) -> (index::IndexSummary, Dura
         doc_type: None,
         register: None,
         limits: Default::default(),
+        ocr: &aiassure::extract::ocr::OCR_OFF,
     };
     let start = Instant::now();
     let found = discover::discover(&[PathBuf::from(repo)]);

@@ -22,6 +22,12 @@ pub enum Format {
     Markdown,
     /// HTML.
     Html,
+    /// PNG image (a scan or photo), read by OCR.
+    Png,
+    /// JPEG image, read by OCR.
+    Jpeg,
+    /// TIFF image (single or multi-page), read by OCR.
+    Tiff,
 }
 
 impl Format {
@@ -34,11 +40,15 @@ impl Format {
             "txt" | "text" => Some(Format::Text),
             "md" | "markdown" => Some(Format::Markdown),
             "html" | "htm" => Some(Format::Html),
+            "png" => Some(Format::Png),
+            "jpg" | "jpeg" => Some(Format::Jpeg),
+            "tif" | "tiff" => Some(Format::Tiff),
             _ => None,
         }
     }
 
-    /// The name used in reports (`pdf`, `docx`, `text`, `markdown`, `html`).
+    /// The name used in reports (`pdf`, `docx`, `text`, `markdown`, `html`, `png`, `jpeg`,
+    /// `tiff`).
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Pdf => "pdf",
@@ -46,7 +56,15 @@ impl Format {
             Format::Text => "text",
             Format::Markdown => "markdown",
             Format::Html => "html",
+            Format::Png => "png",
+            Format::Jpeg => "jpeg",
+            Format::Tiff => "tiff",
         }
+    }
+
+    /// True for image files, which only OCR can read.
+    pub fn is_image(self) -> bool {
+        matches!(self, Format::Png | Format::Jpeg | Format::Tiff)
     }
 }
 
@@ -100,6 +118,79 @@ pub struct Extracted {
     pub pages: Option<u32>,
     /// Blocks in reading order.
     pub blocks: Vec<RawBlock>,
+}
+
+/// Where an OCR block was found and how sure the OCR engine was of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OcrBlock {
+    /// Mean confidence of the block's words, 0 to 100 (weighted by characters).
+    pub confidence: u8,
+    /// Position on the page in points (1/72 inch) from its top-left corner: left, top, right,
+    /// bottom.
+    pub bbox: [u32; 4],
+}
+
+/// One page read by OCR.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OcrPage {
+    /// 1-based page number.
+    pub page: u32,
+    /// Mean confidence of the page's words, 0 to 100 (weighted by characters).
+    pub confidence: u8,
+    /// Words read.
+    pub words: usize,
+}
+
+/// A document's OCR summary: which pages were read by OCR and how well (JSON `ocr`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OcrSummary {
+    /// Pages read by OCR.
+    pub pages_read: usize,
+    /// Mean confidence over every page read by OCR, 0 to 100 (weighted by characters).
+    pub mean_confidence: u8,
+    /// Pages whose confidence is below [`OcrSummary::LOW_CONFIDENCE`]: check them against the
+    /// original.
+    pub low_confidence_pages: Vec<u32>,
+    /// Every page read by OCR, in order.
+    pub pages: Vec<OcrPage>,
+    /// The OCR engine and its version ("tesseract 5.3.0").
+    pub engine: String,
+    /// The OCR language(s) used ("eng", "eng+cym").
+    pub language: String,
+}
+
+impl OcrSummary {
+    /// A page (or block) whose mean word confidence is below this is reported as low confidence.
+    pub const LOW_CONFIDENCE: u8 = 80;
+
+    /// The summary of pages read by OCR.
+    pub fn of(pages: Vec<OcrPage>, engine: &str, language: &str) -> OcrSummary {
+        let weight = |p: &OcrPage| p.words.max(1) as u64;
+        let total: u64 = pages.iter().map(weight).sum();
+        let sum: u64 = pages
+            .iter()
+            .map(|p| u64::from(p.confidence) * weight(p))
+            .sum();
+        let mean = (sum + total / 2).checked_div(total).unwrap_or(0);
+        OcrSummary {
+            pages_read: pages.len(),
+            mean_confidence: u8::try_from(mean).unwrap_or(100),
+            low_confidence_pages: pages
+                .iter()
+                .filter(|p| p.confidence < Self::LOW_CONFIDENCE)
+                .map(|p| p.page)
+                .collect(),
+            pages,
+            engine: engine.into(),
+            language: language.into(),
+        }
+    }
+
+    /// The OCR reading of a page, when it was read by OCR.
+    pub fn page(&self, page: Option<u32>) -> Option<&OcrPage> {
+        let page = page?;
+        self.pages.iter().find(|p| p.page == page)
+    }
 }
 
 /// One block of located text: what the checker reads.
@@ -271,7 +362,11 @@ impl ClauseStatus {
 }
 
 /// A located quote relied on for a verdict or feature.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Serialised with `"ocr": true` and `"ocr_confidence"` added when its page was read by OCR,
+/// inside [`with_ocr_evidence`] (the JSON report does this per document). The checker, which
+/// builds evidence, never sees OCR, so the mark is not a field of its own.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Evidence {
     /// 1-based page where the quote starts, or `None`.
     pub page: Option<u32>,
@@ -283,6 +378,47 @@ pub struct Evidence {
     pub start: usize,
     /// Character offset one past the quote's end.
     pub end: usize,
+}
+
+thread_local! {
+    /// Pages read by OCR of the document being serialised (see [`with_ocr_evidence`]).
+    static OCR_PAGES: std::cell::RefCell<Vec<OcrPage>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` (which serialises a document's parts) with evidence on pages that `ocr` read by OCR
+/// serialising `"ocr": true` and `"ocr_confidence"`.
+pub fn with_ocr_evidence<R>(ocr: Option<&OcrSummary>, f: impl FnOnce() -> R) -> R {
+    let pages = ocr.map(|o| o.pages.clone()).unwrap_or_default();
+    let before = OCR_PAGES.with(|c| c.replace(pages));
+    let result = f();
+    OCR_PAGES.with(|c| c.replace(before));
+    result
+}
+
+impl Serialize for Evidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let confidence = self.page.and_then(|p| {
+            OCR_PAGES.with(|c| {
+                c.borrow()
+                    .iter()
+                    .find(|o| o.page == p)
+                    .map(|o| o.confidence)
+            })
+        });
+        let fields = if confidence.is_some() { 7 } else { 5 };
+        let mut st = serializer.serialize_struct("Evidence", fields)?;
+        st.serialize_field("page", &self.page)?;
+        st.serialize_field("section", &self.section)?;
+        st.serialize_field("quote", &self.quote)?;
+        st.serialize_field("start", &self.start)?;
+        st.serialize_field("end", &self.end)?;
+        if let Some(c) = confidence {
+            st.serialize_field("ocr", &true)?;
+            st.serialize_field("ocr_confidence", &c)?;
+        }
+        st.end()
+    }
 }
 
 /// The verdict of one rule on one document.
@@ -300,8 +436,9 @@ pub struct ClauseVerdict {
     pub evidence: Vec<Evidence>,
     /// Why this status: what was found, what was weak or contrary.
     pub explanation: String,
-    /// For the tender vendor-assurance rules, when the answer is weak, contradicted or missing: a
-    /// clarification question the buyer can send the bidder, quoting the bid's own answer.
+    /// For the tender rules (the vendor-assurance pack and the AI declaration), when the answer is
+    /// weak, contradicted or missing: a clarification question the buyer can send the bidder,
+    /// quoting the bid's own answer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub question: Option<String>,
 }
@@ -413,6 +550,9 @@ pub struct DocumentReport {
     pub ai_features: Vec<AiFeature>,
     /// The document's declaration about AI use, if any.
     pub ai_declaration: Option<AiDeclaration>,
+    /// Present when any page was read by OCR: which pages and how confidently.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ocr: Option<OcrSummary>,
 }
 
 /// Counts of gaps across the report.

@@ -16,11 +16,12 @@ use sha2::{Digest, Sha256};
 
 use crate::check::{self, CheckOptions};
 use crate::discover::{Discovered, Problem};
-use crate::extract::{self, ExtractError, Limits};
+use crate::extract::ocr::{OCR_OFF, Ocr};
+use crate::extract::{self, ExtractError, Limits, OcrText};
 use crate::library::{Library, Register};
 use crate::model::{
-    DocType, Document, DocumentReport, Format, NameVersion, Report, RuleInfo, SCHEMA_VERSION,
-    Source, Status, Summary,
+    ClauseStatus, ClauseVerdict, DocType, Document, DocumentReport, Format, NameVersion,
+    OcrSummary, Report, RuleInfo, SCHEMA_VERSION, Source, Status, Summary,
 };
 use crate::segment;
 
@@ -35,6 +36,8 @@ pub struct ScanOptions<'a> {
     pub register: Option<&'a Register>,
     /// Limits on what one file may cost.
     pub limits: Limits,
+    /// Whether and how scans are read by OCR.
+    pub ocr: &'a Ocr,
 }
 
 /// A file's bytes, read within the size limit (checked before reading and again after, for a
@@ -83,23 +86,44 @@ pub struct Loaded {
     pub sha256: String,
     /// The located text, or why there is none.
     pub document: Result<Document, ExtractError>,
+    /// What OCR says of the text, when pages were read by OCR (its `blocks` are aligned with the
+    /// document's).
+    pub ocr: Option<OcrText>,
 }
 
-/// Reads, extracts and segments one file. Never panics on user data: a panic in a reader becomes
-/// an error for this file.
+/// Reads, extracts and segments one file without OCR (see [`load_with`]).
 pub fn load(source: &Source, limits: &Limits) -> Loaded {
+    load_with(source, limits, &OCR_OFF)
+}
+
+/// Reads, extracts and segments one file, reading scans by OCR as `ocr` says. Never panics on
+/// user data: a panic in a reader becomes an error for this file.
+pub fn load_with(source: &Source, limits: &Limits, ocr: &Ocr) -> Loaded {
     let bytes = match read_limited(source, limits) {
         Ok(b) => b,
         Err(e) => {
             return Loaded {
                 sha256: String::new(),
                 document: Err(e),
+                ocr: None,
             };
         }
     };
     let sha256 = sha256_hex(&bytes);
-    let document = catch_unwind(AssertUnwindSafe(|| {
-        extract::extract(source.format, &bytes, limits).map(segment::segment)
+    let read = catch_unwind(AssertUnwindSafe(|| {
+        extract::extract_with(source.format, &bytes, limits, ocr).map(|read| {
+            match read.ocr {
+                Some(text) => {
+                    let (document, blocks) = segment::segment_marked(read.extracted, text.blocks);
+                    let ocr = OcrText {
+                        summary: text.summary,
+                        blocks,
+                    };
+                    (document, Some(ocr))
+                }
+                None => (segment::segment(read.extracted), None),
+            }
+        })
     }))
     .unwrap_or_else(|_| {
         Err(ExtractError::Failed(
@@ -107,7 +131,54 @@ pub fn load(source: &Source, limits: &Limits) -> Loaded {
                 .into(),
         ))
     });
-    Loaded { sha256, document }
+    match read {
+        Ok((document, ocr)) => Loaded {
+            sha256,
+            document: Ok(document),
+            ocr,
+        },
+        Err(e) => Loaded {
+            sha256,
+            document: Err(e),
+            ocr: None,
+        },
+    }
+}
+
+/// Says so in the explanation of a verdict whose evidence all comes from pages read by OCR at
+/// low confidence, and of a missing rule when pages were read at low confidence (the wording may
+/// be there but misread).
+fn mark_low_confidence(clauses: &mut [ClauseVerdict], ocr: &OcrSummary) {
+    if ocr.low_confidence_pages.is_empty() {
+        return;
+    }
+    let pages = ocr
+        .low_confidence_pages
+        .iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    for c in clauses {
+        let low: Vec<u8> = c
+            .evidence
+            .iter()
+            .filter_map(|e| ocr.page(e.page))
+            .filter(|p| p.confidence < OcrSummary::LOW_CONFIDENCE)
+            .map(|p| p.confidence)
+            .collect();
+        if c.status == ClauseStatus::Missing {
+            c.explanation.push_str(&format!(
+                " Page(s) {pages} were read by OCR at low confidence: the wording may be there \
+                 but misread; check the original."
+            ));
+        } else if !c.evidence.is_empty() && low.len() == c.evidence.len() {
+            let lowest = low.iter().min().copied().unwrap_or(0);
+            c.explanation.push_str(&format!(
+                " This rests only on text read by OCR at low confidence ({lowest}%): check the \
+                 original before relying on it."
+            ));
+        }
+    }
 }
 
 /// Scans one file.
@@ -117,7 +188,7 @@ pub fn scan_one(source: &Source, options: &ScanOptions<'_>) -> DocumentReport {
 
 /// Scans one file and keeps its located text (for the index), or `None` when it could not be read.
 fn analyse(source: &Source, options: &ScanOptions<'_>) -> (DocumentReport, Option<Document>) {
-    let loaded = load(source, &options.limits);
+    let loaded = load_with(source, &options.limits, options.ocr);
     let mut report = DocumentReport {
         path: source.display.clone(),
         format: source.format,
@@ -129,6 +200,7 @@ fn analyse(source: &Source, options: &ScanOptions<'_>) -> (DocumentReport, Optio
         clauses: Vec::new(),
         ai_features: Vec::new(),
         ai_declaration: None,
+        ocr: loaded.ocr.map(|o| o.summary),
     };
     let mut document = None;
     match loaded.document {
@@ -147,6 +219,9 @@ fn analyse(source: &Source, options: &ScanOptions<'_>) -> (DocumentReport, Optio
                     report.clauses = a.clauses;
                     report.ai_features = a.ai_features;
                     report.ai_declaration = a.ai_declaration;
+                    if let Some(ocr) = &report.ocr {
+                        mark_low_confidence(&mut report.clauses, ocr);
+                    }
                     document = Some(doc);
                 }
                 Err(_) => {
@@ -200,7 +275,7 @@ fn scan_cached(
         sources,
         progress,
         |r| r,
-        |source| cached(source, cache).unwrap_or_else(|| scan_one(source, options)),
+        |source| cached(source, cache, options.ocr).unwrap_or_else(|| scan_one(source, options)),
     )
 }
 
@@ -216,7 +291,7 @@ pub fn scan_located(
         sources,
         progress,
         |s| &s.report,
-        |source| match cached(source, cache) {
+        |source| match cached(source, cache, options.ocr) {
             Some(report) => Scanned {
                 report,
                 document: None,
@@ -235,8 +310,12 @@ pub fn scan_located(
 }
 
 /// The cache's report for a file, under the file's current display path.
-fn cached(source: &Source, cache: Option<&dyn Cache>) -> Option<DocumentReport> {
+/// A file stored as unreadable before OCR was available is read again when OCR is on now.
+fn cached(source: &Source, cache: Option<&dyn Cache>, ocr: &Ocr) -> Option<DocumentReport> {
     let mut report = cache?.lookup(source)?;
+    if report.status == Status::Unreadable && ocr.active() && report.ocr.is_none() {
+        return None;
+    }
     report.path.clone_from(&source.display);
     Some(report)
 }
@@ -327,6 +406,7 @@ fn unsupported(problem: &Problem) -> DocumentReport {
         clauses: Vec::new(),
         ai_features: Vec::new(),
         ai_declaration: None,
+        ocr: None,
     }
 }
 

@@ -5,12 +5,18 @@
 //! Numbering is read from the block's structural label when the format has one (DOCX lists), else
 //! from the start of its text. Sub-items such as "(a)" and "(ii)" attach to the clause above them;
 //! numbered paragraphs inside a schedule, annex or part are cited within it.
+//!
+//! Text read by OCR is first cleaned of the noise OCR commonly adds ([`noise`]): ligature
+//! characters, uneven spaces, "1" or "|" for "l" inside words (and "l" for "1" inside clause
+//! numbers), words broken by a hyphen that the rest of the document writes whole, and stray marks
+//! from the page (blocks with no word in them, or a few words read with very low confidence).
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::model::{Block, BlockKind, Document, Extracted, RawBlock, Sentence};
+use crate::model::{Block, BlockKind, Document, Extracted, OcrBlock, RawBlock, Sentence};
 
 /// A clause number at the start of a block, and what kind of number it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -154,10 +160,27 @@ impl Numbering {
 
 /// Turns extracted blocks into a located document.
 pub fn segment(extracted: Extracted) -> Document {
+    segment_marked(extracted, Vec::new()).0
+}
+
+/// As [`segment`], for blocks of which some were read by OCR: `marks` has one entry per extracted
+/// block (missing entries mean "not OCR"). OCR blocks are cleaned of OCR noise first; the marks
+/// of the blocks kept are returned aligned with the document's blocks.
+pub fn segment_marked(
+    extracted: Extracted,
+    marks: Vec<Option<OcrBlock>>,
+) -> (Document, Vec<Option<OcrBlock>>) {
+    let vocab = if marks.iter().any(Option::is_some) {
+        noise::vocabulary(extracted.blocks.iter().map(|b| b.text.as_str()))
+    } else {
+        HashMap::new()
+    };
     let mut blocks = Vec::with_capacity(extracted.blocks.len());
+    let mut kept_marks = Vec::with_capacity(extracted.blocks.len());
     let mut numbering = Numbering::default();
     let mut heading: Option<String> = None;
     let mut offset = 0usize;
+    let mut marks = marks.into_iter();
     for RawBlock {
         kind,
         text,
@@ -166,7 +189,14 @@ pub fn segment(extracted: Extracted) -> Document {
         ..
     } in extracted.blocks
     {
-        let text = text.replace(['\n', '\r'], " ");
+        let mark = marks.next().flatten();
+        let mut text = noise::ligatures(&text.replace(['\n', '\r'], " "));
+        if let Some(m) = &mark {
+            if noise::is_furniture(&text, m.confidence) {
+                continue;
+            }
+            text = noise::repair(&text, &vocab);
+        }
         if text.trim().is_empty() {
             continue;
         }
@@ -193,6 +223,7 @@ pub fn segment(extracted: Extracted) -> Document {
             text,
             heading: heading.clone(),
         });
+        kept_marks.push(mark);
         offset = start + len;
     }
     let sentences = blocks
@@ -208,11 +239,12 @@ pub fn segment(extracted: Extracted) -> Document {
                 })
         })
         .collect();
-    Document {
+    let document = Document {
         blocks,
         sentences,
         pages: extracted.pages,
-    }
+    };
+    (document, kept_marks)
 }
 
 /// Words after which a full stop does not end a sentence.
@@ -282,6 +314,236 @@ fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<(usize, usiz
     let trail = piece.len() - piece.trim_end().len();
     if lead + trail < piece.len() {
         out.push((start + lead, end - trail));
+    }
+}
+
+/// The noise OCR adds to text, and its repair.
+mod noise {
+    use std::collections::HashMap;
+    use std::sync::LazyLock;
+
+    use regex::Regex;
+
+    /// A word broken by a hyphen (with or without a space after it): "indemni- fication".
+    static HYPHENATED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(\p{L}{2,})[-\u{2010}\u{2011}\u{00AC}] ?(\p{Ll}{2,})").unwrap()
+    });
+    /// A token of letters and look-alike digits or bars: "c1ause", "|iability", "al1".
+    static WORD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[\p{L}01|]+").unwrap());
+    /// A clause number with letters read for digits: "l4.3", "1l.2", "I0.1".
+    static NUMBER: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?:^|\s|\()([0-9lI|]{1,3}(?:\.[0-9lI|]{1,3})+)\b").unwrap());
+    /// A space before punctuation that closes ("word ,", "end .", "(a )").
+    static SPACE_BEFORE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r" ([,.;:!?)\]])").unwrap());
+    /// A space after an opening bracket.
+    static SPACE_AFTER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"([(\[]) +").unwrap());
+
+    /// OCR blocks below this confidence with at most [`FURNITURE_WORDS`] words are stray marks.
+    const FURNITURE_CONFIDENCE: u8 = 40;
+    /// See [`FURNITURE_CONFIDENCE`].
+    const FURNITURE_WORDS: usize = 3;
+
+    /// Ligature characters as the letters they stand for (OCR engines and some PDFs produce them).
+    pub fn ligatures(text: &str) -> String {
+        if !text.contains(|c: char| ('\u{FB00}'..='\u{FB06}').contains(&c)) {
+            return text.to_string();
+        }
+        let mut out = String::with_capacity(text.len() + 8);
+        for c in text.chars() {
+            match c {
+                '\u{FB00}' => out.push_str("ff"),
+                '\u{FB01}' => out.push_str("fi"),
+                '\u{FB02}' => out.push_str("fl"),
+                '\u{FB03}' => out.push_str("ffi"),
+                '\u{FB04}' => out.push_str("ffl"),
+                '\u{FB05}' | '\u{FB06}' => out.push_str("st"),
+                c => out.push(c),
+            }
+        }
+        out
+    }
+
+    /// A block of stray marks: no letter or digit at all, or a few words read with very low
+    /// confidence (specks, stamps, the shadow of a page edge).
+    pub fn is_furniture(text: &str, confidence: u8) -> bool {
+        !text.chars().any(char::is_alphanumeric)
+            || (confidence < FURNITURE_CONFIDENCE
+                && text.split_whitespace().count() <= FURNITURE_WORDS)
+    }
+
+    /// Lowercase words of the document and how often each occurs; hyphenated compounds count
+    /// both whole ("sub-processor") and by their parts.
+    pub fn vocabulary<'a>(texts: impl Iterator<Item = &'a str>) -> HashMap<String, usize> {
+        let mut v = HashMap::new();
+        for t in texts {
+            for token in t.split(|c: char| !c.is_alphabetic() && c != '-') {
+                let token = token.trim_matches('-');
+                if token.contains('-') {
+                    *v.entry(token.to_lowercase()).or_insert(0) += 1;
+                }
+                for w in token.split('-') {
+                    if w.chars().count() > 1 {
+                        *v.entry(w.to_lowercase()).or_insert(0) += 1;
+                    }
+                }
+            }
+        }
+        v
+    }
+
+    /// Repairs OCR noise in one block's text.
+    pub fn repair(text: &str, vocab: &HashMap<String, usize>) -> String {
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        // Spaces are single here, and the text trimmed: every match follows a word or mark.
+        let text = SPACE_BEFORE.replace_all(&text, "$1");
+        let text = SPACE_AFTER.replace_all(&text, "$1");
+        let text = look_alikes(&text);
+        let text = numbers(&text);
+        join_hyphens(&text, vocab)
+    }
+
+    /// "1", "0" and "|" inside words as the letters they were meant to be: in a token of at least
+    /// two letters, no more look-alikes than letters, whose only digits are 1 and 0, and that
+    /// starts with a letter or "|" (so "1st" and "10am" stay), "1" and "|" become "l" ("I" in
+    /// capitals) and "0" becomes "o" ("O").
+    fn look_alikes(text: &str) -> String {
+        WORD.replace_all(text, |c: &regex::Captures<'_>| {
+            let w = &c[0];
+            let letters = w.chars().filter(|c| c.is_alphabetic()).count();
+            let odd = w.chars().filter(|c| matches!(c, '0' | '1' | '|')).count();
+            let starts_as_word = w.starts_with(|c: char| c.is_alphabetic() || c == '|');
+            if odd == 0 || letters < 2 || odd > letters || !starts_as_word {
+                return w.to_string();
+            }
+            let caps = w
+                .chars()
+                .filter(|c| c.is_alphabetic())
+                .all(char::is_uppercase)
+                && letters > 1;
+            w.chars()
+                .map(|ch| match (ch, caps) {
+                    ('1' | '|', false) => 'l',
+                    ('1' | '|', true) => 'I',
+                    ('0', false) => 'o',
+                    ('0', true) => 'O',
+                    (ch, _) => ch,
+                })
+                .collect()
+        })
+        .into_owned()
+    }
+
+    /// Clause numbers with "l", "I" or "|" read for "1": "l4.3" is "14.3".
+    fn numbers(text: &str) -> String {
+        NUMBER
+            .replace_all(text, |c: &regex::Captures<'_>| {
+                let whole = &c[0];
+                let n = &c[1];
+                if !n.chars().any(|ch| ch.is_ascii_digit()) {
+                    return whole.to_string();
+                }
+                let fixed: String = n
+                    .chars()
+                    .map(|ch| {
+                        if matches!(ch, 'l' | 'I' | '|') {
+                            '1'
+                        } else {
+                            ch
+                        }
+                    })
+                    .collect();
+                whole.replacen(n, &fixed, 1)
+            })
+            .into_owned()
+    }
+
+    /// Joins a word broken by a hyphen when the document writes the joined word more often than
+    /// the hyphenated one: "indemni- fication" and "indemni-fication" become "indemnification"
+    /// where "indemnification" occurs elsewhere, while "sub-processor" stays.
+    fn join_hyphens(text: &str, vocab: &HashMap<String, usize>) -> String {
+        HYPHENATED
+            .replace_all(text, |c: &regex::Captures<'_>| {
+                let joined = format!("{}{}", &c[1], &c[2]);
+                let count = |w: &str| vocab.get(&w.to_lowercase()).copied().unwrap_or(0);
+                let whole = count(&joined);
+                if whole > 0 && whole >= count(&format!("{}-{}", &c[1], &c[2])) {
+                    joined
+                } else {
+                    c[0].to_string()
+                }
+            })
+            .into_owned()
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        fn vocab(text: &str) -> HashMap<String, usize> {
+            vocabulary(std::iter::once(text))
+        }
+
+        #[test]
+        fn look_alike_digits_in_words() {
+            let v = HashMap::new();
+            assert_eq!(
+                repair("The Supp1ier sha11 contro| the c0ntract", &v),
+                "The Supplier shall control the contract"
+            );
+            assert_eq!(
+                repair("L1ABILITY and C0NTRACT", &v),
+                "LIABILITY and CONTRACT"
+            );
+            // Real numbers, codes and versions are left alone.
+            assert_eq!(
+                repair("on 1st May 2010 at 10am, GPT-4, B2B and ISO 27001", &v),
+                "on 1st May 2010 at 10am, GPT-4, B2B and ISO 27001"
+            );
+        }
+
+        #[test]
+        fn clause_numbers_with_letters_for_digits() {
+            let v = HashMap::new();
+            assert_eq!(repair("l4.3 The Supplier", &v), "14.3 The Supplier");
+            assert_eq!(
+                repair("see clause 1l.2 and (I0.1)", &v),
+                "see clause 11.2 and (10.1)"
+            );
+            assert_eq!(repair("i.e. the", &v), "i.e. the");
+        }
+
+        #[test]
+        fn broken_hyphens_join_only_words_the_document_uses() {
+            let v = vocab("indemnification applies; the sub-processor and processor");
+            assert_eq!(
+                repair("full indemni- fication and indemni-fication", &v),
+                "full indemnification and indemnification"
+            );
+            assert_eq!(repair("each sub- processor", &v), "each sub- processor");
+            assert_eq!(repair("a well-known term", &v), "a well-known term");
+        }
+
+        #[test]
+        fn uneven_spaces_and_ligatures() {
+            let v = HashMap::new();
+            assert_eq!(
+                repair("The  Buyer ,  at its   option ( acting reasonably ) .", &v),
+                "The Buyer, at its option (acting reasonably)."
+            );
+            assert_eq!(
+                ligatures("con\u{FB01}dential \u{FB02}ow"),
+                "confidential flow"
+            );
+        }
+
+        #[test]
+        fn stray_marks_are_furniture() {
+            assert!(is_furniture("~ . |", 90));
+            assert!(is_furniture("ee Pa", 25));
+            assert!(!is_furniture("(a)", 90), "a list label is content");
+            assert!(!is_furniture("The Supplier shall not train models.", 25));
+            assert!(!is_furniture("Schedule", 95));
+        }
     }
 }
 

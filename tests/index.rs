@@ -334,6 +334,7 @@ fn report_for(path: &str, doc: &Document, doc_type: DocType) -> DocumentReport {
             reason: "names the AI technique \"facial recognition\"".into(),
         }],
         ai_declaration: None,
+        ocr: None,
     }
 }
 
@@ -656,6 +657,7 @@ fn changed_settings_reanalyse_every_file() {
         doc_type: Some(DocType::Tender),
         register: None,
         limits: Default::default(),
+        ocr: &aiassure::extract::ocr::OCR_OFF,
     };
     let found = discover::discover(&[PathBuf::from(repo.path())]);
     let mut indexer = Indexer::open(

@@ -279,7 +279,7 @@ fn validator() -> jsonschema::Validator {
 }
 
 /// Every validation error of an instance, as text.
-fn schema_errors(instance: &serde_json::Value) -> Vec<String> {
+pub(crate) fn schema_errors(instance: &serde_json::Value) -> Vec<String> {
     validator()
         .iter_errors(instance)
         .map(|e| format!("{} at {}", e, e.instance_path()))

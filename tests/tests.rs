@@ -10,11 +10,13 @@
 //! - `index`: `aiassure index`, `search` and `scan --index` on small repositories in temporary folders.
 //! - `questions`: `aiassure questions` on the example bids: the letters, DOCX read back and Markdown.
 //! - `report`: every report format from one fixture report (snapshots), escaping, schema, redline.
+//! - `ocr`: scans of a contract of our own (200 and 300 dpi, rotated, noisy; image-only PDF, PNG,
+//!   TIFF) read by Tesseract: word accuracy, verdicts equal to the source's, OCR marks, no Tesseract.
 //! - `realworld`: the real development corpus (`../shared/corpus/realworld-dev`): clause passages,
 //!   whole documents and product descriptions, with floors that ratchet up as the checker improves.
 //!
 //! Tests that read the shared corpus (`../shared/corpus`, or `$AIASSURE_CORPUS`) or need a tool
-//! (chromium, LibreOffice, pdftotext, strace) skip with a message when it is absent; under CI
+//! (chromium, LibreOffice, pdftotext, strace, Tesseract) skip with a message when it is absent; under CI
 //! (`CI=true`) they fail instead.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)] // tests print their measurements
@@ -27,6 +29,7 @@ mod features;
 mod hostile;
 mod index;
 mod library;
+mod ocr;
 mod pdf;
 mod questions;
 mod realworld;

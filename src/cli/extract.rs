@@ -6,10 +6,11 @@ use std::path::PathBuf;
 use clap::Args;
 use serde::Serialize;
 
-use super::{LimitArgs, Outcome, TextOrJson, open_output};
+use super::{LimitArgs, OcrArgs, Outcome, TextOrJson, open_output};
 use crate::discover;
 use crate::extract::ExtractError;
-use crate::model::{Block, Format, Status};
+use crate::model::{Block, Format, OcrBlock, OcrSummary, Status};
+use crate::report::ocr_note;
 use crate::scan;
 
 /// Arguments of `aiassure extract`.
@@ -26,6 +27,8 @@ pub(crate) struct ExtractArgs {
     output: Option<PathBuf>,
     #[command(flatten)]
     limits: LimitArgs,
+    #[command(flatten)]
+    ocr: OcrArgs,
 }
 
 #[derive(Serialize)]
@@ -35,7 +38,19 @@ struct Extraction {
     status: Status,
     error: Option<String>,
     pages: Option<u32>,
-    blocks: Vec<Block>,
+    blocks: Vec<Marked>,
+    /// Present when pages were read by OCR.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ocr: Option<OcrSummary>,
+}
+
+/// A block, with its OCR confidence and position when it was read by OCR.
+#[derive(Serialize)]
+struct Marked {
+    #[serde(flatten)]
+    block: Block,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ocr: Option<OcrBlock>,
 }
 
 #[derive(Serialize)]
@@ -49,16 +64,29 @@ pub(crate) fn run(args: &ExtractArgs) -> anyhow::Result<Outcome> {
         eprintln!("aiassure: {}: {}", p.path.display(), p.message);
     }
     let limits = args.limits.limits();
+    let ocr = args.ocr.ocr()?;
     let documents: Vec<Extraction> = found
         .sources
         .iter()
         .map(|s| {
-            let loaded = scan::load(s, &limits);
+            let loaded = scan::load_with(s, &limits, &ocr);
+            let (marks, summary) = match loaded.ocr {
+                Some(o) => (o.blocks, Some(o.summary)),
+                None => (Vec::new(), None),
+            };
             let (status, error, pages, blocks) = match loaded.document {
                 Ok(d) => (Status::Analysed, None, d.pages, d.blocks),
                 Err(ExtractError::Unreadable(e)) => (Status::Unreadable, Some(e), None, Vec::new()),
                 Err(ExtractError::Failed(e)) => (Status::Error, Some(e), None, Vec::new()),
             };
+            let mut marks = marks.into_iter();
+            let blocks = blocks
+                .into_iter()
+                .map(|block| Marked {
+                    block,
+                    ocr: marks.next().flatten(),
+                })
+                .collect();
             Extraction {
                 path: s.display.clone(),
                 format: s.format,
@@ -66,6 +94,7 @@ pub(crate) fn run(args: &ExtractArgs) -> anyhow::Result<Outcome> {
                 error,
                 pages,
                 blocks,
+                ocr: summary,
             }
         })
         .collect();
@@ -89,13 +118,17 @@ pub(crate) fn run(args: &ExtractArgs) -> anyhow::Result<Outcome> {
                         }
                     )?;
                 }
-                for b in &d.blocks {
+                if let Some(o) = &d.ocr {
+                    writeln!(out, "   {}", ocr_note(o))?;
+                }
+                for Marked { block: b, ocr } in &d.blocks {
                     let page = b.page.map_or_else(String::new, |p| format!("p.{p} "));
                     let section = b
                         .section
                         .as_deref()
                         .map_or_else(String::new, |s| format!("§{s} "));
-                    writeln!(out, "{page}{section}[{}] {}", kind_name(b), b.text)?;
+                    let mark = ocr.map_or_else(String::new, |o| format!(", OCR {}%", o.confidence));
+                    writeln!(out, "{page}{section}[{}{mark}] {}", kind_name(b), b.text)?;
                 }
                 writeln!(out)?;
             }

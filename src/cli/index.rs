@@ -7,7 +7,8 @@ use anyhow::Context;
 use clap::{Args, ValueEnum};
 
 use super::{
-    DocTypeArg as DocTypeChoice, LimitArgs, Outcome, TextOrJson, load_library, load_register,
+    DocTypeArg as DocTypeChoice, LimitArgs, OcrArgs, Outcome, TextOrJson, load_library,
+    load_register,
 };
 use crate::discover;
 use crate::index::{self, Indexer, SearchRequest};
@@ -42,6 +43,8 @@ pub(crate) struct IndexArgs {
     quiet: bool,
     #[command(flatten)]
     limits: LimitArgs,
+    #[command(flatten)]
+    ocr: OcrArgs,
 }
 
 /// Verdict statuses for `--status`.
@@ -101,6 +104,7 @@ pub(crate) struct SearchArgs {
 pub(crate) fn run_index(args: &IndexArgs) -> anyhow::Result<Outcome> {
     let library = load_library(args.library.as_ref())?;
     let register = args.register.as_ref().map(load_register).transpose()?;
+    let ocr = args.ocr.ocr()?;
     if let Some(jobs) = args.jobs {
         // Fails only when the pool was already built, which cannot happen before a run.
         let _ = rayon::ThreadPoolBuilder::new()
@@ -125,6 +129,7 @@ pub(crate) fn run_index(args: &IndexArgs) -> anyhow::Result<Outcome> {
         doc_type: args.doc_type.forced(),
         register: register.as_ref(),
         limits: args.limits.limits(),
+        ocr: &ocr,
     };
     let mut indexer = Indexer::open(
         &args.index,

@@ -18,6 +18,7 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::extract::Limits;
+use crate::extract::ocr::{Ocr, OcrMode, OcrOptions};
 use crate::library::{Library, Register};
 use crate::model::DocType;
 
@@ -91,6 +92,55 @@ impl LimitArgs {
             max_pdf_operations: self.max_pdf_operations,
             max_text_chars: self.max_text_chars,
         }
+    }
+}
+
+/// When to read scans by OCR.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum OcrArg {
+    /// PDF pages without a text layer, and image files, when Tesseract is installed.
+    Auto,
+    /// Every PDF page (ignoring any text layer) and image files; fails if Tesseract is missing.
+    Always,
+    /// Never: scans are reported as needing OCR.
+    Never,
+}
+
+/// OCR of scanned PDFs and image files (PNG, JPEG, TIFF) with Tesseract; shared by every command
+/// that reads documents.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct OcrArgs {
+    /// Read scans by OCR: `auto` reads pages without a text layer and image files when Tesseract
+    /// is installed.
+    #[arg(long, value_enum, default_value_t = OcrArg::Auto)]
+    ocr: OcrArg,
+    /// Tesseract language(s) for OCR, joined by '+' (e.g. eng+cym); each needs its package
+    /// (Debian: tesseract-ocr-LANG).
+    #[arg(long, value_name = "LANG", default_value = "eng")]
+    ocr_lang: String,
+    /// Most pages read by OCR in one file.
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    max_ocr_pages: usize,
+    /// Most seconds spent on OCR for one file (rendering and recognition).
+    #[arg(long, value_name = "SECONDS", default_value_t = 600)]
+    max_ocr_seconds: u64,
+}
+
+impl OcrArgs {
+    /// Finds Tesseract as asked; a configuration error when `--ocr always` cannot be met or a
+    /// language is not installed.
+    pub(crate) fn ocr(&self) -> anyhow::Result<Ocr> {
+        let mode = match self.ocr {
+            OcrArg::Auto => OcrMode::Auto,
+            OcrArg::Always => OcrMode::Always,
+            OcrArg::Never => OcrMode::Never,
+        };
+        Ok(Ocr::new(OcrOptions {
+            mode,
+            language: self.ocr_lang.clone(),
+            max_pages: self.max_ocr_pages,
+            max_seconds: self.max_ocr_seconds,
+        })?)
     }
 }
 

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::Args;
 
-use super::{DocTypeArg, LimitArgs, Outcome, load_library};
+use super::{DocTypeArg, LimitArgs, OcrArgs, Outcome, load_library};
 use crate::discover;
 use crate::model::{DocType, Status};
 use crate::report::letter::{self, LetterOptions, REPLY_BY_PLACEHOLDER};
@@ -47,6 +47,8 @@ pub(crate) struct QuestionsArgs {
     doc_type: DocTypeArg,
     #[command(flatten)]
     limits: LimitArgs,
+    #[command(flatten)]
+    ocr: OcrArgs,
 }
 
 pub(crate) fn run(args: &QuestionsArgs) -> anyhow::Result<Outcome> {
@@ -75,6 +77,7 @@ pub(crate) fn run(args: &QuestionsArgs) -> anyhow::Result<Outcome> {
         anyhow::bail!("--from needs the name of the buying organisation, e.g. \"the Council\"");
     }
     let library = load_library(args.library.as_ref())?;
+    let ocr = args.ocr.ocr()?;
     let found = discover::discover(&args.paths);
     for p in &found.problems {
         println!("{}: {}", p.path.display(), p.message);
@@ -89,6 +92,7 @@ pub(crate) fn run(args: &QuestionsArgs) -> anyhow::Result<Outcome> {
         doc_type: args.doc_type.forced(),
         register: None,
         limits: args.limits.limits(),
+        ocr: &ocr,
     };
     let mut documents = Vec::new();
     let Ok(()) = scan::scan_in_order(&found, &scan_options, None, &|_| {}, &mut |d| {

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 
-use super::{DocTypeArg, LimitArgs, Outcome, load_library, load_register, open_output};
+use super::{DocTypeArg, LimitArgs, OcrArgs, Outcome, load_library, load_register, open_output};
 use crate::discover;
 use crate::model::{ClauseStatus, DocumentReport, Severity, Status};
 use crate::report::{self, OutputFormat};
@@ -50,7 +50,8 @@ enum FailOn {
 /// Arguments of `aiassure scan`.
 #[derive(Debug, Args)]
 pub(crate) struct ScanArgs {
-    /// Files and folders to analyse (folders recursively: .pdf, .docx, .txt, .md, .html).
+    /// Files and folders to analyse (folders recursively: .pdf, .docx, .txt, .md, .html, and
+    /// scans as .png, .jpg, .tif).
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
     /// Report format.
@@ -86,11 +87,14 @@ pub(crate) struct ScanArgs {
     quiet: bool,
     #[command(flatten)]
     limits: LimitArgs,
+    #[command(flatten)]
+    ocr: OcrArgs,
 }
 
 pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
     let library = load_library(args.library.as_ref())?;
     let register = args.register.as_ref().map(load_register).transpose()?;
+    let ocr = args.ocr.ocr()?;
     let templates = match &args.template {
         Some(dir) => report::Templates::from_dir(dir)?,
         None => report::Templates::builtin(),
@@ -107,7 +111,7 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
             eprintln!("aiassure: {}: {}", p.path.display(), p.message);
         }
         anyhow::bail!(
-            "nothing to analyse: no .pdf, .docx, .txt, .md or .html files were found in the paths given"
+            "nothing to analyse: no .pdf, .docx, .txt, .md, .html or image (.png, .jpg, .tif) files were found in the paths given"
         );
     }
     if !args.quiet {
@@ -120,6 +124,7 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
         doc_type: args.doc_type.forced(),
         register: register.as_ref(),
         limits: args.limits.limits(),
+        ocr: &ocr,
     };
     let bar =
         (!args.quiet && std::io::stderr().is_terminal() && found.sources.len() > 1).then(|| {

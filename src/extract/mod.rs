@@ -1,14 +1,18 @@
 //! Extraction: the bytes of one file into blocks of text in reading order, with pages.
 //!
 //! Each format has its own reader; this module only dispatches and holds the limits that keep a
-//! hostile file from exhausting the machine. Extraction does no I/O: the caller reads the file
-//! (after checking its size against [`Limits::max_file_bytes`]) and passes the bytes in.
+//! hostile file from exhausting the machine. The caller reads the file (after checking its size
+//! against [`Limits::max_file_bytes`]) and passes the bytes in. The readers do no I/O, except OCR
+//! ([`ocr`]): when it is on, scanned pages and image files are handed to Tesseract through a
+//! private temporary folder, within the OCR limits on pages and time.
 
 pub mod docx;
+pub mod ocr;
 pub mod pdf;
 pub mod text;
 
-use crate::model::{Extracted, Format};
+use crate::model::{Extracted, Format, OcrBlock, OcrSummary};
+use ocr::{Ocr, Session};
 
 /// Explicit limits on what one file may cost. Every limit can be raised from the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,19 +69,84 @@ pub const NO_TEXT: &str = "the document contains no text to check (it is blank, 
                            images or drawings); check it is the right file, or ask the supplier \
                            for a copy with text";
 
-/// Extracts one file's text. An empty file, or one with no text at all, is `Unreadable`: there
-/// is nothing to check, and reporting every rule missing would mislead.
+/// The reason given for an image file when OCR is off or Tesseract is missing.
+pub const IMAGE_NEEDS_OCR: &str = "an image file (a scan or photo) has no text layer and needs \
+                                   OCR (optical character recognition) before it can be checked; \
+                                   ask the supplier for the original document or run it through OCR";
+
+/// A file's text, and what OCR says of it when pages were read by OCR.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Read {
+    /// The blocks.
+    pub extracted: Extracted,
+    /// Present when any page was read by OCR.
+    pub ocr: Option<OcrText>,
+}
+
+/// What OCR says of a file's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OcrText {
+    /// Pages read by OCR and their confidence.
+    pub summary: OcrSummary,
+    /// One entry per block: its confidence and position when it was read by OCR.
+    pub blocks: Vec<Option<OcrBlock>>,
+}
+
+/// Extracts one file's text without OCR. An empty file, or one with no text at all, is
+/// `Unreadable`: there is nothing to check, and reporting every rule missing would mislead.
 pub fn extract(format: Format, bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError> {
+    extract_with(format, bytes, limits, &ocr::OCR_OFF).map(|r| r.extracted)
+}
+
+/// Extracts one file's text, reading scans by OCR as `ocr` says.
+pub fn extract_with(
+    format: Format,
+    bytes: &[u8],
+    limits: &Limits,
+    ocr: &Ocr,
+) -> Result<Read, ExtractError> {
     if bytes.is_empty() {
         return Err(ExtractError::Unreadable(EMPTY_FILE.into()));
     }
-    let extracted = match format {
-        Format::Pdf => pdf::extract(bytes, limits),
-        Format::Docx => docx::extract(bytes, limits),
-        Format::Text | Format::Markdown | Format::Html => text::extract(format, bytes, limits),
+    let plain = |r: Result<Extracted, ExtractError>| {
+        r.map(|extracted| Read {
+            extracted,
+            ocr: None,
+        })
+    };
+    let read = match format {
+        Format::Pdf => pdf::extract_with(bytes, limits, ocr),
+        Format::Docx => plain(docx::extract(bytes, limits)),
+        Format::Text | Format::Markdown | Format::Html => {
+            plain(text::extract(format, bytes, limits))
+        }
+        Format::Png | Format::Jpeg | Format::Tiff => image(format, bytes, ocr),
     }?;
-    if extracted.blocks.is_empty() {
+    if read.extracted.blocks.is_empty() {
         return Err(ExtractError::Unreadable(NO_TEXT.into()));
     }
-    Ok(extracted)
+    Ok(read)
+}
+
+/// Reads an image file by OCR (every page of a multi-page TIFF).
+fn image(format: Format, bytes: &[u8], ocr: &Ocr) -> Result<Read, ExtractError> {
+    let Some(mut session) = Session::start(ocr)? else {
+        return Err(ExtractError::Unreadable(format!(
+            "{IMAGE_NEEDS_OCR}{}",
+            ocr.missing_hint()
+        )));
+    };
+    if let Some((w, h)) = ocr::image::dimensions(bytes)
+        && w.saturating_mul(h) > ocr::image::MAX_PIXELS
+    {
+        return Err(ExtractError::Failed(format!(
+            "the image declares {w} x {h} pixels, over the {} million pixels aiassure reads by OCR \
+             (a sign of a damaged or malicious file); scan the document again at 300 dpi",
+            ocr::image::MAX_PIXELS / 1_000_000
+        )));
+    }
+    let path = session.write(ocr::extension(format), bytes)?;
+    let pages = session.recognise(&path, None, "reading the image")?;
+    session.check_pages(pages.len())?;
+    pdf::image_pages(&pages, session.engine())
 }

@@ -11,17 +11,20 @@
 //!   names, `; `-separated, each not covered by the declaration marked `(not declared)`) and
 //!   `ai_declaration` (`AI used`, `no AI` or `none`).
 //!
+//! The last fixed column, `ocr`, says when the document (its `document` row) or the quote (the
+//! other rows) was read by OCR, with its confidence.
+//!
 //! Columns that do not apply to a record are empty. Every cell a spreadsheet would run as a
 //! formula (starting with `=`, `+`, `-`, `@`, tab or carriage return) is prefixed with `'`, so
 //! a document's text is shown, never executed.
 
 use std::io::{self, Write};
 
-use super::view;
+use super::{evidence_note, ocr_note, view};
 use crate::model::{ClauseVerdict, DocumentReport, Evidence, Report};
 
 /// The header row's fixed columns (the bid comparison adds its own after them).
-pub const COLUMNS: [&str; 18] = [
+pub const COLUMNS: [&str; 19] = [
     "record",
     "path",
     "format",
@@ -40,6 +43,7 @@ pub const COLUMNS: [&str; 18] = [
     "section",
     "quote",
     "explanation",
+    "ocr",
 ];
 
 /// Writes the CSV report.
@@ -72,6 +76,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             row[12] = f.disclosed.to_string();
             row[13] = f.register.map(name_of).unwrap_or_default();
             evidence(&mut row, Some(&f.evidence));
+            row[18] = evidence_note(d, &f.evidence).unwrap_or_default();
             write(row)?;
         }
     }
@@ -116,6 +121,7 @@ fn base(d: &DocumentReport, record: &str) -> Vec<String> {
 fn document_row(d: &DocumentReport) -> Vec<String> {
     let mut row = base(d, "document");
     row[5] = d.error.clone().unwrap_or_default();
+    row[18] = d.ocr.as_ref().map(ocr_note).unwrap_or_default();
     row
 }
 
@@ -127,6 +133,11 @@ fn clause_row(d: &DocumentReport, c: &ClauseVerdict) -> Vec<String> {
     row[9] = c.status.as_str().to_string();
     evidence(&mut row, c.evidence.first());
     row[17].clone_from(&c.explanation);
+    row[18] = c
+        .evidence
+        .first()
+        .and_then(|e| evidence_note(d, e))
+        .unwrap_or_default();
     row
 }
 

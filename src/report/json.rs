@@ -8,23 +8,30 @@
 //!   "documents": [ { path, format, sha256, doc_type, status, error, pages,
 //!                    clauses: [ {id, title, severity, status, evidence: [{page, section, quote, start, end}], explanation, question?} ],
 //!                    ai_features: [ {name, category, disclosed, register, evidence, vendor?} ],
-//!                    ai_declaration: null | {says_ai_used, evidence} } ],
+//!                    ai_declaration: null | {says_ai_used, evidence}, ocr? } ],
 //!   "summary": {documents, analysed, unreadable, error, gaps: {missing, weak, contradicted}, undisclosed_ai_features},
 //!   "rules": [ {id, title, tier, requires, why, sources, model_wording} ] }
 //! ```
 //!
-//! Fields may be added; none is renamed or removed without a new `schema_version`.
+//! Fields may be added; none is renamed or removed without a new `schema_version`. A document
+//! read (in part) by OCR carries `ocr` (pages read, mean confidence, low-confidence pages), and
+//! each of its quotes from such a page `"ocr": true` with `ocr_confidence`.
 
 use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::model::{DocumentReport, NameVersion, Report, RuleInfo, SCHEMA_VERSION, Summary};
+use crate::model::{
+    DocumentReport, NameVersion, Report, RuleInfo, SCHEMA_VERSION, Summary, with_ocr_evidence,
+};
 
 /// Writes the report as pretty-printed JSON followed by a newline.
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, report)?;
-    writeln!(out)
+    let mut stream = JsonStream::begin(out, &report.tool, &report.library)?;
+    for d in &report.documents {
+        stream.document(d)?;
+    }
+    stream.finish(&report.summary, &report.rules)
 }
 
 /// Writes the same bytes as [`render`], a document at a time, so that a scan of a whole repository
@@ -55,7 +62,8 @@ impl<'w> JsonStream<'w> {
     /// Writes one document.
     pub fn document(&mut self, document: &DocumentReport) -> io::Result<()> {
         let sep = if self.documents == 0 { "" } else { "," };
-        write!(self.out, "{sep}\n    {}", nested(document, 2)?)?;
+        let text = with_ocr_evidence(document.ocr.as_ref(), || nested(document, 2))?;
+        write!(self.out, "{sep}\n    {text}")?;
         self.documents += 1;
         Ok(())
     }
@@ -96,6 +104,7 @@ mod tests {
             clauses: Vec::new(),
             ai_features: Vec::new(),
             ai_declaration: None,
+            ocr: None,
         }
     }
 
@@ -110,7 +119,7 @@ mod tests {
     }
 
     #[test]
-    fn streaming_writes_what_render_writes() {
+    fn streaming_writes_what_serde_writes() {
         let name = |n: &str| NameVersion {
             name: n.into(),
             version: "1.0".into(),
@@ -128,9 +137,12 @@ mod tests {
                 documents,
                 rules: Vec::new(),
             };
-            let mut whole = Vec::new();
-            render(&report, &mut whole).unwrap();
-            assert_eq!(streamed(&report), String::from_utf8(whole).unwrap());
+            // Without OCR marks, the stream is serde's own pretty printing of the whole report.
+            let whole = serde_json::to_string_pretty(&report).unwrap() + "\n";
+            assert_eq!(streamed(&report), whole);
+            let mut rendered = Vec::new();
+            render(&report, &mut rendered).unwrap();
+            assert_eq!(String::from_utf8(rendered).unwrap(), whole);
         }
     }
 }

@@ -108,7 +108,9 @@ pub struct Letter {
 
 /// Why a reply-by date was not accepted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("the reply-by date \"{0}\" is not a date written as YYYY-MM-DD (for example 2027-01-15)")]
+#[error(
+    "the reply-by date \"{0}\" is not a real date written as YYYY-MM-DD (for example 2027-01-15)"
+)]
 pub struct DateError(String);
 
 /// The clarification letter for one bid, or `None` when the document is not an analysed bid or
@@ -182,8 +184,8 @@ pub fn letter(doc: &DocumentReport, options: &LetterOptions) -> Option<Letter> {
         "Dear Bidder,".to_string(),
         format!(
             "Thank you for your tender response. As part of the evaluation, {buyer} has read what \
-             your response says about the artificial intelligence (AI) it proposes to use, and \
-             would be grateful if you would answer {count}. Each question says which part of your \
+             your response says about the use of artificial intelligence (AI), and would be \
+             grateful if you would answer {count}. Each question says which part of your \
              response it refers to."
         ),
     ];
@@ -432,6 +434,7 @@ mod tests {
             clauses,
             ai_features,
             ai_declaration: None,
+            ocr: None,
         }
     }
 

@@ -13,6 +13,7 @@
 pub mod csv;
 pub mod json;
 pub mod letter;
+mod ocr;
 pub mod sarif;
 mod templates;
 pub mod text;
@@ -22,6 +23,7 @@ use std::io::{self, Write};
 
 use crate::model::Report;
 
+pub use ocr::{evidence_confidence, evidence_note, ocr_note};
 pub use templates::{TemplateError, Templates};
 
 /// Output formats of `aiassure scan`.

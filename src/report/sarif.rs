@@ -21,6 +21,8 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+use super::{evidence_confidence, evidence_note};
+
 use crate::model::{
     ClauseStatus, DocumentReport, Evidence, FeatureBasis, Format, Report, RuleInfo, Severity,
     Status,
@@ -92,12 +94,12 @@ pub fn log(report: &Report) -> Value {
                 _ => "warning",
             };
             let e = c.evidence.first();
-            results.push(json!({
+            let mut result = json!({
                 "ruleId": c.id,
                 "ruleIndex": index,
                 "kind": "fail",
                 "level": level,
-                "message": { "text": format!("{} ({}{}): {}", c.title, c.status.as_str(), place(e), c.explanation) },
+                "message": { "text": format!("{} ({}{}): {}{}", c.title, c.status.as_str(), place(e), c.explanation, ocr_mark(d, e)) },
                 "locations": [ location(d, e) ],
                 "partialFingerprints": { "aiassure/v1": fingerprint(&[&d.path, &c.id]) },
                 "properties": {
@@ -107,7 +109,11 @@ pub fn log(report: &Report) -> Value {
                     "section": e.and_then(|e| e.section.clone()),
                     "quote": e.map(|e| e.quote.clone()),
                 },
-            }));
+            });
+            if let Some(confidence) = e.and_then(|e| evidence_confidence(d, e)) {
+                result["properties"]["ocr_confidence"] = json!(confidence);
+            }
+            results.push(result);
         }
         for f in d.ai_features.iter().filter(|f| !f.disclosed) {
             results.push(json!({
@@ -212,6 +218,12 @@ fn place(e: Option<&Evidence>) -> String {
         s.push_str(&format!(", page {p}"));
     }
     s
+}
+
+/// " (Quote read by OCR, confidence 91%: check the original.)" for a quote read by OCR.
+fn ocr_mark(d: &DocumentReport, e: Option<&Evidence>) -> String {
+    e.and_then(|e| evidence_note(d, e))
+        .map_or_else(String::new, |n| format!(" (Quote {n}.)"))
 }
 
 fn location(d: &DocumentReport, e: Option<&Evidence>) -> Value {

@@ -9,6 +9,7 @@ use std::io::{self, Write};
 use crate::model::{DocumentReport, Evidence, FeatureBasis, Report, Severity, Status};
 
 use super::view::{DocView, View};
+use super::{evidence_note, ocr_note};
 
 /// Lines are wrapped to this width.
 const WIDTH: usize = 80;
@@ -80,6 +81,11 @@ fn location(e: &Evidence) -> String {
     s
 }
 
+/// " (read by OCR, confidence 91%: check the original)" after a quote read by OCR.
+fn ocr_mark(doc: &DocumentReport, e: &Evidence) -> String {
+    evidence_note(doc, e).map_or_else(String::new, |n| format!(" ({n})"))
+}
+
 fn document(out: &mut dyn Write, d: &DocView<'_>) -> io::Result<()> {
     let doc: &DocumentReport = d.doc;
     writeln!(out)?;
@@ -94,6 +100,9 @@ fn document(out: &mut dyn Write, d: &DocView<'_>) -> io::Result<()> {
     }
     head.push(')');
     wrap_into(out, &head, "== ", "   ")?;
+    if let Some(o) = &doc.ocr {
+        wrap_into(out, &ocr_note(o), "   ", "   ")?;
+    }
     if doc.status != Status::Analysed {
         let why = doc.error.as_deref().unwrap_or("no reason given");
         let label = if doc.status == Status::Unreadable {
@@ -126,7 +135,12 @@ fn document(out: &mut dyn Write, d: &DocView<'_>) -> io::Result<()> {
         for e in &v.evidence {
             wrap_into(
                 out,
-                &format!("\"{}\"{}", shorten(&e.quote), location(e)),
+                &format!(
+                    "\"{}\"{}{}",
+                    shorten(&e.quote),
+                    location(e),
+                    ocr_mark(doc, e)
+                ),
                 "      > ",
                 "        ",
             )?;
@@ -173,7 +187,11 @@ fn document(out: &mut dyn Write, d: &DocView<'_>) -> io::Result<()> {
         }
         wrap_into(
             out,
-            &format!("\"{}\"", shorten(&f.evidence.quote)),
+            &format!(
+                "\"{}\"{}",
+                shorten(&f.evidence.quote),
+                ocr_mark(doc, &f.evidence)
+            ),
             "    ",
             "    ",
         )?;

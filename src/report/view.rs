@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::{evidence_note, ocr_note};
 use crate::model::{
     AiFeature, ClauseStatus, ClauseVerdict, DocType, DocumentReport, Evidence, FeatureBasis, Gaps,
     Report, RuleInfo, Severity, Status,
@@ -91,6 +92,9 @@ pub struct DocView<'a> {
     /// Functions usually done by a trained model, described without AI words: "likely AI: ask
     /// the bidder".
     pub inferred: Vec<&'a AiFeature>,
+    /// "read by OCR (tesseract 5.3.0, eng): 2 page(s), confidence 91%: check the original", when
+    /// pages were read by OCR.
+    pub ocr_note: Option<String>,
 }
 
 /// A gap with the rule's documentation.
@@ -98,6 +102,9 @@ pub struct DocView<'a> {
 pub struct GapView<'a> {
     /// The verdict.
     pub verdict: &'a ClauseVerdict,
+    /// One entry per quote of the verdict: "read by OCR, confidence 91%: check the original"
+    /// when the quote's page was read by OCR.
+    pub evidence_ocr: Vec<Option<String>>,
     /// The rule's documentation (title, why, model wording), when the report carries it.
     pub rule: Option<&'a RuleInfo>,
     /// "Contradicted", "Missing" or "Weak", for headings.
@@ -367,6 +374,7 @@ fn doc_view<'a>(
         .filter(|c| c.status != ClauseStatus::Present)
         .map(|c| GapView {
             verdict: c,
+            evidence_ocr: c.evidence.iter().map(|e| evidence_note(d, e)).collect(),
             rule: rules.get(c.id.as_str()).copied(),
             label: status_label(c.status),
         })
@@ -397,6 +405,7 @@ fn doc_view<'a>(
             .iter()
             .filter(|f| f.basis == FeatureBasis::Inferred)
             .collect(),
+        ocr_note: d.ocr.as_ref().map(ocr_note),
     }
 }
 

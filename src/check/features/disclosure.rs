@@ -56,7 +56,33 @@ pub struct Disclosure {
     pairs: HashSet<String>,
     /// Every word of the declarations that do not deny AI (for the bid's own product names).
     words: HashSet<String>,
+    /// Some declaration about the service says AI is used.
+    affirms_ai: bool,
 }
+
+/// Words of a feature label that name no particular AI ("AI", "AI model", "artificial
+/// intelligence system"): such a feature is covered by any declaration that AI is used.
+const GENERIC_LABEL_WORDS: &[&str] = &[
+    "ai",
+    "a.i.",
+    "artificial",
+    "intelligence",
+    "model",
+    "models",
+    "system",
+    "systems",
+    "tool",
+    "tools",
+    "technology",
+    "technologies",
+    "solution",
+    "solutions",
+    "capability",
+    "capabilities",
+    "feature",
+    "features",
+    "functionality",
+];
 
 /// Vendors as documents name them, beyond the vocabulary's vendor field.
 const VENDOR_NAMES: &[(&str, &str)] = &[
@@ -80,7 +106,8 @@ impl Disclosure {
     }
 
     /// A declaration that does not deny AI names this feature by product, vendor, label or
-    /// category ("other" is too vague to cover anything by category), or by what the document
+    /// category ("other" is too vague to cover anything by category; a feature that names no
+    /// particular AI, "AI models", is covered by any declaration that AI is used), or by what the document
     /// calls it: `subject` holds the word pairs it uses for the feature ("symptom checker"), and
     /// `own_name` the bid's own name for it ("FixFinder, our chatbot").
     pub fn covers(
@@ -93,7 +120,14 @@ impl Disclosure {
         own_name: Option<&str>,
     ) -> bool {
         let e: &Entry = lexicon.entry(entry);
-        own_name.is_some_and(|n| self.words.contains(n))
+        let generic = category == FeatureCategory::Other
+            && !e.is_product()
+            && own_name.is_none()
+            && key
+                .split_whitespace()
+                .all(|w| GENERIC_LABEL_WORDS.contains(&w));
+        (generic && self.affirms_ai)
+            || own_name.is_some_and(|n| self.words.contains(n))
             || (e.is_product() && self.products.contains(&entry))
             || e.vendor().is_some_and(|v| self.vendors.contains(v))
             || self.keys.contains(key)
@@ -211,6 +245,10 @@ pub fn analyse(lexicon: &Lexicon, doc: &Document, mentions: &[MentionRef]) -> Di
     for region in &mut d.regions {
         read_region(doc, region, &by_sentence);
     }
+    d.affirms_ai = d
+        .regions
+        .iter()
+        .any(|r| r.says == Some(true) && !r.bid_prep);
     d.main = main_declaration(doc, &d, &by_sentence);
     collect_coverage(lexicon, doc, &mut d, &by_sentence);
     d

@@ -12,8 +12,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::layout::Line;
-use crate::model::{BlockKind, RawBlock};
+use super::layout::{Line, LineOcr};
+use crate::model::{BlockKind, OcrBlock, RawBlock};
 
 /// A clause or list label at the start of a line ("14.3", "(a)", "iv.", "Section 5").
 static LABEL: LazyLock<Regex> = LazyLock::new(|| {
@@ -32,8 +32,17 @@ static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
 /// Lines at each end of a page considered for header/footer removal.
 const ZONE: usize = 3;
 
+/// Blocks of a document, and beside each block what OCR says of it (`None` for text-layer blocks).
+#[derive(Debug, Default)]
+pub struct Assembled {
+    /// Blocks in reading order.
+    pub blocks: Vec<RawBlock>,
+    /// One entry per block.
+    pub ocr: Vec<Option<OcrBlock>>,
+}
+
 /// Blocks of a document from the lines of its pages (index 0 is page 1).
-pub fn blocks(mut pages: Vec<Vec<Line>>) -> Vec<RawBlock> {
+pub fn blocks(mut pages: Vec<Vec<Line>>) -> Assembled {
     strip_running(&mut pages);
     let vocab = vocabulary(&pages);
     let body = body_size(&pages);
@@ -75,35 +84,43 @@ pub fn blocks(mut pages: Vec<Vec<Line>>) -> Vec<RawBlock> {
                     page,
                     heading: heading_like,
                     ended: ends_sentence(&line.text),
+                    ocr: line.ocr.map(|o| OcrDraft::new(line, o)),
                 });
             } else if let Some(d) = out.last_mut() {
                 d.lines.push(line.text.clone());
                 d.ended = ends_sentence(&line.text);
+                if let Some(o) = line.ocr {
+                    match &mut d.ocr {
+                        Some(draft) => draft.add(line, o),
+                        None => d.ocr = Some(OcrDraft::new(line, o)),
+                    }
+                }
             }
         }
     }
-    out.into_iter()
-        .filter_map(|d| {
-            let text = join_lines(&d.lines, &vocab);
-            if text.is_empty() {
-                return None;
-            }
-            let kind = if d.heading && d.lines.len() <= 2 {
-                BlockKind::Heading
-            } else if LABEL.is_match(&text) {
-                BlockKind::ListItem
-            } else {
-                BlockKind::Paragraph
-            };
-            Some(RawBlock {
-                kind,
-                text,
-                page: Some(d.page),
-                label: None,
-                level: None,
-            })
-        })
-        .collect()
+    let mut assembled = Assembled::default();
+    for d in out {
+        let text = join_lines(&d.lines, &vocab);
+        if text.is_empty() {
+            continue;
+        }
+        let kind = if d.heading && d.lines.len() <= 2 {
+            BlockKind::Heading
+        } else if LABEL.is_match(&text) {
+            BlockKind::ListItem
+        } else {
+            BlockKind::Paragraph
+        };
+        assembled.blocks.push(RawBlock {
+            kind,
+            text,
+            page: Some(d.page),
+            label: None,
+            level: None,
+        });
+        assembled.ocr.push(d.ocr.map(|o| o.block()));
+    }
+    assembled
 }
 
 /// A block being built.
@@ -112,6 +129,45 @@ struct Draft {
     page: u32,
     heading: bool,
     ended: bool,
+    ocr: Option<OcrDraft>,
+}
+
+/// The OCR confidence and box of a block being built.
+struct OcrDraft {
+    weighted: f32,
+    chars: usize,
+    bbox: [f32; 4],
+}
+
+impl OcrDraft {
+    fn new(line: &Line, o: LineOcr) -> OcrDraft {
+        OcrDraft {
+            weighted: o.confidence * o.chars as f32,
+            chars: o.chars,
+            bbox: [line.x0, o.top, line.x1, o.bottom],
+        }
+    }
+
+    fn add(&mut self, line: &Line, o: LineOcr) {
+        self.weighted += o.confidence * o.chars as f32;
+        self.chars += o.chars;
+        self.bbox = [
+            self.bbox[0].min(line.x0),
+            self.bbox[1].min(o.top),
+            self.bbox[2].max(line.x1),
+            self.bbox[3].max(o.bottom),
+        ];
+    }
+
+    fn block(&self) -> OcrBlock {
+        let confidence = self.weighted / self.chars.max(1) as f32;
+        // Points on a page are small and positive: the casts cannot lose anything that matters.
+        let pt = |v: f32| v.max(0.0).round() as u32;
+        OcrBlock {
+            confidence: confidence.clamp(0.0, 100.0).round() as u8,
+            bbox: self.bbox.map(pt),
+        }
+    }
 }
 
 /// A new page starting with a capital after a paragraph that ended with no punctuation but
@@ -300,6 +356,7 @@ mod tests {
             x1: 540.0,
             y,
             size: 10.0,
+            ocr: None,
         }
     }
 
@@ -339,7 +396,7 @@ mod tests {
                 ]
             })
             .collect();
-        let b = blocks(pages);
+        let b = blocks(pages).blocks;
         let texts: Vec<&str> = b.iter().map(|b| b.text.as_str()).collect();
         assert_eq!(texts.len(), 12, "{texts:?}");
         assert!(texts.iter().all(|t| t.starts_with("Clause ")), "{texts:?}");
@@ -358,7 +415,7 @@ mod tests {
                 line("1.2 The Buyer may audit.", 688.0),
             ],
         ];
-        let b = blocks(pages);
+        let b = blocks(pages).blocks;
         assert_eq!(b.len(), 2, "{b:?}");
         assert_eq!(
             b[0].text,

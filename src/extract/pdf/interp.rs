@@ -50,6 +50,9 @@ pub struct PageText {
     pub text: String,
     /// Images drawn on the page.
     pub images: usize,
+    /// The image XObjects drawn on the page (inline images are only counted), with the matrix
+    /// that places each one's unit square on the page.
+    pub drawn: Vec<(ObjectId, [f32; 6])>,
     /// Glyphs whose font gives no way to know their text.
     pub undecoded: usize,
 }
@@ -473,6 +476,9 @@ impl<'a> Interp<'_, 'a> {
         match stream.dict.get(b"Subtype").and_then(|o| o.as_name()) {
             Ok(b"Image") => {
                 self.out.images += 1;
+                if let Some(id) = id {
+                    self.out.drawn.push((id, self.gs.ctm.0));
+                }
                 return Ok(());
             }
             Ok(b"Form") => {}

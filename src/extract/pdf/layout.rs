@@ -23,6 +23,21 @@ pub struct Line {
     pub y: f32,
     /// Typical font size.
     pub size: f32,
+    /// For a line read by OCR: its confidence and box.
+    pub ocr: Option<LineOcr>,
+}
+
+/// What OCR says of a line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LineOcr {
+    /// Mean confidence of its words, 0 to 100.
+    pub confidence: f32,
+    /// Characters read (the weight of the confidence).
+    pub chars: usize,
+    /// Top edge, in points from the top of the page.
+    pub top: f32,
+    /// Bottom edge, in points from the top of the page.
+    pub bottom: f32,
 }
 
 /// The lines of a page in reading order.
@@ -276,6 +291,7 @@ fn make_line(page: &PageText, row: &[usize]) -> Option<Line> {
         x1: last.end,
         y: ys.get(ys.len() / 2).copied().unwrap_or(first.y),
         size: sizes.get(sizes.len() / 2).copied().unwrap_or(first.size),
+        ocr: None,
     })
 }
 

@@ -5,7 +5,8 @@
 //! - [`cmap`], [`glyphs`], [`fonts`]: character codes to text and glyph widths;
 //! - [`interp`]: the content-stream interpreter (text state, matrices, form XObjects);
 //! - [`layout`]: glyphs to words and lines in reading order (columns);
-//! - [`assemble`]: lines to blocks (paragraphs, headers and footers, hyphens, page breaks).
+//! - [`assemble`]: lines to blocks (paragraphs, headers and footers, hyphens, page breaks);
+//! - [`scanned`]: pages without a text layer read by OCR, when it is on (see [`super::ocr`]).
 //!
 //! Status: an encrypted file opens when its user password is empty; one that needs a password,
 //! a scan without a text layer and a file with no text are `Unreadable` with the reason; a
@@ -17,24 +18,32 @@ mod fonts;
 mod glyphs;
 mod interp;
 mod layout;
+mod scanned;
 mod source;
 
 use std::collections::HashSet;
 
 use lopdf::{Dictionary, Document, LoadOptions, Object, ObjectId};
 
-use super::{ExtractError, Limits};
-use crate::model::Extracted;
+use super::ocr::tsv::OcrLine;
+use super::ocr::{Ocr, RENDER_DPI, Session};
+use super::{ExtractError, Limits, OcrText, Read};
+use crate::model::{Extracted, OcrSummary};
 use source::{Source, Stop};
 
 /// The message for a file that needs a password.
 const NEEDS_PASSWORD: &str = "encrypted: a password is needed to open this PDF; ask the supplier \
                               for a copy without a password (or remove it with the password)";
 
-/// Extracts the text of a PDF file.
+/// Extracts the text of a PDF file without OCR.
 pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError> {
+    extract_with(bytes, limits, &super::ocr::OCR_OFF).map(|r| r.extracted)
+}
+
+/// Extracts the text of a PDF file, reading pages without a text layer by OCR when `ocr` is on.
+pub fn extract_with(bytes: &[u8], limits: &Limits, ocr: &Ocr) -> Result<Read, ExtractError> {
     // lopdf is a large parser fed hostile input: a panic inside it must not end the batch.
-    std::panic::catch_unwind(|| extract_inner(bytes, limits)).unwrap_or_else(|_| {
+    std::panic::catch_unwind(|| extract_inner(bytes, limits, ocr)).unwrap_or_else(|_| {
         Err(ExtractError::Failed(
             "the PDF reader hit an internal error on this file (it is probably damaged); please \
              report it with the file if you can"
@@ -43,7 +52,7 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError>
     })
 }
 
-fn extract_inner(bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError> {
+fn extract_inner(bytes: &[u8], limits: &Limits, ocr: &Ocr) -> Result<Read, ExtractError> {
     let doc = load(bytes, limits)?;
     if doc.objects.len() > limits.max_pdf_objects {
         return Err(ExtractError::Failed(format!(
@@ -54,7 +63,7 @@ fn extract_inner(bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractErro
         )));
     }
     let src = Source::new(&doc, limits);
-    read_pages(&src).map_err(|Stop(reason)| ExtractError::Failed(reason))?
+    read_pages(&src, bytes, ocr).map_err(|Stop(reason)| ExtractError::Failed(reason))?
 }
 
 /// Parses the file, opening it with the empty password when it is encrypted.
@@ -102,8 +111,12 @@ fn load_error(e: &lopdf::Error, limits: &Limits) -> ExtractError {
     ))
 }
 
-/// Reads every page into blocks.
-fn read_pages(src: &Source<'_>) -> Result<Result<Extracted, ExtractError>, Stop> {
+/// Reads every page into blocks; pages without text (every page with `--ocr always`) by OCR.
+fn read_pages(
+    src: &Source<'_>,
+    bytes: &[u8],
+    ocr: &Ocr,
+) -> Result<Result<Read, ExtractError>, Stop> {
     let pages = page_list(src)?;
     if pages.is_empty() {
         return Ok(Err(ExtractError::Unreadable(
@@ -112,8 +125,9 @@ fn read_pages(src: &Source<'_>) -> Result<Result<Extracted, ExtractError>, Stop>
     }
     let mut shared = interp::Shared::new();
     let mut lines = Vec::with_capacity(pages.len());
+    let mut for_ocr = Vec::new();
     let (mut images, mut undecoded, mut chars, mut damaged) = (0usize, 0usize, 0usize, 0usize);
-    for (page, resources) in &pages {
+    for (i, (page, resources)) in pages.iter().enumerate() {
         let (content, lost) = page_content(src, page)?;
         damaged += lost;
         let text = interp::run_page(src, &mut shared, page, &content, *resources)?;
@@ -127,9 +141,40 @@ fn read_pages(src: &Source<'_>) -> Result<Result<Extracted, ExtractError>, Stop>
                 src.limits.max_text_chars
             )));
         }
-        lines.push(layout::page_lines(&text));
+        let page_lines = layout::page_lines(&text);
+        let scanned = page_lines.is_empty() && (text.images > 0 || text.undecoded > 0);
+        if ocr.active() && (scanned || ocr.always()) {
+            for_ocr.push((i, text));
+        }
+        lines.push(page_lines);
     }
     let count = u32::try_from(pages.len()).unwrap_or(u32::MAX);
+    let session = match for_ocr.is_empty() {
+        true => None,
+        false => match Session::start(ocr) {
+            Ok(s) => s,
+            Err(e) => return Ok(Err(e)),
+        },
+    };
+    if let Some(mut session) = session {
+        if let Err(e) = session.check_pages(for_ocr.len()) {
+            return Ok(Err(e));
+        }
+        let mut read_by_ocr = Vec::with_capacity(for_ocr.len());
+        for (i, text) in &for_ocr {
+            let number = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            match scanned::read_page(src, bytes, &mut session, pages[*i].0, number, text) {
+                Ok((page_lines, page)) => {
+                    lines[*i] = page_lines;
+                    read_by_ocr.push(page);
+                }
+                Err(e) => return Ok(Err(e)),
+            }
+        }
+        let (name, language) = session.engine();
+        let summary = OcrSummary::of(read_by_ocr, name, language);
+        return Ok(assembled(lines, count, Some(summary)));
+    }
     if lines.iter().all(Vec::is_empty) {
         if damaged > 0 {
             return Ok(Err(ExtractError::Failed(format!(
@@ -138,28 +183,95 @@ fn read_pages(src: &Source<'_>) -> Result<Result<Extracted, ExtractError>, Stop>
             ))));
         }
         let reason = if undecoded > 0 {
-            "the text cannot be decoded: its fonts carry no map from glyphs to characters; ask \
-             the supplier for a PDF exported with text, or run OCR on it"
+            format!(
+                "the text cannot be decoded: its fonts carry no map from glyphs to characters; ask \
+                 the supplier for a PDF exported with text, or run OCR on it{}",
+                ocr.missing_hint()
+            )
         } else if images > 0 {
-            "no text layer: this looks like a scanned image and needs OCR (optical character \
-             recognition) before it can be checked; ask the supplier for the original document \
-             or run it through OCR"
+            format!(
+                "no text layer: this looks like a scanned image and needs OCR (optical character \
+                 recognition) before it can be checked; ask the supplier for the original document \
+                 or run it through OCR{}",
+                ocr.missing_hint()
+            )
         } else {
             "the PDF's pages contain no text; check it is the right file, or ask the supplier \
              for a copy with text"
+                .to_string()
         };
-        return Ok(Err(ExtractError::Unreadable(reason.into())));
+        return Ok(Err(ExtractError::Unreadable(reason)));
     }
-    let blocks = assemble::blocks(lines);
-    if blocks.is_empty() {
-        return Ok(Err(ExtractError::Unreadable(
-            "the PDF contains no text apart from page numbers, running headers or footers".into(),
+    Ok(assembled(lines, count, None))
+}
+
+/// Blocks from the lines of every page, with the OCR summary when pages were read by OCR.
+fn assembled(
+    lines: Vec<Vec<layout::Line>>,
+    count: u32,
+    summary: Option<OcrSummary>,
+) -> Result<Read, ExtractError> {
+    if let Some(s) = &summary
+        && lines.iter().all(Vec::is_empty)
+    {
+        return Err(ExtractError::Unreadable(format!(
+            "no text found: {} page(s) were read by OCR ({}) and hold no recognisable words; check \
+             the scan is legible, or ask the supplier for a copy with text",
+            s.pages_read, s.engine
         )));
     }
-    Ok(Ok(Extracted {
-        pages: Some(count),
-        blocks,
-    }))
+    let assembled = assemble::blocks(lines);
+    if assembled.blocks.is_empty() {
+        return Err(ExtractError::Unreadable(
+            "the PDF contains no text apart from page numbers, running headers or footers".into(),
+        ));
+    }
+    Ok(Read {
+        extracted: Extracted {
+            pages: Some(count),
+            blocks: assembled.blocks,
+        },
+        ocr: summary.map(|summary| OcrText {
+            summary,
+            blocks: assembled.ocr,
+        }),
+    })
+}
+
+/// The pages of an image file read by OCR, assembled like PDF pages. The image's resolution is
+/// taken as [`RENDER_DPI`] for positions (Tesseract reads the file's own resolution itself).
+pub(crate) fn image_pages(
+    pages: &[Vec<OcrLine>],
+    engine: (&str, &str),
+) -> Result<Read, ExtractError> {
+    let scale = 72.0 / RENDER_DPI as f32;
+    let place = scanned::Place {
+        left: 0.0,
+        top: 0.0,
+        sx: scale,
+        sy: scale,
+    };
+    let mut lines = Vec::with_capacity(pages.len());
+    let mut read = Vec::with_capacity(pages.len());
+    for (i, page) in pages.iter().enumerate() {
+        let height = page.iter().map(|l| l.bottom).max().unwrap_or(0) as f32 * scale + 72.0;
+        let number = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let (l, p) = scanned::to_page(page, &place, height, number);
+        lines.push(l);
+        read.push(p);
+    }
+    let count = u32::try_from(pages.len()).unwrap_or(u32::MAX);
+    let summary = OcrSummary::of(read, engine.0, engine.1);
+    assembled(lines, count, Some(summary)).map_err(|e| match e {
+        ExtractError::Unreadable(_) if pages.iter().all(Vec::is_empty) => {
+            ExtractError::Unreadable(format!(
+                "no text found: the image was read by OCR ({}) and holds no recognisable words; \
+                 check it is the right file and legible, or ask the supplier for a copy with text",
+                engine.0
+            ))
+        }
+        other => other,
+    })
 }
 
 /// A page and the resources it draws with (inherited from the page tree when not its own).
