@@ -4,6 +4,9 @@
 //! about the service (one about preparing the bid counts only when it says AI was used).
 
 use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use super::context;
 use crate::library::Lexicon;
@@ -328,6 +331,21 @@ fn main_declaration(
     })
 }
 
+/// A pointer to another part of the bid: "described in section 1", "see Q4", "set out in Part B".
+static POINTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:described|set out|explained|detailed|listed|shown|see)\s+(?:in\s+|at\s+)?(?:section|part|question|paragraph)?\s*((?:Q\s?)?[0-9]+(?:\.[0-9]+)*|[A-Z][0-9]+(?:\.[0-9]+)*)\b")
+        .unwrap_or_else(|e| panic!("bad built-in pattern: {e}"))
+});
+
+/// The section labels a sentence points to ("described in section 1" -> "1", "see Q4" -> "Q4").
+fn pointed_sections(text: &str) -> Vec<String> {
+    POINTER
+        .captures_iter(text)
+        .filter_map(|c| c.get(1))
+        .map(|m| m.as_str().replace(' ', ""))
+        .collect()
+}
+
 fn collect_coverage(
     lexicon: &Lexicon,
     doc: &Document,
@@ -341,7 +359,27 @@ fn collect_coverage(
         .filter(|v| *v != "various")
         .collect();
     for region in d.regions.iter().filter(|r| r.says != Some(false)) {
+        // A declaration that points to where the bid describes its AI ("the classifier described
+        // in section 1") covers what that section describes.
+        let mut covered = region.sentences.clone();
         for &si in &region.sentences {
+            let Some(s) = doc.sentences.get(si) else {
+                continue;
+            };
+            for label in pointed_sections(doc.sentence_text(s)) {
+                covered.extend(doc.sentences.iter().enumerate().filter_map(|(sj, o)| {
+                    let section = doc.blocks.get(o.block)?.section.as_deref()?;
+                    let inside = section == label
+                        || section
+                            .strip_prefix(label.as_str())
+                            .is_some_and(|rest| rest.starts_with(['.', '(']));
+                    inside.then_some(sj)
+                }));
+            }
+        }
+        covered.sort_unstable();
+        covered.dedup();
+        for &si in &covered {
             for m in by_sentence[si].iter().filter(|m| m.describes) {
                 let e = lexicon.entry(m.entry);
                 if e.is_product() {
@@ -397,5 +435,23 @@ fn collect_coverage(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pointed_sections;
+
+    #[test]
+    fn pointers_to_other_parts_of_the_bid() {
+        assert_eq!(
+            pointed_sections("the classifier described in section 1 is the only AI used"),
+            ["1"]
+        );
+        assert_eq!(
+            pointed_sections("see Q4 and set out in Part B2.1"),
+            ["Q4", "B2.1"]
+        );
+        assert!(pointed_sections("We use AI to sort post.").is_empty());
     }
 }
