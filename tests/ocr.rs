@@ -522,7 +522,7 @@ fn scan_at_300_dpi_as_png() {
 #[test]
 fn scan_at_300_dpi_rotated_and_noisy_as_image_pdf() {
     let Some(f) = fixture() else { return };
-    let noisy = f.at_300.rotated(0.8).noisy(40, 3);
+    let noisy = f.at_300.rotated(1.2).noisy(70, 12);
     check_scan(f, "noisy-300.pdf", &noisy.pdf(), 0.93);
 }
 
@@ -540,7 +540,7 @@ fn scan_at_200_dpi_as_jpeg_pdf() {
 #[test]
 fn scan_at_200_dpi_rotated_and_noisy_as_tiff() {
     let Some(f) = fixture() else { return };
-    let noisy = f.at_200.rotated(-0.6).noisy(30, 2);
+    let noisy = f.at_200.rotated(-1.0).noisy(50, 8);
     check_scan(f, "noisy-200.tif", &noisy.tiff(), 0.93);
 }
 
@@ -673,6 +673,33 @@ fn blank_scan_read_by_ocr_is_unreadable() {
         "{doc}"
     );
     assert_eq!(doc["clauses"].as_array().unwrap().len(), 0);
+}
+
+/// A page degraded until Tesseract is unsure of it is reported as low confidence, and the
+/// verdicts that rest on it say so.
+#[test]
+fn low_confidence_pages_are_reported() {
+    let Some(f) = fixture() else { return };
+    let path = f.write(
+        "degraded-200.png",
+        &f.at_200.rotated(2.0).noisy(120, 90).png(),
+    );
+    let doc = scan(&path);
+    println!(
+        "OCR degraded-200.png: status {}, confidence {}",
+        doc["status"], doc["ocr"]["mean_confidence"]
+    );
+    assert_eq!(doc["status"], "analysed", "{doc}");
+    assert_eq!(
+        doc["ocr"]["low_confidence_pages"],
+        serde_json::json!([1]),
+        "{}",
+        doc["ocr"]
+    );
+    for c in doc["clauses"].as_array().unwrap() {
+        let why = c["explanation"].as_str().unwrap();
+        assert!(why.contains("low confidence"), "{}: {why}", c["id"]);
+    }
 }
 
 /// Reports say which text was read by OCR, and the index finds scanned contracts.
