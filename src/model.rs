@@ -436,8 +436,9 @@ pub struct ClauseVerdict {
     pub evidence: Vec<Evidence>,
     /// Why this status: what was found, what was weak or contrary.
     pub explanation: String,
-    /// For the tender vendor-assurance rules, when the answer is weak, contradicted or missing: a
-    /// clarification question the buyer can send the bidder, quoting the bid's own answer.
+    /// For the tender rules (the vendor-assurance pack and the AI declaration), when the answer is
+    /// weak, contradicted or missing: a clarification question the buyer can send the bidder,
+    /// quoting the bid's own answer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub question: Option<String>,
 }

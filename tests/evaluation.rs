@@ -495,8 +495,9 @@ fn tender_pack_accuracy_on_labelled_bids() {
     let dir = root().join("fixtures/eval/tender");
     let out = evaluate(&lib, &dir);
     assert!(out.all.documents >= 9, "at least 9 labelled bids");
+    print_formats(&out);
     println!(
-        "\ntender evaluation: {} bids, per rule (floor {TENDER_FLOOR} on the six pack rules):",
+        "\ntender evaluation: {} bid files (text, Markdown, DOCX, PDF, portal HTML), per rule (floor {TENDER_FLOOR} on every tender rule):",
         out.all.documents
     );
     println!("{:<32} {:>3} {:>8}", "rule", "n", "accuracy");

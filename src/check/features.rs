@@ -439,10 +439,12 @@ fn label_for(
         .take_while(|c| c.is_alphabetic() || *c == '-')
         .collect();
     let word = word.trim_end_matches('-');
+    // An adverb ("our AI thoroughly") says how, not what: it never finishes a label.
     let usable = !word.is_empty()
         && word.chars().next().is_some_and(char::is_lowercase)
         && !STOP.contains(&word)
         && !GENERIC.contains(&word)
+        && (word.len() <= 4 || !word.ends_with("ly"))
         && word_start > h.end;
     if !usable {
         return (matched, e.category, false);

@@ -34,7 +34,23 @@ pub struct Analysis {
 pub fn check(library: &Library, doc: &Document, options: &CheckOptions<'_>) -> Analysis {
     let doc_type = options.doc_type.unwrap_or_else(|| doctype::detect(doc));
     let features = features::detect(&library.lexicon, doc, options.register);
-    let clauses = clauses::evaluate(library, doc, doc_type, &features);
+    // A bid's tender rules are judged on its answers, never on the questions put to it.
+    let read = if doc_type == DocType::Tender {
+        clauses::tender::answers_only(doc)
+    } else {
+        std::borrow::Cow::Borrowed(doc)
+    };
+    let mut clauses = clauses::evaluate(library, &read, doc_type, &features);
+    // A bid answers the pack's questions; its verdicts say so in a bid's words.
+    for c in &mut clauses {
+        if library
+            .rules
+            .iter()
+            .any(|r| r.id == c.id && clauses::tender::in_pack(r))
+        {
+            c.explanation = clauses::tender::bid_wording(&c.explanation);
+        }
+    }
     Analysis {
         doc_type,
         clauses,

@@ -24,7 +24,6 @@ use std::io::Cursor;
 
 use docx_rs::{Docx, Paragraph, Run, Style, StyleType};
 
-use super::templates::markdown_escape;
 use crate::model::{AiFeature, ClauseStatus, DocType, DocumentReport, Evidence, FeatureBasis};
 
 /// What the closing says when no reply-by date was given: the officer replaces it.
@@ -108,7 +107,9 @@ pub struct Letter {
 
 /// Why a reply-by date was not accepted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("the reply-by date \"{0}\" is not a date written as YYYY-MM-DD (for example 2027-01-15)")]
+#[error(
+    "the reply-by date \"{0}\" is not a real date written as YYYY-MM-DD (for example 2027-01-15)"
+)]
 pub struct DateError(String);
 
 /// The clarification letter for one bid, or `None` when the document is not an analysed bid or
@@ -182,8 +183,8 @@ pub fn letter(doc: &DocumentReport, options: &LetterOptions) -> Option<Letter> {
         "Dear Bidder,".to_string(),
         format!(
             "Thank you for your tender response. As part of the evaluation, {buyer} has read what \
-             your response says about the artificial intelligence (AI) it proposes to use, and \
-             would be grateful if you would answer {count}. Each question says which part of your \
+             your response says about the use of artificial intelligence (AI), and would be \
+             grateful if you would answer {count}. Each question says which part of your \
              response it refers to."
         ),
     ];
@@ -329,30 +330,51 @@ pub fn long_date(iso: &str) -> Result<String, DateError> {
     Ok(format!("{d} {} {y}", MONTHS[m - 1]))
 }
 
+/// Text made inert in Markdown while still reading as plain text when pasted into a portal's
+/// message box: only the characters that would turn into emphasis, code or HTML are escaped
+/// (a bracketed "[reply-by date]" with no link after it stays as written).
+fn letter_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' | '\r' | '\t' => out.push(' '),
+            // "](" would close a link the bid's words opened.
+            ']' if chars.peek() == Some(&'(') => out.push_str("\\]"),
+            '\\' | '*' | '_' | '`' | '<' | '>' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// The letter in Markdown, with the bid's own words made inert.
 pub fn markdown(letter: &Letter) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "**Subject:** {}\n", markdown_escape(&letter.subject));
+    let _ = writeln!(out, "**Subject:** {}\n", letter_escape(&letter.subject));
     for p in &letter.opening {
-        let _ = writeln!(out, "{}\n", markdown_escape(p));
+        let _ = writeln!(out, "{}\n", letter_escape(p));
     }
     for q in &letter.questions {
         let _ = writeln!(
             out,
             "**{}. {}** ({})\n",
             q.number,
-            markdown_escape(&q.topic),
-            markdown_escape(&q.reference)
+            letter_escape(&q.topic),
+            letter_escape(&q.reference)
         );
-        let _ = writeln!(out, "{}\n", markdown_escape(&q.text));
+        let _ = writeln!(out, "{}\n", letter_escape(&q.text));
     }
     for p in &letter.closing {
-        let _ = writeln!(out, "{}\n", markdown_escape(p));
+        let _ = writeln!(out, "{}\n", letter_escape(p));
     }
     // The signature's lines after the first end in a hard break (two spaces): one line each.
     for (i, line) in letter.signature.iter().enumerate() {
         let end = if i == 0 { "\n" } else { "  " };
-        let _ = writeln!(out, "{}{end}", markdown_escape(line));
+        let _ = writeln!(out, "{}{end}", letter_escape(line));
     }
     out
 }
@@ -547,6 +569,19 @@ mod tests {
         );
         let bytes = docx(&l).expect("writes a DOCX");
         assert!(bytes.starts_with(b"PK"));
+    }
+
+    #[test]
+    fn markdown_letters_read_as_plain_text() {
+        assert_eq!(
+            letter_escape("by [reply-by date], Q&A"),
+            "by [reply-by date], Q&A"
+        );
+        assert_eq!(
+            letter_escape("*bold* <b> `x`"),
+            "\\*bold\\* \\<b\\> \\`x\\`"
+        );
+        assert_eq!(letter_escape("[see](http://x)"), "[see\\](http://x)");
     }
 
     #[test]

@@ -165,8 +165,8 @@ pub fn judge(doc: &Document, reading: &Reading, features: &Features) -> Judged {
     let where_ = decl
         .evidence
         .section
-        .clone()
-        .map(|s| format!("The declaration at {s}"))
+        .as_deref()
+        .map(|s| format!("The declaration at {}", place(s)))
         .unwrap_or_else(|| "The declaration".into());
     if !decl.says_ai_used {
         let feature = features
@@ -179,7 +179,9 @@ pub fn judge(doc: &Document, reading: &Reading, features: &Features) -> Judged {
                 status: ClauseStatus::Contradicted,
                 explanation: format!(
                     "{where_} says no AI is used, but the bid describes {name} at {}.",
-                    ev.section.clone().unwrap_or_else(|| "another place".into())
+                    ev.section
+                        .as_deref()
+                        .map_or_else(|| "another place".into(), place)
                 ),
                 evidence: vec![decl.evidence, ev],
             },
@@ -216,6 +218,16 @@ pub fn judge(doc: &Document, reading: &Reading, features: &Features) -> Judged {
             ),
             evidence: vec![decl.evidence],
         }
+    }
+}
+
+/// A section as a sentence cites it: "section 2" for a bare number, else as the bid labels it
+/// ("Q3", "Section 4", "B1").
+fn place(section: &str) -> String {
+    if section.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("section {section}")
+    } else {
+        section.to_string()
     }
 }
 

@@ -281,7 +281,7 @@ const AI_REACH: usize = 3;
 pub struct ProperNames<'d> {
     doc: &'d Document,
     words: &'d Words,
-    lower: std::cell::OnceCell<std::collections::HashSet<&'d str>>,
+    lower: std::cell::OnceCell<rustc_hash::FxHashSet<&'d str>>,
 }
 
 impl<'d> ProperNames<'d> {
@@ -295,31 +295,51 @@ impl<'d> ProperNames<'d> {
 
     /// Whether a capitalised word is a name in this document.
     fn is_name(&self, word: &str) -> bool {
-        let lower = self.lower.get_or_init(|| {
-            self.doc
-                .blocks
-                .iter()
-                .flat_map(|b| b.text.split_whitespace())
-                .filter(|token| !web_address(token))
-                .flat_map(|token| token.split(|c: char| !c.is_alphanumeric()))
-                .filter(|w| w.starts_with(|c: char| c.is_lowercase()))
-                .collect()
-        });
-        !lower.contains(word.to_lowercase().as_str())
+        let lower = self
+            .lower
+            .get_or_init(|| lower_case_words(self.doc.blocks.iter().map(|b| b.text.as_str())));
+        let lowered;
+        let key = if word.bytes().all(|c| !c.is_ascii_uppercase()) {
+            word
+        } else {
+            lowered = word.to_lowercase();
+            lowered.as_str()
+        };
+        !lower.contains(key)
     }
 }
 
-/// Whether a token is (or holds) a web or e-mail address ("trust.acme.com",
-/// "(openrouter.ai/privacy)", "legal@acme.com"): its words are written in lower case whatever
-/// they name, so they say nothing about whether a word is a name.
-fn web_address(token: &str) -> bool {
-    if token.contains("://") || token.contains("www.") || token.contains('@') {
-        return true;
+/// The words of the texts that start with a lower-case letter, except words of web and e-mail
+/// addresses ("trust.acme.com", "openrouter.ai/privacy", "legal@acme.com"), which are written in
+/// lower case whatever they name. One pass over the bytes: a word is a run of ASCII letters and
+/// digits and non-ASCII bytes.
+fn lower_case_words<'t>(texts: impl Iterator<Item = &'t str>) -> rustc_hash::FxHashSet<&'t str> {
+    let word = |c: u8| c.is_ascii_alphanumeric() || c >= 0x80;
+    let mut set = rustc_hash::FxHashSet::default();
+    for text in texts {
+        let t = text.as_bytes();
+        let mut i = 0;
+        while i < t.len() {
+            if !word(t[i]) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < t.len() && word(t[i]) {
+                i += 1;
+            }
+            if !t[start].is_ascii_lowercase() {
+                continue;
+            }
+            let after_address = start > 0 && matches!(t[start - 1], b'.' | b'/' | b'@');
+            let before_address = matches!(t.get(i), Some(b'.' | b'@' | b'/'))
+                && t.get(i + 1).is_some_and(u8::is_ascii_alphanumeric);
+            if !after_address && !before_address {
+                set.insert(&text[start..i]);
+            }
+        }
     }
-    // A dot between letters, as in a domain ("acme.com"), not at a sentence's end ("ends.").
-    let b = token.as_bytes();
-    b.windows(3)
-        .any(|w| w[0].is_ascii_alphanumeric() && w[1] == b'.' && w[2].is_ascii_lowercase())
+    set
 }
 
 /// A sentence that defines a term: `"Term" means`, `"Term" refers to` (not a term defined in
@@ -391,7 +411,12 @@ pub fn read(library: &Library, doc: &Document) -> Reading {
     // "We do not put your data in these tools": the tools are the ones the sentence before names.
     for k in 1..doc.sentences.len() {
         let s = &doc.sentences[k];
-        if joined[k].is_some() || !REFERENCE.is_match(doc.sentence_text(s)) {
+        let text = doc.sentence_text(s);
+        // (A cheap test before the pattern: "these", "those" or "such" in any case.)
+        let maybe = ["hese ", "hose ", "uch ", "HESE ", "HOSE ", "UCH "]
+            .iter()
+            .any(|w| text.contains(w));
+        if joined[k].is_some() || !maybe || !REFERENCE.is_match(text) {
             continue;
         }
         // The nearest of the sentences before it in its paragraph that names what it refers to.
@@ -483,11 +508,25 @@ pub fn read(library: &Library, doc: &Document) -> Reading {
     let mut current_heading = None;
     let mut current = false;
     let mut any_ai_heading = false;
+    // A block's concepts: those of its sentences, already annotated (unless a sentence was read
+    // with its lead-in or what it refers to; such a block is annotated again on its own).
+    let mut block_concepts: Vec<Option<u64>> = vec![Some(0); doc.blocks.len()];
+    for ((s, ann), joined) in doc.sentences.iter().zip(&anns).zip(&joined) {
+        let c = &mut block_concepts[s.block];
+        *c = c.filter(|_| joined.is_none()).map(|c| c | ann.concepts);
+    }
     for (i, b) in doc.blocks.iter().enumerate() {
         let is_heading = b.kind == crate::model::BlockKind::Heading || heading_like(&b.text);
         if is_heading {
             current_heading = Some(i);
-            let ann = m.annotate(&b.text);
+            let ann = match block_concepts[i] {
+                Some(concepts) => {
+                    let mut a = Annotation::default();
+                    a.concepts = concepts;
+                    a
+                }
+                None => m.annotate(&b.text),
+            };
             current = names_ai(&ann, &b.text)
                 || defined_ac.as_ref().is_some_and(|ac| ac.is_match(&b.text));
             any_ai_heading |= current;
@@ -959,7 +998,7 @@ fn party_at(library: &Library, text: &str, hits: &[Hit], j: usize, hit: &Hit) ->
 
 #[cfg(test)]
 mod tests {
-    use super::{resolve_reference, web_address};
+    use super::{lower_case_words, resolve_reference};
     use crate::library::Library;
 
     #[test]
@@ -988,17 +1027,25 @@ mod tests {
     }
 
     #[test]
-    fn web_addresses_are_told_from_words() {
-        for t in [
-            "trust.acme.com",
-            "(openrouter.ai/privacy)",
-            "https://x.io",
-            "legal@acme.com",
+    fn words_of_web_addresses_are_not_lower_case_words() {
+        let set = lower_case_words(
+            ["See trust.acme.com, (openrouter.ai/privacy) or mail legal@acme.com; it ends. Next"]
+                .into_iter(),
+        );
+        for w in [
+            "trust",
+            "acme",
+            "com",
+            "openrouter",
+            "ai",
+            "privacy",
+            "legal",
         ] {
-            assert!(web_address(t), "{t}");
+            assert!(!set.contains(w), "{w}");
         }
-        for t in ["ends.", "Acme", "U.K.", "3.5"] {
-            assert!(!web_address(t), "{t}");
+        for w in ["mail", "or", "it", "ends"] {
+            assert!(set.contains(w), "{w}");
         }
+        assert!(!set.contains("Next") && !set.contains("See"));
     }
 }

@@ -4,6 +4,9 @@
 //! about the service (one about preparing the bid counts only when it says AI was used).
 
 use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use super::context;
 use crate::library::Lexicon;
@@ -56,7 +59,33 @@ pub struct Disclosure {
     pairs: HashSet<String>,
     /// Every word of the declarations that do not deny AI (for the bid's own product names).
     words: HashSet<String>,
+    /// Some declaration about the service says AI is used.
+    affirms_ai: bool,
 }
+
+/// Words of a feature label that name no particular AI ("AI", "AI model", "artificial
+/// intelligence system"): such a feature is covered by any declaration that AI is used.
+const GENERIC_LABEL_WORDS: &[&str] = &[
+    "ai",
+    "a.i.",
+    "artificial",
+    "intelligence",
+    "model",
+    "models",
+    "system",
+    "systems",
+    "tool",
+    "tools",
+    "technology",
+    "technologies",
+    "solution",
+    "solutions",
+    "capability",
+    "capabilities",
+    "feature",
+    "features",
+    "functionality",
+];
 
 /// Vendors as documents name them, beyond the vocabulary's vendor field.
 const VENDOR_NAMES: &[(&str, &str)] = &[
@@ -80,7 +109,8 @@ impl Disclosure {
     }
 
     /// A declaration that does not deny AI names this feature by product, vendor, label or
-    /// category ("other" is too vague to cover anything by category), or by what the document
+    /// category ("other" is too vague to cover anything by category; a feature that names no
+    /// particular AI, "AI models", is covered by any declaration that AI is used), or by what the document
     /// calls it: `subject` holds the word pairs it uses for the feature ("symptom checker"), and
     /// `own_name` the bid's own name for it ("FixFinder, our chatbot").
     pub fn covers(
@@ -93,7 +123,14 @@ impl Disclosure {
         own_name: Option<&str>,
     ) -> bool {
         let e: &Entry = lexicon.entry(entry);
-        own_name.is_some_and(|n| self.words.contains(n))
+        let generic = category == FeatureCategory::Other
+            && !e.is_product()
+            && own_name.is_none()
+            && key
+                .split_whitespace()
+                .all(|w| GENERIC_LABEL_WORDS.contains(&w));
+        (generic && self.affirms_ai)
+            || own_name.is_some_and(|n| self.words.contains(n))
             || (e.is_product() && self.products.contains(&entry))
             || e.vendor().is_some_and(|v| self.vendors.contains(v))
             || self.keys.contains(key)
@@ -211,6 +248,10 @@ pub fn analyse(lexicon: &Lexicon, doc: &Document, mentions: &[MentionRef]) -> Di
     for region in &mut d.regions {
         read_region(doc, region, &by_sentence);
     }
+    d.affirms_ai = d
+        .regions
+        .iter()
+        .any(|r| r.says == Some(true) && !r.bid_prep);
     d.main = main_declaration(doc, &d, &by_sentence);
     collect_coverage(lexicon, doc, &mut d, &by_sentence);
     d
@@ -290,6 +331,21 @@ fn main_declaration(
     })
 }
 
+/// A pointer to another part of the bid: "described in section 1", "see Q4", "set out in Part B".
+static POINTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:described|set out|explained|detailed|listed|shown|see)\s+(?:in\s+|at\s+)?(?:section|part|question|paragraph)?\s*((?:Q\s?)?[0-9]+(?:\.[0-9]+)*|[A-Z][0-9]+(?:\.[0-9]+)*)\b")
+        .unwrap_or_else(|e| panic!("bad built-in pattern: {e}"))
+});
+
+/// The section labels a sentence points to ("described in section 1" -> "1", "see Q4" -> "Q4").
+fn pointed_sections(text: &str) -> Vec<String> {
+    POINTER
+        .captures_iter(text)
+        .filter_map(|c| c.get(1))
+        .map(|m| m.as_str().replace(' ', ""))
+        .collect()
+}
+
 fn collect_coverage(
     lexicon: &Lexicon,
     doc: &Document,
@@ -303,7 +359,27 @@ fn collect_coverage(
         .filter(|v| *v != "various")
         .collect();
     for region in d.regions.iter().filter(|r| r.says != Some(false)) {
+        // A declaration that points to where the bid describes its AI ("the classifier described
+        // in section 1") covers what that section describes.
+        let mut covered = region.sentences.clone();
         for &si in &region.sentences {
+            let Some(s) = doc.sentences.get(si) else {
+                continue;
+            };
+            for label in pointed_sections(doc.sentence_text(s)) {
+                covered.extend(doc.sentences.iter().enumerate().filter_map(|(sj, o)| {
+                    let section = doc.blocks.get(o.block)?.section.as_deref()?;
+                    let inside = section == label
+                        || section
+                            .strip_prefix(label.as_str())
+                            .is_some_and(|rest| rest.starts_with(['.', '(']));
+                    inside.then_some(sj)
+                }));
+            }
+        }
+        covered.sort_unstable();
+        covered.dedup();
+        for &si in &covered {
             for m in by_sentence[si].iter().filter(|m| m.describes) {
                 let e = lexicon.entry(m.entry);
                 if e.is_product() {
@@ -359,5 +435,23 @@ fn collect_coverage(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pointed_sections;
+
+    #[test]
+    fn pointers_to_other_parts_of_the_bid() {
+        assert_eq!(
+            pointed_sections("the classifier described in section 1 is the only AI used"),
+            ["1"]
+        );
+        assert_eq!(
+            pointed_sections("see Q4 and set out in Part B2.1"),
+            ["Q4", "B2.1"]
+        );
+        assert!(pointed_sections("We use AI to sort post.").is_empty());
     }
 }
