@@ -56,6 +56,10 @@ const TENDER: &[(&str, u32)] = &[
         3,
     ),
     (
+        r"\btender submission\b|\bthis (submission|bid|tender response)\b|\bsubmitted by\b",
+        2,
+    ),
+    (
         r"\bwe propose\b|\bour (proposed )?(solution|approach|team|methodology)\b",
         2,
     ),

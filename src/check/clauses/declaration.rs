@@ -98,6 +98,17 @@ const VAGUE_PURPOSES: &[&str] = &[
 static POINTS_ON: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(below|(that|which) follow|following sections?|next section|see (section|part|question|Q)\s*\w+|set out in (section|part|question|Q)\s*\w+|described in (section|part|question|Q)\s*\w+)\b").unwrap()
 });
+/// A pointer to a named part of the bid: "as set out in Section A", "see Part 4".
+static SECTION_POINTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:described|set out|explained|detailed|listed|shown|see)\s+(?:in\s+|at\s+|under\s+)?(?:section|part|paragraph)\s+([A-Z0-9][A-Z0-9.]*)").unwrap()
+});
+/// Words of delivering the service, as opposed to preparing the bid.
+static SERVICE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(deliver\w*|service|services|contract|solution|platform|provid\w*|operat\w*)\b",
+    )
+    .unwrap()
+});
 /// Most characters of the sections after a declaration read for its details.
 const MAX_DETAILS_CHARS: usize = 6000;
 
@@ -107,8 +118,10 @@ static DESCRIBES: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Finds the bid's declaration when the feature detector did not.
+/// A declaration about the service comes first; one about preparing the bid only is taken when
+/// there is no other.
 pub fn find(doc: &Document, reading: &Reading) -> Option<AiDeclaration> {
-    reading.sentences.iter().find_map(|a| {
+    let mut found = reading.sentences.iter().filter_map(|a| {
         if !a.ai_here || a.predications.iter().any(|p| p.actor == Actor::Buyer) {
             return None;
         }
@@ -120,7 +133,22 @@ pub fn find(doc: &Document, reading: &Reading) -> Option<AiDeclaration> {
             says_ai_used: !NO_AI.is_match(text),
             evidence: doc.sentence_evidence(&a.sentence),
         })
-    })
+    });
+    let first = found.next()?;
+    if !preparation_only(&first.evidence.quote) {
+        return Some(first);
+    }
+    Some(
+        found
+            .find(|d| !preparation_only(&d.evidence.quote))
+            .unwrap_or(first),
+    )
+}
+
+/// A declaration about preparing the bid that says nothing of delivering the service ("No
+/// generative AI tools were used to write this submission").
+fn preparation_only(text: &str) -> bool {
+    context::is_bid_preparation(text) && !SERVICE.is_match(text)
 }
 
 /// An AI capability the bid describes outside its declaration, as evidence. A heading or a
@@ -168,6 +196,16 @@ pub fn judge(doc: &Document, reading: &Reading, features: &Features) -> Judged {
         .as_deref()
         .map(|s| format!("The declaration at {}", place(s)))
         .unwrap_or_else(|| "The declaration".into());
+    if preparation_only(&decl.evidence.quote) {
+        return Judged {
+            status: ClauseStatus::Weak,
+            explanation: format!(
+                "{where_} covers preparing the bid only: the bid does not say whether AI is used \
+                 to deliver the service."
+            ),
+            evidence: vec![decl.evidence],
+        };
+    }
     if !decl.says_ai_used {
         let feature = features
             .features
@@ -199,7 +237,8 @@ pub fn judge(doc: &Document, reading: &Reading, features: &Features) -> Judged {
     let named = features.features.iter().any(|f| {
         f.disclosed
             && f.category != FeatureCategory::Other
-            && (span.contains(&f.evidence.start) || f.evidence.start == decl.evidence.start)
+            && (span.iter().any(|r| r.contains(&f.evidence.start))
+                || f.evidence.start == decl.evidence.start)
     });
     if named || DETAILS.is_match(&text) || has_purpose(&text) {
         Judged {
@@ -243,18 +282,25 @@ fn has_purpose(text: &str) -> bool {
 /// The text a declaration's details may be in, and its span in the document: from the
 /// declaration to the end of its section, then on through each following section whose heading
 /// names AI ("The AI service we use"), and through the next section whatever its heading when the
-/// declaration points on to it ("described in the sections that follow"); at most
-/// [`MAX_DETAILS_CHARS`] characters.
-fn details_text(doc: &Document, decl: &Evidence) -> (String, std::ops::Range<usize>) {
+/// declaration points on to it ("described in the sections that follow"), and in any section it
+/// names ("as set out in Section A"); at most about [`MAX_DETAILS_CHARS`] characters each.
+fn details_text(doc: &Document, decl: &Evidence) -> (String, Vec<std::ops::Range<usize>>) {
     let Some(first) = doc.blocks.iter().position(|b| b.end > decl.start) else {
-        return (decl.quote.clone(), decl.start..decl.end);
+        return (
+            decl.quote.clone(),
+            std::iter::once(decl.start..decl.end).collect(),
+        );
     };
     let mut points_on = POINTS_ON.is_match(&decl.quote);
     let mut text = String::new();
     let mut end = decl.end;
     for (i, block) in doc.blocks[first..].iter().enumerate() {
-        // The next question of a questionnaire starts another answer.
+        // The next question of a questionnaire starts another answer: one about AI carries the
+        // declaration's details on ("Which AI model is used?"), any other ends them.
         if i > 0 && context::is_question(&block.text) {
+            if context::mentions_ai(&block.text) {
+                continue;
+            }
             break;
         }
         if context::is_heading(block) {
@@ -281,7 +327,56 @@ fn details_text(doc: &Document, decl: &Evidence) -> (String, std::ops::Range<usi
         text.push(' ');
         end = block.end;
     }
-    (text, decl.start..end)
+    let mut spans: Vec<std::ops::Range<usize>> = std::iter::once(decl.start..end).collect();
+    // "Yes, as set out in Section A": the section pointed to holds details too.
+    for label in SECTION_POINTER
+        .captures_iter(&text.clone())
+        .filter_map(|c| c.get(1))
+        .map(|m| m.as_str().trim_end_matches('.').to_string())
+    {
+        for block in section_blocks(doc, &label) {
+            if text.len() > 2 * MAX_DETAILS_CHARS {
+                break;
+            }
+            text.push_str(&block.text);
+            text.push(' ');
+            spans.push(block.start..block.end);
+        }
+    }
+    (text, spans)
+}
+
+/// The blocks of the section a bid labels `label`: blocks numbered with it ("4", "4.2"), or the
+/// blocks under a heading that opens with it ("Section A - Method", "Part B", "4. Data").
+fn section_blocks<'d>(doc: &'d Document, label: &str) -> Vec<&'d crate::model::Block> {
+    let numbered = |s: &str| {
+        s.eq_ignore_ascii_case(label)
+            || s.get(..label.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(label))
+                && s[label.len()..].starts_with(['.', '('])
+    };
+    let opens = |heading: &str| {
+        let h = heading.trim().trim_start_matches('#').trim();
+        let h = ["Section ", "Part ", "section ", "part "]
+            .iter()
+            .find_map(|p| h.strip_prefix(p))
+            .unwrap_or(h);
+        h.get(..label.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(label))
+            && h[label.len()..].starts_with([' ', '.', ':', '-', ')'])
+    };
+    let mut out = Vec::new();
+    let mut under = false;
+    for b in &doc.blocks {
+        if context::is_heading(b) {
+            under = opens(&b.text);
+            continue;
+        }
+        if under || b.section.as_deref().is_some_and(numbered) {
+            out.push(b);
+        }
+    }
+    out
 }
 #[cfg(test)]
 mod tests {
