@@ -650,6 +650,63 @@ fn without_tesseract_scans_are_reported_as_before() {
     );
 }
 
+/// The OCR limits, and Tesseract failing on a damaged image, are errors for that file with the
+/// reason and the flag; the batch goes on.
+#[test]
+fn ocr_limits_and_failures_are_per_file_errors() {
+    let Some(f) = fixture() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("scan.pdf"), f.at_200.pdf()).unwrap();
+    std::fs::write(dir.path().join("scan.png"), f.at_200.png()).unwrap();
+    let mut damaged = f.at_200.png();
+    damaged.truncate(200);
+    std::fs::write(dir.path().join("damaged.png"), &damaged).unwrap();
+    std::fs::copy(&f.source, dir.path().join("source.txt")).unwrap();
+    let d = dir.path().to_str().unwrap();
+    let docs = |extra: &[&str]| {
+        let mut args = vec!["scan", d, "--format", "json", "-q", "--fail-on", "never"];
+        args.extend_from_slice(extra);
+        let out = run(&args, &[]);
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        let report = json(&out);
+        assert_eq!(crate::report::schema_errors(&report), Vec::<String>::new());
+        report["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                let name = d["path"]
+                    .as_str()
+                    .unwrap()
+                    .rsplit('/')
+                    .next()
+                    .unwrap()
+                    .to_string();
+                (name, d.clone())
+            })
+            .collect::<BTreeMap<String, Value>>()
+    };
+    let all = docs(&["--max-ocr-pages", "0"]);
+    for name in ["scan.pdf", "scan.png"] {
+        assert_eq!(all[name]["status"], "error", "{}", all[name]);
+        let why = all[name]["error"].as_str().unwrap();
+        assert!(
+            why.contains("over the limit of 0") && why.contains("--max-ocr-pages"),
+            "{why}"
+        );
+    }
+    assert_eq!(all["source.txt"]["status"], "analysed", "the batch goes on");
+    let damaged = &all["damaged.png"];
+    assert_eq!(damaged["status"], "error", "{damaged}");
+    println!("damaged image: {}", damaged["error"]);
+    let all = docs(&["--max-ocr-seconds", "0"]);
+    let why = all["scan.pdf"]["error"].as_str().unwrap_or("");
+    assert!(why.contains("--max-ocr-seconds"), "{}", all["scan.pdf"]);
+    let all = docs(&["--max-text-chars", "100"]);
+    let why = all["scan.png"]["error"].as_str().unwrap_or("");
+    assert!(why.contains("--max-text-chars"), "{}", all["scan.png"]);
+}
+
 /// A blank scan read by OCR has no text: unreadable, with that reason, not "missing" clauses.
 #[test]
 fn blank_scan_read_by_ocr_is_unreadable() {
