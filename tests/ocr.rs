@@ -221,10 +221,30 @@ impl Gray {
 /// A one-page PDF drawing image strips (each with the rows it covers) over a page of the image's
 /// size.
 fn image_pdf(strips: Vec<(Stream, usize, usize)>, img: &Gray) -> Vec<u8> {
+    image_pdf_after(None, strips, img)
+}
+
+/// As [`image_pdf`], after a first page with a text layer (Helvetica) when `text` is given.
+fn image_pdf_after(text: Option<&str>, strips: Vec<(Stream, usize, usize)>, img: &Gray) -> Vec<u8> {
     let pt = |px: usize| px as f64 * 72.0 / f64::from(img.dpi);
     let (w, h) = (pt(img.width), pt(img.height));
     let mut doc = Document::with_version("1.5");
     let pages = doc.new_object_id();
+    let mut kids: Vec<Object> = Vec::new();
+    if let Some(text) = text {
+        let font = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+            "Encoding" => "WinAnsiEncoding",
+        });
+        let content = format!("BT /F1 11 Tf 72 720 Td ({text}) Tj ET");
+        let contents = doc.add_object(Stream::new(dictionary! {}, content.into_bytes()));
+        let page = doc.add_object(dictionary! {
+            "Type" => "Page", "Parent" => pages, "Contents" => contents,
+            "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
+            "Resources" => dictionary! { "Font" => dictionary! { "F1" => font } },
+        });
+        kids.push(page.into());
+    }
     let mut xobjects = lopdf::Dictionary::new();
     let mut content = String::new();
     for (i, (stream, from, to)) in strips.into_iter().enumerate() {
@@ -243,11 +263,11 @@ fn image_pdf(strips: Vec<(Stream, usize, usize)>, img: &Gray) -> Vec<u8> {
         "MediaBox" => vec![0.into(), 0.into(), Object::Real(w as f32), Object::Real(h as f32)],
         "Resources" => dictionary! { "XObject" => xobjects },
     });
+    kids.push(page.into());
+    let count = kids.len() as i64;
     doc.objects.insert(
         pages,
-        Object::Dictionary(
-            dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 },
-        ),
+        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count }),
     );
     let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages });
     doc.trailer.set("Root", catalog);
@@ -548,6 +568,36 @@ fn scan_at_200_dpi_rotated_and_noisy_as_tiff() {
 fn page_of_several_images_is_rendered_and_read() {
     let Some(f) = fixture() else { return };
     check_scan(f, "strips-200.pdf", &f.at_200.pdf_in_strips(), 0.93);
+}
+
+/// A PDF whose first page has a text layer and whose second is a scan: only the scan is read by
+/// OCR, and only its blocks and quotes are marked.
+#[test]
+fn only_pages_without_text_are_read_by_ocr() {
+    let Some(f) = fixture() else { return };
+    let image = Stream::new(
+        dictionary! { "Type" => "XObject", "Subtype" => "Image",
+        "Width" => f.at_200.width as i64, "Height" => f.at_200.height as i64,
+        "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8, "Filter" => "FlateDecode" },
+        zlib(&f.at_200.px),
+    );
+    let cover = "The Supplier shall notify the Buyer of any AI incident within 24 hours.";
+    let pdf = image_pdf_after(Some(cover), vec![(image, 0, f.at_200.height)], &f.at_200);
+    let path = f.write("mixed.pdf", &pdf);
+    let (text, doc) = extract(&path);
+    assert!(text.starts_with(cover), "{text}");
+    assert_eq!(doc["pages"], 2);
+    assert_eq!(doc["ocr"]["pages_read"], 1, "{}", doc["ocr"]);
+    assert_eq!(doc["ocr"]["pages"][0]["page"], 2);
+    for b in doc["blocks"].as_array().unwrap() {
+        assert_eq!(b["ocr"].is_object(), b["page"] == 2, "{b}");
+    }
+    let scanned = scan(&path);
+    for c in scanned["clauses"].as_array().unwrap() {
+        for e in c["evidence"].as_array().unwrap() {
+            assert_eq!(e["ocr"] == true, e["page"] == 2, "{e}");
+        }
+    }
 }
 
 /// The robustness corpus's scanned page (a Canon scan of one word, with the scanner's own text
