@@ -8,8 +8,9 @@
 //! - the laid-out PDF itself with `--ocr always` (the page is rendered by `pdftoppm` first);
 //! - the JPEG as an image file;
 //!
-//! and, as the reference, `tesseract IMAGE out --dpi 300 tsv` on the JPEG alone. Each is timed over
-//! `OCR_REPS` runs (default 5) after one warm-up. Run with `cargo bench --bench ocr`; it skips,
+//! and, as the reference, `tesseract IMAGE out --dpi 300 tsv` on the JPEG alone. After one warm-up
+//! round, `OCR_REPS` rounds (default 5) run each of the four once, in turn, so that a change in the
+//! machine's load falls on all of them alike; the median of each is printed. Run with `cargo bench --bench ocr`; it skips,
 //! saying why, when LibreOffice, pdftoppm or Tesseract is missing. Prints Markdown.
 
 #![allow(clippy::print_stdout)] // a bench reports what it measured
@@ -76,20 +77,12 @@ fn main() {
     };
     let (auto, always) = (ocr(OcrMode::Auto), ocr(OcrMode::Always));
     let limits = Limits::default();
-    let time = |f: &dyn Fn()| {
-        f();
-        let start = Instant::now();
-        for _ in 0..reps {
-            f();
-        }
-        start.elapsed() / reps
-    };
     let read = |format: Format, bytes: &[u8], ocr: &Ocr| {
         let r = extract::extract_with(format, bytes, &limits, ocr).expect("the page is read");
         assert!(r.ocr.is_some(), "read by OCR");
     };
     let tsv = dir.join("reference");
-    let reference = time(&|| {
+    let reference = || {
         let ok = Command::new("tesseract")
             .arg(&jpeg_path)
             .arg(&tsv)
@@ -100,25 +93,52 @@ fn main() {
             .status
             .success();
         assert!(ok);
-    });
-    let rows: Vec<(&str, Duration)> = vec![
+    };
+    let runs: [(&str, &dyn Fn()); 4] = [
         (
             "image-only PDF (JPEG page image, handed to Tesseract)",
-            time(&|| read(Format::Pdf, &scan, &auto)),
+            &|| read(Format::Pdf, &scan, &auto),
         ),
         (
             "laid-out PDF with `--ocr always` (rendered by pdftoppm, then OCR)",
-            time(&|| read(Format::Pdf, &laid_out, &always)),
+            &|| read(Format::Pdf, &laid_out, &always),
         ),
+        ("JPEG image file", &|| read(Format::Jpeg, &jpeg, &auto)),
         (
-            "JPEG image file",
-            time(&|| read(Format::Jpeg, &jpeg, &auto)),
+            "reference: `tesseract page.jpg out --dpi 300 tsv`",
+            &reference,
         ),
     ];
-    println!("### OCR throughput, one A4 page at 300 dpi, one core, {reps} runs each\n");
+    let mut times: Vec<Vec<Duration>> = vec![Vec::new(); runs.len()];
+    for round in 0..=reps {
+        for (i, (_, run)) in runs.iter().enumerate() {
+            let start = Instant::now();
+            run();
+            if round > 0 {
+                times[i].push(start.elapsed());
+            }
+        }
+    }
+    let median: Vec<Duration> = times
+        .iter_mut()
+        .map(|t| {
+            t.sort();
+            t[t.len() / 2]
+        })
+        .collect();
+    let reference = median[3];
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    println!(
+        "### OCR throughput, one A4 page at 300 dpi, one core, median of {reps} rounds \
+         (load average {})\n",
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
     println!("| input | seconds per page | pages per second per core | vs Tesseract alone |");
     println!("|---|---|---|---|");
-    for (what, t) in &rows {
+    for ((what, _), t) in runs.iter().zip(&median).take(3) {
         println!(
             "| {what} | {:.2} | {:.2} | {:.2} |",
             t.as_secs_f64(),
@@ -127,7 +147,8 @@ fn main() {
         );
     }
     println!(
-        "| reference: `tesseract page.jpg out --dpi 300 tsv` | {:.2} | {:.2} | 1.00 |",
+        "| {} | {:.2} | {:.2} | 1.00 |",
+        runs[3].0,
         reference.as_secs_f64(),
         1.0 / reference.as_secs_f64()
     );

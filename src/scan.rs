@@ -467,3 +467,68 @@ pub fn build_report(library: &Library, documents: Vec<DocumentReport>) -> Report
         documents,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Evidence, OcrPage, Severity};
+
+    fn verdict(status: ClauseStatus, pages: &[u32]) -> ClauseVerdict {
+        ClauseVerdict {
+            id: "no-training-on-buyer-data".into(),
+            title: "No training".into(),
+            severity: Severity::Required,
+            status,
+            evidence: pages
+                .iter()
+                .map(|p| Evidence {
+                    page: Some(*p),
+                    section: None,
+                    quote: "q".into(),
+                    start: 0,
+                    end: 1,
+                })
+                .collect(),
+            explanation: "Found.".into(),
+            question: None,
+        }
+    }
+
+    #[test]
+    fn verdicts_resting_only_on_low_confidence_text_say_so() {
+        let page = |page, confidence| OcrPage {
+            page,
+            confidence,
+            words: 100,
+        };
+        let ocr = OcrSummary::of(vec![page(1, 95), page(2, 55)], "tesseract 5", "eng");
+        let mut clauses = vec![
+            verdict(ClauseStatus::Present, &[2]),
+            verdict(ClauseStatus::Weak, &[1, 2]),
+            verdict(ClauseStatus::Missing, &[]),
+            verdict(ClauseStatus::Present, &[3]),
+        ];
+        mark_low_confidence(&mut clauses, &ocr);
+        assert!(
+            clauses[0]
+                .explanation
+                .ends_with("rests only on text read by OCR at low confidence (55%): check the original before relying on it."),
+            "{}",
+            clauses[0].explanation
+        );
+        assert_eq!(clauses[1].explanation, "Found.", "page 1 was read well");
+        assert!(
+            clauses[2]
+                .explanation
+                .contains("Page(s) 2 were read by OCR at low confidence"),
+            "{}",
+            clauses[2].explanation
+        );
+        assert_eq!(clauses[3].explanation, "Found.", "page 3 has a text layer");
+        // No low-confidence page: nothing is said.
+        let good = OcrSummary::of(vec![page(1, 95)], "tesseract 5", "eng");
+        let mut clauses = vec![verdict(ClauseStatus::Missing, &[])];
+        mark_low_confidence(&mut clauses, &good);
+        assert_eq!(clauses[0].explanation, "Found.");
+    }
+}

@@ -11,7 +11,6 @@
 //! numbers), words broken by a hyphen that the rest of the document writes whole, and stray marks
 //! from the page (blocks with no word in them, or a few words read with very low confidence).
 
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -173,7 +172,7 @@ pub fn segment_marked(
     let vocab = if marks.iter().any(Option::is_some) {
         noise::vocabulary(extracted.blocks.iter().map(|b| b.text.as_str()))
     } else {
-        HashMap::new()
+        noise::Vocabulary::default()
     };
     let mut blocks = Vec::with_capacity(extracted.blocks.len());
     let mut kept_marks = Vec::with_capacity(extracted.blocks.len());
@@ -335,6 +334,11 @@ mod noise {
         LazyLock::new(|| Regex::new(r"(?:^|\s|\()([0-9lI|]{1,3}(?:\.[0-9lI|]{1,3})+)\b").unwrap());
     /// A space before punctuation that closes ("word ,", "end .", "(a )").
     static SPACE_BEFORE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r" ([,.;:!?)\]])").unwrap());
+    /// A word of letters.
+    static LETTERS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\p{L}+").unwrap());
+    /// A full stop between a word and a word in lower case.
+    static STRAY_STOP: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(\p{L}{2,})\. (\p{Ll})").unwrap());
     /// A space after an opening bracket.
     static SPACE_AFTER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"([(\[]) +").unwrap());
 
@@ -371,19 +375,39 @@ mod noise {
                 && text.split_whitespace().count() <= FURNITURE_WORDS)
     }
 
-    /// Lowercase words of the document and how often each occurs; hyphenated compounds count
-    /// both whole ("sub-processor") and by their parts.
-    pub fn vocabulary<'a>(texts: impl Iterator<Item = &'a str>) -> HashMap<String, usize> {
-        let mut v = HashMap::new();
+    /// The words of a document and how often each occurs.
+    #[derive(Debug, Default)]
+    pub struct Vocabulary {
+        /// Lowercase words; hyphenated compounds count both whole ("sub-processor") and by their
+        /// parts.
+        lower: HashMap<String, usize>,
+        /// Words as written ("AI", "Al").
+        exact: HashMap<String, usize>,
+    }
+
+    impl Vocabulary {
+        fn lower(&self, w: &str) -> usize {
+            self.lower.get(&w.to_lowercase()).copied().unwrap_or(0)
+        }
+
+        fn exact(&self, w: &str) -> usize {
+            self.exact.get(w).copied().unwrap_or(0)
+        }
+    }
+
+    /// The vocabulary of a document's texts.
+    pub fn vocabulary<'a>(texts: impl Iterator<Item = &'a str>) -> Vocabulary {
+        let mut v = Vocabulary::default();
         for t in texts {
             for token in t.split(|c: char| !c.is_alphabetic() && c != '-') {
                 let token = token.trim_matches('-');
                 if token.contains('-') {
-                    *v.entry(token.to_lowercase()).or_insert(0) += 1;
+                    *v.lower.entry(token.to_lowercase()).or_insert(0) += 1;
                 }
                 for w in token.split('-') {
                     if w.chars().count() > 1 {
-                        *v.entry(w.to_lowercase()).or_insert(0) += 1;
+                        *v.lower.entry(w.to_lowercase()).or_insert(0) += 1;
+                        *v.exact.entry(w.to_string()).or_insert(0) += 1;
                     }
                 }
             }
@@ -392,14 +416,82 @@ mod noise {
     }
 
     /// Repairs OCR noise in one block's text.
-    pub fn repair(text: &str, vocab: &HashMap<String, usize>) -> String {
+    pub fn repair(text: &str, vocab: &Vocabulary) -> String {
         let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
         // Spaces are single here, and the text trimmed: every match follows a word or mark.
         let text = SPACE_BEFORE.replace_all(&text, "$1");
         let text = SPACE_AFTER.replace_all(&text, "$1");
         let text = look_alikes(&text);
+        let text = i_and_l(&text, vocab);
         let text = numbers(&text);
+        let text = stray_marks(&text);
         join_hyphens(&text, vocab)
+    }
+
+    /// "I" and "l" read for each other ("Al" for "AI", "lnformation"): a word becomes its
+    /// swapped form when the document writes that form at least twice as often, and at least
+    /// twice.
+    fn i_and_l(text: &str, vocab: &Vocabulary) -> String {
+        LETTERS
+            .replace_all(text, |c: &regex::Captures<'_>| {
+                let w = &c[0];
+                if !w.contains(['I', 'l']) {
+                    return w.to_string();
+                }
+                let swaps = [w.replace('l', "I"), w.replace('I', "l"), swap_first(w)];
+                let here = vocab.exact(w);
+                swaps
+                    .into_iter()
+                    .filter(|s| s != w)
+                    .map(|s| (vocab.exact(&s), s))
+                    .filter(|(n, _)| *n >= 2 && *n >= 2 * here)
+                    .max_by_key(|(n, _)| *n)
+                    .map_or_else(|| w.to_string(), |(_, s)| s)
+            })
+            .into_owned()
+    }
+
+    /// The word with its first letter swapped between "I" and "l".
+    fn swap_first(w: &str) -> String {
+        let mut chars = w.chars();
+        match chars.next() {
+            Some('I') => format!("l{}", chars.as_str()),
+            Some('l') => format!("I{}", chars.as_str()),
+            _ => w.to_string(),
+        }
+    }
+
+    /// Specks read as punctuation: a full stop between two words where the next one starts in
+    /// lower case ("The Supplier. shall", "use. subcontractors"; not after an abbreviation such as
+    /// "etc." or "Ltd."), and a closing apostrophe after a word that does not end in "s", with no
+    /// opening quote before it ("The Supplier’ may").
+    fn stray_marks(text: &str) -> String {
+        let text = STRAY_STOP.replace_all(text, |c: &regex::Captures<'_>| {
+            let word = &c[1];
+            if super::ABBREVIATIONS.contains(&word.to_lowercase().as_str()) {
+                c[0].to_string()
+            } else {
+                format!("{word} {}", &c[2])
+            }
+        });
+        let mut out = String::with_capacity(text.len());
+        let mut open = false;
+        let mut chars = text.chars().peekable();
+        while let Some(ch) = chars.next() {
+            match ch {
+                '\u{2018}' | '"' | '\u{201C}' => open = true,
+                '\u{2019}' | '\''
+                    if !open
+                        && chars.peek() == Some(&' ')
+                        && out.ends_with(|p: char| p.is_alphabetic() && p != 's' && p != 'S') =>
+                {
+                    continue;
+                }
+                _ => {}
+            }
+            out.push(ch);
+        }
+        out
     }
 
     /// "1", "0" and "|" inside words as the letters they were meant to be: in a token of at least
@@ -460,13 +552,12 @@ mod noise {
     /// Joins a word broken by a hyphen when the document writes the joined word more often than
     /// the hyphenated one: "indemni- fication" and "indemni-fication" become "indemnification"
     /// where "indemnification" occurs elsewhere, while "sub-processor" stays.
-    fn join_hyphens(text: &str, vocab: &HashMap<String, usize>) -> String {
+    fn join_hyphens(text: &str, vocab: &Vocabulary) -> String {
         HYPHENATED
             .replace_all(text, |c: &regex::Captures<'_>| {
                 let joined = format!("{}{}", &c[1], &c[2]);
-                let count = |w: &str| vocab.get(&w.to_lowercase()).copied().unwrap_or(0);
-                let whole = count(&joined);
-                if whole > 0 && whole >= count(&format!("{}-{}", &c[1], &c[2])) {
+                let whole = vocab.lower(&joined);
+                if whole > 0 && whole >= vocab.lower(&format!("{}-{}", &c[1], &c[2])) {
                     joined
                 } else {
                     c[0].to_string()
@@ -479,13 +570,13 @@ mod noise {
     mod tests {
         use super::*;
 
-        fn vocab(text: &str) -> HashMap<String, usize> {
+        fn vocab(text: &str) -> Vocabulary {
             vocabulary(std::iter::once(text))
         }
 
         #[test]
         fn look_alike_digits_in_words() {
-            let v = HashMap::new();
+            let v = Vocabulary::default();
             assert_eq!(
                 repair("The Supp1ier sha11 contro| the c0ntract", &v),
                 "The Supplier shall control the contract"
@@ -503,7 +594,7 @@ mod noise {
 
         #[test]
         fn clause_numbers_with_letters_for_digits() {
-            let v = HashMap::new();
+            let v = Vocabulary::default();
             assert_eq!(repair("l4.3 The Supplier", &v), "14.3 The Supplier");
             assert_eq!(
                 repair("see clause 1l.2 and (I0.1)", &v),
@@ -525,7 +616,7 @@ mod noise {
 
         #[test]
         fn uneven_spaces_and_ligatures() {
-            let v = HashMap::new();
+            let v = Vocabulary::default();
             assert_eq!(
                 repair("The  Buyer ,  at its   option ( acting reasonably ) .", &v),
                 "The Buyer, at its option (acting reasonably)."
@@ -534,6 +625,40 @@ mod noise {
                 ligatures("con\u{FB01}dential \u{FB02}ow"),
                 "confidential flow"
             );
+        }
+
+        #[test]
+        fn i_and_l_follow_the_document() {
+            let v =
+                vocab("AI System, AI tools and AI models; Information and Information; Al Smith");
+            assert_eq!(
+                repair("an Al System and lnformation", &v),
+                "an AI System and Information"
+            );
+            // Not when the document writes the word as read just as often.
+            let v = vocab("Al Smith and AI; Al Jones and AI");
+            assert_eq!(repair("Al Brown", &v), "Al Brown");
+        }
+
+        #[test]
+        fn specks_read_as_punctuation_go() {
+            let v = Vocabulary::default();
+            assert_eq!(
+                repair(
+                    "The Supplier. shall use. subcontractors, etc. and ACME Ltd. shall",
+                    &v
+                ),
+                "The Supplier shall use subcontractors, etc. and ACME Ltd. shall"
+            );
+            assert_eq!(
+                repair("The Supplier\u{2019} may use the parties\u{2019} data", &v),
+                "The Supplier may use the parties\u{2019} data"
+            );
+            assert_eq!(
+                repair("the \u{2018}Buyer\u{2019} means", &v),
+                "the \u{2018}Buyer\u{2019} means"
+            );
+            assert_eq!(repair("It ends. Then", &v), "It ends. Then");
         }
 
         #[test]

@@ -221,10 +221,30 @@ impl Gray {
 /// A one-page PDF drawing image strips (each with the rows it covers) over a page of the image's
 /// size.
 fn image_pdf(strips: Vec<(Stream, usize, usize)>, img: &Gray) -> Vec<u8> {
+    image_pdf_after(None, strips, img)
+}
+
+/// As [`image_pdf`], after a first page with a text layer (Helvetica) when `text` is given.
+fn image_pdf_after(text: Option<&str>, strips: Vec<(Stream, usize, usize)>, img: &Gray) -> Vec<u8> {
     let pt = |px: usize| px as f64 * 72.0 / f64::from(img.dpi);
     let (w, h) = (pt(img.width), pt(img.height));
     let mut doc = Document::with_version("1.5");
     let pages = doc.new_object_id();
+    let mut kids: Vec<Object> = Vec::new();
+    if let Some(text) = text {
+        let font = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+            "Encoding" => "WinAnsiEncoding",
+        });
+        let content = format!("BT /F1 11 Tf 72 720 Td ({text}) Tj ET");
+        let contents = doc.add_object(Stream::new(dictionary! {}, content.into_bytes()));
+        let page = doc.add_object(dictionary! {
+            "Type" => "Page", "Parent" => pages, "Contents" => contents,
+            "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
+            "Resources" => dictionary! { "Font" => dictionary! { "F1" => font } },
+        });
+        kids.push(page.into());
+    }
     let mut xobjects = lopdf::Dictionary::new();
     let mut content = String::new();
     for (i, (stream, from, to)) in strips.into_iter().enumerate() {
@@ -243,11 +263,11 @@ fn image_pdf(strips: Vec<(Stream, usize, usize)>, img: &Gray) -> Vec<u8> {
         "MediaBox" => vec![0.into(), 0.into(), Object::Real(w as f32), Object::Real(h as f32)],
         "Resources" => dictionary! { "XObject" => xobjects },
     });
+    kids.push(page.into());
+    let count = kids.len() as i64;
     doc.objects.insert(
         pages,
-        Object::Dictionary(
-            dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 },
-        ),
+        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count }),
     );
     let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages });
     doc.trailer.set("Root", catalog);
@@ -522,7 +542,7 @@ fn scan_at_300_dpi_as_png() {
 #[test]
 fn scan_at_300_dpi_rotated_and_noisy_as_image_pdf() {
     let Some(f) = fixture() else { return };
-    let noisy = f.at_300.rotated(0.8).noisy(40, 3);
+    let noisy = f.at_300.rotated(1.2).noisy(70, 12);
     check_scan(f, "noisy-300.pdf", &noisy.pdf(), 0.93);
 }
 
@@ -540,7 +560,7 @@ fn scan_at_200_dpi_as_jpeg_pdf() {
 #[test]
 fn scan_at_200_dpi_rotated_and_noisy_as_tiff() {
     let Some(f) = fixture() else { return };
-    let noisy = f.at_200.rotated(-0.6).noisy(30, 2);
+    let noisy = f.at_200.rotated(-1.0).noisy(50, 8);
     check_scan(f, "noisy-200.tif", &noisy.tiff(), 0.93);
 }
 
@@ -548,6 +568,36 @@ fn scan_at_200_dpi_rotated_and_noisy_as_tiff() {
 fn page_of_several_images_is_rendered_and_read() {
     let Some(f) = fixture() else { return };
     check_scan(f, "strips-200.pdf", &f.at_200.pdf_in_strips(), 0.93);
+}
+
+/// A PDF whose first page has a text layer and whose second is a scan: only the scan is read by
+/// OCR, and only its blocks and quotes are marked.
+#[test]
+fn only_pages_without_text_are_read_by_ocr() {
+    let Some(f) = fixture() else { return };
+    let image = Stream::new(
+        dictionary! { "Type" => "XObject", "Subtype" => "Image",
+        "Width" => f.at_200.width as i64, "Height" => f.at_200.height as i64,
+        "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8, "Filter" => "FlateDecode" },
+        zlib(&f.at_200.px),
+    );
+    let cover = "The Supplier shall notify the Buyer of any AI incident within 24 hours.";
+    let pdf = image_pdf_after(Some(cover), vec![(image, 0, f.at_200.height)], &f.at_200);
+    let path = f.write("mixed.pdf", &pdf);
+    let (text, doc) = extract(&path);
+    assert!(text.starts_with(cover), "{text}");
+    assert_eq!(doc["pages"], 2);
+    assert_eq!(doc["ocr"]["pages_read"], 1, "{}", doc["ocr"]);
+    assert_eq!(doc["ocr"]["pages"][0]["page"], 2);
+    for b in doc["blocks"].as_array().unwrap() {
+        assert_eq!(b["ocr"].is_object(), b["page"] == 2, "{b}");
+    }
+    let scanned = scan(&path);
+    for c in scanned["clauses"].as_array().unwrap() {
+        for e in c["evidence"].as_array().unwrap() {
+            assert_eq!(e["ocr"] == true, e["page"] == 2, "{e}");
+        }
+    }
 }
 
 /// The robustness corpus's scanned page (a Canon scan of one word, with the scanner's own text
@@ -650,6 +700,63 @@ fn without_tesseract_scans_are_reported_as_before() {
     );
 }
 
+/// The OCR limits, and Tesseract failing on a damaged image, are errors for that file with the
+/// reason and the flag; the batch goes on.
+#[test]
+fn ocr_limits_and_failures_are_per_file_errors() {
+    let Some(f) = fixture() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("scan.pdf"), f.at_200.pdf()).unwrap();
+    std::fs::write(dir.path().join("scan.png"), f.at_200.png()).unwrap();
+    let mut damaged = f.at_200.png();
+    damaged.truncate(200);
+    std::fs::write(dir.path().join("damaged.png"), &damaged).unwrap();
+    std::fs::copy(&f.source, dir.path().join("source.txt")).unwrap();
+    let d = dir.path().to_str().unwrap();
+    let docs = |extra: &[&str]| {
+        let mut args = vec!["scan", d, "--format", "json", "-q", "--fail-on", "never"];
+        args.extend_from_slice(extra);
+        let out = run(&args, &[]);
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        let report = json(&out);
+        assert_eq!(crate::report::schema_errors(&report), Vec::<String>::new());
+        report["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                let name = d["path"]
+                    .as_str()
+                    .unwrap()
+                    .rsplit('/')
+                    .next()
+                    .unwrap()
+                    .to_string();
+                (name, d.clone())
+            })
+            .collect::<BTreeMap<String, Value>>()
+    };
+    let all = docs(&["--max-ocr-pages", "0"]);
+    for name in ["scan.pdf", "scan.png"] {
+        assert_eq!(all[name]["status"], "error", "{}", all[name]);
+        let why = all[name]["error"].as_str().unwrap();
+        assert!(
+            why.contains("over the limit of 0") && why.contains("--max-ocr-pages"),
+            "{why}"
+        );
+    }
+    assert_eq!(all["source.txt"]["status"], "analysed", "the batch goes on");
+    let damaged = &all["damaged.png"];
+    assert_eq!(damaged["status"], "error", "{damaged}");
+    println!("damaged image: {}", damaged["error"]);
+    let all = docs(&["--max-ocr-seconds", "0"]);
+    let why = all["scan.pdf"]["error"].as_str().unwrap_or("");
+    assert!(why.contains("--max-ocr-seconds"), "{}", all["scan.pdf"]);
+    let all = docs(&["--max-text-chars", "100"]);
+    let why = all["scan.png"]["error"].as_str().unwrap_or("");
+    assert!(why.contains("--max-text-chars"), "{}", all["scan.png"]);
+}
+
 /// A blank scan read by OCR has no text: unreadable, with that reason, not "missing" clauses.
 #[test]
 fn blank_scan_read_by_ocr_is_unreadable() {
@@ -673,6 +780,33 @@ fn blank_scan_read_by_ocr_is_unreadable() {
         "{doc}"
     );
     assert_eq!(doc["clauses"].as_array().unwrap().len(), 0);
+}
+
+/// A page degraded until Tesseract is unsure of it is reported as low confidence, and the
+/// verdicts that rest on it say so.
+#[test]
+fn low_confidence_pages_are_reported() {
+    let Some(f) = fixture() else { return };
+    let path = f.write(
+        "degraded-200.png",
+        &f.at_200.rotated(2.0).noisy(120, 90).png(),
+    );
+    let doc = scan(&path);
+    println!(
+        "OCR degraded-200.png: status {}, confidence {}",
+        doc["status"], doc["ocr"]["mean_confidence"]
+    );
+    assert_eq!(doc["status"], "analysed", "{doc}");
+    assert_eq!(
+        doc["ocr"]["low_confidence_pages"],
+        serde_json::json!([1]),
+        "{}",
+        doc["ocr"]
+    );
+    for c in doc["clauses"].as_array().unwrap() {
+        let why = c["explanation"].as_str().unwrap();
+        assert!(why.contains("low confidence"), "{}: {why}", c["id"]);
+    }
 }
 
 /// Reports say which text was read by OCR, and the index finds scanned contracts.

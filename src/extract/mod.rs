@@ -120,7 +120,7 @@ pub fn extract_with(
         Format::Text | Format::Markdown | Format::Html => {
             plain(text::extract(format, bytes, limits))
         }
-        Format::Png | Format::Jpeg | Format::Tiff => image(format, bytes, ocr),
+        Format::Png | Format::Jpeg | Format::Tiff => image(format, bytes, limits, ocr),
     }?;
     if read.extracted.blocks.is_empty() {
         return Err(ExtractError::Unreadable(NO_TEXT.into()));
@@ -129,7 +129,7 @@ pub fn extract_with(
 }
 
 /// Reads an image file by OCR (every page of a multi-page TIFF).
-fn image(format: Format, bytes: &[u8], ocr: &Ocr) -> Result<Read, ExtractError> {
+fn image(format: Format, bytes: &[u8], limits: &Limits, ocr: &Ocr) -> Result<Read, ExtractError> {
     let Some(mut session) = Session::start(ocr)? else {
         return Err(ExtractError::Unreadable(format!(
             "{IMAGE_NEEDS_OCR}{}",
@@ -148,5 +148,13 @@ fn image(format: Format, bytes: &[u8], ocr: &Ocr) -> Result<Read, ExtractError> 
     let path = session.write(ocr::extension(format), bytes)?;
     let pages = session.recognise(&path, None, "reading the image")?;
     session.check_pages(pages.len())?;
+    let chars: usize = pages.iter().flatten().map(|l| l.text.chars().count()).sum();
+    if chars > limits.max_text_chars {
+        return Err(ExtractError::Failed(format!(
+            "OCR read {chars} characters of text from the image, over the limit of {}; raise it \
+             with --max-text-chars if the file is genuine",
+            limits.max_text_chars
+        )));
+    }
     pdf::image_pages(&pages, session.engine())
 }

@@ -348,7 +348,7 @@ impl<'o> Session<'o> {
     pub fn check_pages(&self, pages: usize) -> Result<(), ExtractError> {
         if pages > self.ocr.options.max_pages {
             return Err(ExtractError::Failed(format!(
-                "{pages} pages need OCR, over the limit of {} per file; raise it with \
+                "{pages} page(s) need OCR, over the limit of {} per file; raise it with \
                  --max-ocr-pages if the file is genuine",
                 self.ocr.options.max_pages
             )));

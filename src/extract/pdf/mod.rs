@@ -135,11 +135,7 @@ fn read_pages(
         undecoded += text.undecoded;
         chars += text.text.chars().count();
         if chars > src.limits.max_text_chars {
-            return Err(Stop(format!(
-                "the PDF holds more than the limit of {} characters of text; raise it with \
-                 --max-text-chars if the file is genuine",
-                src.limits.max_text_chars
-            )));
+            return Err(Stop(over_text_limit(src.limits.max_text_chars)));
         }
         let page_lines = layout::page_lines(&text);
         let scanned = page_lines.is_empty() && (text.images > 0 || text.undecoded > 0);
@@ -165,6 +161,13 @@ fn read_pages(
             let number = u32::try_from(i + 1).unwrap_or(u32::MAX);
             match scanned::read_page(src, bytes, &mut session, pages[*i].0, number, text) {
                 Ok((page_lines, page)) => {
+                    chars += page_lines
+                        .iter()
+                        .map(|l| l.text.chars().count())
+                        .sum::<usize>();
+                    if chars > src.limits.max_text_chars {
+                        return Err(Stop(over_text_limit(src.limits.max_text_chars)));
+                    }
                     lines[*i] = page_lines;
                     read_by_ocr.push(page);
                 }
@@ -203,6 +206,14 @@ fn read_pages(
         return Ok(Err(ExtractError::Unreadable(reason)));
     }
     Ok(assembled(lines, count, None))
+}
+
+/// The reason for a PDF whose text (from its text layer and OCR) is over the limit.
+fn over_text_limit(max: usize) -> String {
+    format!(
+        "the PDF holds more than the limit of {max} characters of text; raise it with \
+         --max-text-chars if the file is genuine"
+    )
 }
 
 /// Blocks from the lines of every page, with the OCR summary when pages were read by OCR.
