@@ -320,7 +320,11 @@ mod tests {
             tiff.extend_from_slice(&value.to_le_bytes());
         }
         assert_eq!(dimensions(&tiff), Some((640, 480)));
-        assert_eq!(tiff_pages(&tiff), None, "the file ends before the next-directory offset");
+        assert_eq!(
+            tiff_pages(&tiff),
+            None,
+            "the file ends before the next-directory offset"
+        );
         assert_eq!(dimensions(b"GIF89a"), None);
         assert_eq!(dimensions(&png[..18]), None, "a cut header says nothing");
     }
