@@ -145,6 +145,11 @@ fn image(format: Format, bytes: &[u8], limits: &Limits, ocr: &Ocr) -> Result<Rea
             ocr::image::MAX_PIXELS / 1_000_000
         )));
     }
+    if format == Format::Tiff
+        && let Some(pages) = ocr::image::tiff_pages(bytes)
+    {
+        session.check_pages(pages)?;
+    }
     let path = session.write(ocr::extension(format), bytes)?;
     let pages = session.recognise(&path, None, "reading the image")?;
     session.check_pages(pages.len())?;

@@ -48,6 +48,39 @@ pub struct RawImage<'a> {
 /// Largest image read by OCR (pixels): 200 million, a page of 1.5 by 1.5 metres at 300 dpi.
 pub const MAX_PIXELS: u64 = 200_000_000;
 
+/// The number of pages (image file directories) of a TIFF file, or `None` when it is not a TIFF
+/// or its directory chain is damaged. A chain that loops is counted once round.
+pub fn tiff_pages(bytes: &[u8]) -> Option<usize> {
+    let little = bytes.starts_with(b"II*\0");
+    if !little && !bytes.starts_with(b"MM\0*") {
+        return None;
+    }
+    let u16_at = |i: usize| {
+        let b: [u8; 2] = bytes.get(i..i + 2)?.try_into().ok()?;
+        Some(usize::from(if little {
+            u16::from_le_bytes(b)
+        } else {
+            u16::from_be_bytes(b)
+        }))
+    };
+    let u32_at = |i: usize| {
+        let b: [u8; 4] = bytes.get(i..i + 4)?.try_into().ok()?;
+        usize::try_from(if little {
+            u32::from_le_bytes(b)
+        } else {
+            u32::from_be_bytes(b)
+        })
+        .ok()
+    };
+    let mut seen = std::collections::HashSet::new();
+    let mut at = u32_at(4)?;
+    while at != 0 && seen.insert(at) {
+        let entries = u16_at(at)?;
+        at = u32_at(at + 2 + 12 * entries)?;
+    }
+    Some(seen.len())
+}
+
 /// The width and height a PNG, JPEG or TIFF file declares, or `None` when its header does not
 /// say (Tesseract then reads it within the time limit).
 pub fn dimensions(bytes: &[u8]) -> Option<(u64, u64)> {
@@ -287,8 +320,27 @@ mod tests {
             tiff.extend_from_slice(&value.to_le_bytes());
         }
         assert_eq!(dimensions(&tiff), Some((640, 480)));
+        assert_eq!(
+            tiff_pages(&tiff),
+            None,
+            "the file ends before the next-directory offset"
+        );
         assert_eq!(dimensions(b"GIF89a"), None);
         assert_eq!(dimensions(&png[..18]), None, "a cut header says nothing");
+    }
+
+    #[test]
+    fn tiff_pages_follow_the_directory_chain() {
+        // Header, then directories of no entries at 8 and 14, the second pointing back at 8.
+        let mut tiff = b"II*\0\x08\0\0\0".to_vec();
+        tiff.extend_from_slice(&[0, 0, 14, 0, 0, 0]);
+        tiff.extend_from_slice(&[0, 0, 8, 0, 0, 0]);
+        assert_eq!(tiff_pages(&tiff), Some(2), "a loop is counted once round");
+        tiff[16] = 0;
+        assert_eq!(tiff_pages(&tiff), Some(2));
+        tiff[16] = 200;
+        assert_eq!(tiff_pages(&tiff), None, "a directory past the end");
+        assert_eq!(tiff_pages(b"\x89PNG"), None);
     }
 
     #[test]
