@@ -166,9 +166,15 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
             continue;
         }
         let text = a.text(doc);
+        let scoped = d.document_scope && about_ai && !a.ai;
+        let ai = a.ai || scoped;
+        let out_of_scope = d.ai_scope && (!ai || (d.ai_in_sentence && !a.ai_here));
+        if out_of_scope && near.len() >= 2 {
+            // Nothing more to learn from a sentence out of scope once two near misses are named.
+            continue;
+        }
         // The sentence as the rule reads its topic and contrary patterns: without its mask
         // phrases ("training data", "models trained by third parties"), if it has any.
-        let scoped = d.document_scope && about_ai && !a.ai;
         let masked = if d.mask.matches(&a.ann, text) {
             Some(masked_out(library, d, a, text))
         } else if scoped {
@@ -182,10 +188,10 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
         let (m_ann, m_text) = masked
             .as_ref()
             .map_or((&a.ann, text), |(ann, t)| (ann, t.as_str()));
+        // (The topic first: it fails fast on most sentences, the exclude list rarely matters.)
         let on_topic =
-            || !d.exclude.matches(&a.ann, text) && d.topic.iter().all(|g| g.matches(m_ann, m_text));
-        let ai = a.ai || scoped;
-        if d.ai_scope && (!ai || (d.ai_in_sentence && !a.ai_here)) {
+            || d.topic.iter().all(|g| g.matches(m_ann, m_text)) && !d.exclude.matches(&a.ann, text);
+        if out_of_scope {
             // Out of scope: the topic matters only for the first two near misses.
             if near.len() < 2 && on_topic() {
                 near.push(format!(
