@@ -601,7 +601,8 @@ fn only_pages_without_text_are_read_by_ocr() {
 }
 
 /// The robustness corpus's scanned page (a Canon scan of one word, with the scanner's own text
-/// layer): `--ocr always` reads it from its JPEG image.
+/// layer): `--ocr always` reads it from its JPEG image. And a corpus PDF whose font cannot be
+/// decoded is read by OCR by default.
 #[test]
 fn corpus_scan_is_read_by_ocr() {
     if !tools() {
@@ -630,6 +631,13 @@ fn corpus_scan_is_read_by_ocr() {
         doc["ocr"]["mean_confidence"]
     );
     assert!(text.contains("pdf.js"), "{doc}");
+    assert_eq!(doc["ocr"]["pages_read"], 1);
+    // A page whose font has no map to characters is rendered and read with `--ocr auto`: once
+    // "unreadable: the text cannot be decoded", now what pdftotext reads too.
+    let path = corpus.join("robustness/pdf/IdentityToUnicodeMap_charCodeOf.pdf");
+    let (text, doc) = extract(&path);
+    println!("corpus IdentityToUnicodeMap_charCodeOf.pdf by OCR: {text:?}");
+    assert_eq!(text, "ABCdef", "{doc}");
     assert_eq!(doc["ocr"]["pages_read"], 1);
 }
 
