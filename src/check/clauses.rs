@@ -33,7 +33,7 @@ use crate::library::matcher::ConceptId;
 use crate::library::rules::{Absent, Kind, Tier};
 use crate::library::{Library, Rule};
 use crate::model::{ClauseStatus, ClauseVerdict, DocType, Document, Evidence, Severity};
-use sentences::{Analysed, DOCUMENT_AI_SENTENCES, Modality, Reading};
+use sentences::{Analysed, Binding, DOCUMENT_AI_SENTENCES, Modality, Reading};
 
 /// A grant or licence in a sentence: when the buyer states it, the buyer gives a right away.
 static GIVES: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
@@ -653,6 +653,36 @@ fn narrowed(
     None
 }
 
+/// Who a sentence's first modal not on the buyer binds, and how the reading found it, as a
+/// sentence of the explanation ("It binds the supplier: 'Acme' is the subject, ...").
+fn bound(doc: &Document, a: &Analysed) -> Option<String> {
+    let p = a
+        .predications
+        .iter()
+        .find(|p| p.actor != sentences::Actor::Buyer)?;
+    let text = a.text(doc);
+    let word = |s: u32, e: u32| {
+        text.get(s as usize..e as usize)
+            .map(str::trim)
+            .filter(|w| !w.is_empty())
+    };
+    Some(match p.binding {
+        Binding::Named(s, e) => format!("It binds the supplier: '{}' is the subject.", word(s, e)?),
+        Binding::Name(s, e) => format!(
+            "It binds the supplier: '{}' is the subject, a name this document never writes in lower case.",
+            word(s, e)?
+        ),
+        Binding::Agent(s, e) => format!(
+            "It binds the supplier, named as the one who acts ('by {}').",
+            word(s, e)?
+        ),
+        Binding::Shared => "It binds the supplier, the subject it shares with the verb before it.".into(),
+        Binding::Unnamed => {
+            "No party is read as its subject (a passive, or a subject the reading does not know), so it binds the supplier in effect.".into()
+        }
+    })
+}
+
 #[allow(clippy::too_many_arguments)]
 fn verdict(
     rule: &Rule,
@@ -667,6 +697,14 @@ fn verdict(
     qualifier: Option<usize>,
 ) -> Judged {
     let ev = |f: &Finding| doc.sentence_evidence(&reading.sentences[f.idx].sentence);
+    // Who the deciding sentence binds, and how that was read (not for the tender pack, whose
+    // explanations speak of the bid's answers).
+    let binds = |f: &Finding| -> String {
+        if rule.tier == Tier::Tender {
+            return String::new();
+        }
+        bound(doc, &reading.sentences[f.idx]).map_or_else(String::new, |b| format!(" {b}"))
+    };
     let at = |f: &Finding| cite(doc, &reading.sentences[f.idx]);
     let describe = |f: &Finding| format!("{} {}", at(f), f.reasons.join("; "));
     let duty = match rule.detect.kind {
@@ -698,9 +736,10 @@ fn verdict(
                 status: ClauseStatus::Weak,
                 evidence: vec![ev(s), ev(c)],
                 explanation: format!(
-                    "{} places {duty} on the supplier, but {}.",
+                    "{} places {duty} on the supplier, but {}.{}",
                     upper_first(&at(s)),
-                    describe(c)
+                    describe(c),
+                    binds(s)
                 ),
             };
         }
@@ -717,16 +756,18 @@ fn verdict(
                     status: ClauseStatus::Weak,
                     evidence: vec![ev(s), ev(w)],
                     explanation: format!(
-                        "{} says what the supplier does not do, but {} {}.",
+                        "{} says what the supplier does not do, but {} {}.{}",
                         upper_first(&at(s)),
                         at(w),
-                        w.reasons.join("; ")
+                        w.reasons.join("; "),
+                        binds(s)
                     ),
                 };
             }
             return present(format!(
-                "{} says what the supplier does not do, and that meets the rule, without qualifiers or carve-outs.",
-                upper_first(&at(s))
+                "{} says what the supplier does not do, and that meets the rule, without qualifiers or carve-outs.{}",
+                upper_first(&at(s)),
+                binds(s)
             ));
         }
         let mut elements: Vec<&str> = rule
@@ -751,8 +792,9 @@ fn verdict(
             ""
         };
         return present(format!(
-            "{} places {duty} on the supplier{scope}{with}, without qualifiers or carve-outs.",
-            upper_first(&at(s))
+            "{} places {duty} on the supplier{scope}{with}, without qualifiers or carve-outs.{}",
+            upper_first(&at(s)),
+            binds(s)
         ));
     }
     if let Some(w) = weak.first() {
@@ -760,9 +802,10 @@ fn verdict(
             status: ClauseStatus::Weak,
             evidence: weak.iter().take(MAX_EVIDENCE).map(ev).collect(),
             explanation: format!(
-                "{} addresses this with {duty} on the supplier, but {}.",
+                "{} addresses this with {duty} on the supplier, but {}.{}",
                 upper_first(&at(w)),
-                w.reasons.join("; ")
+                w.reasons.join("; "),
+                binds(w)
             ),
         };
     }

@@ -43,6 +43,22 @@ pub enum Modality {
     Statement,
 }
 
+/// How the party a modal binds was found, for the explanation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Binding {
+    /// A party word the library knows, as the subject ("the Supplier shall", "we do not"); the
+    /// byte range of the word in the sentence.
+    Named(u32, u32),
+    /// A capitalised name the document never writes in lower case ("Meta will", "Acme uses").
+    Name(u32, u32),
+    /// The agent of a passive ("shall be reviewed by the Supplier").
+    Agent(u32, u32),
+    /// The subject shared with the modal before it ("shall keep ... and shall decide").
+    Shared,
+    /// No party named: a passive or a sentence without a subject.
+    Unnamed,
+}
+
 /// One modal and the actor it binds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Predication {
@@ -54,6 +70,8 @@ pub struct Predication {
     pub at: usize,
     /// The modal itself is negative ("shall not", "does not", "never").
     pub negative: bool,
+    /// How the actor was found.
+    pub binding: Binding,
 }
 
 /// A sentence read once for every rule.
@@ -716,18 +734,25 @@ fn predications(
             .enumerate()
             .rev()
             .take_while(|(_, x)| x.start as usize >= since)
-            .find_map(|(j, x)| is_actor(j, x).map(|a| (a, x.end as usize)));
+            .find_map(|(j, x)| is_actor(j, x).map(|a| (a, Binding::Named(x.start, x.end))));
         // A party named straight before the modal is its subject; failing that, a name there.
-        let adjacent = party.is_some_and(|(_, end)| {
-            text.get(end..h.start as usize)
-                .is_some_and(|gap| gap.trim().is_empty())
+        let adjacent = party.is_some_and(|(_, b)| {
+            matches!(b, Binding::Named(_, end) if text.get(end as usize..h.start as usize)
+                .is_some_and(|gap| gap.trim().is_empty()))
         });
+        // "We do not", "we never": the modal term names its subject itself.
+        let own_subject = word
+            .get(..3)
+            .is_some_and(|w| w.eq_ignore_ascii_case("we "))
+            .then_some((Actor::Supplier, Binding::Named(h.start, h.start + 2)));
         let before = if adjacent {
-            party.map(|(a, _)| a)
+            party
         } else {
-            name_before(text, h.start as usize, names).or(party.map(|(a, _)| a))
+            own_subject
+                .or_else(|| name_before(text, h.start as usize, names))
+                .or(party)
         };
-        let actor = before.unwrap_or_else(|| {
+        let (actor, binding) = before.unwrap_or_else(|| {
             // "by the Supplier" after a passive modal.
             hits[i + 1..]
                 .iter()
@@ -737,7 +762,7 @@ fn predications(
                     let pre = text.get(..x.start as usize).unwrap_or("").trim_end();
                     let pre = pre.strip_suffix("the").unwrap_or(pre).trim_end();
                     if pre.ends_with("by") {
-                        is_actor(i + 1 + k, x)
+                        is_actor(i + 1 + k, x).map(|a| (a, Binding::Agent(x.start, x.end)))
                     } else {
                         None
                     }
@@ -751,9 +776,9 @@ fn predications(
                         .any(|c| pre.ends_with(c));
                     out.last()
                         .filter(|_| coordinated)
-                        .map(|p: &Predication| p.actor)
+                        .map(|p: &Predication| (p.actor, Binding::Shared))
                 })
-                .unwrap_or(Actor::Neutral)
+                .unwrap_or((Actor::Neutral, Binding::Unnamed))
         });
         let actor = if actor == Actor::Neutral
             && modality == Modality::Obligation
@@ -768,6 +793,7 @@ fn predications(
             modality,
             at: h.start as usize,
             negative: c & bit(core.prohibition) != 0,
+            binding,
         });
         from = h.end as usize;
     }
@@ -778,12 +804,14 @@ fn predications(
     // claim it" is a statement by the buyer beside the supplier's refusal.
     if let Some(first) = out.first().map(|p| p.at)
         && !defines
-        && let Some(actor) = hits
+        && let Some((actor, binding)) = hits
             .iter()
             .enumerate()
             .take_while(|(_, x)| (x.end as usize) < first)
             .filter(|(_, x)| subject_verb(text, x, &library.words) == Some(true))
-            .find_map(|(j, x)| party_at(library, text, hits, j, x))
+            .find_map(|(j, x)| {
+                party_at(library, text, hits, j, x).map(|a| (a, Binding::Named(x.start, x.end)))
+            })
             .or_else(|| {
                 NAMED_SUBJECT
                     .find(text)
@@ -798,6 +826,7 @@ fn predications(
                 modality: Modality::Statement,
                 at: 0,
                 negative: false,
+                binding,
             },
         );
     }
@@ -805,18 +834,22 @@ fn predications(
     {
         // The subject: the first party followed by a verb ("We use", "Acme Ltd retains",
         // "you own"), not "customer support" or "provided to you".
-        let actor = hits
+        let (actor, binding) = hits
             .iter()
             .enumerate()
             .filter(|(_, x)| subject_verb(text, x, &library.words).is_some())
-            .find_map(|(j, x)| party_at(library, text, hits, j, x))
+            .find_map(|(j, x)| {
+                party_at(library, text, hits, j, x).map(|a| (a, Binding::Named(x.start, x.end)))
+            })
             .or_else(|| named_subject(text, names))
             .or_else(|| {
                 // "Our current list ...": the supplier's own statement.
                 let t = text.trim_start_matches(|c: char| !c.is_alphabetic());
-                (t.starts_with("Our ") || t.starts_with("OUR ")).then_some(Actor::Supplier)
+                let at = (text.len() - t.len()) as u32;
+                (t.starts_with("Our ") || t.starts_with("OUR "))
+                    .then_some((Actor::Supplier, Binding::Named(at, at + 3)))
             })
-            .unwrap_or(Actor::Neutral);
+            .unwrap_or((Actor::Neutral, Binding::Unnamed));
         // "We require creators to label ...": the duty is the users', not the supplier's.
         let actor = if text.contains(" to ") && REQUIRES_USERS.is_match(text) {
             Actor::Buyer
@@ -828,6 +861,7 @@ fn predications(
             modality: Modality::Statement,
             at: 0,
             negative: false,
+            binding,
         });
     }
     out
@@ -925,12 +959,12 @@ static REQUIRES_USERS: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The supplier, when the word or two straight before a modal at `at` are a name ("Meta will",
 /// "Example Corp does not"), not a common word or a party the library knows.
-fn name_before(text: &str, at: usize, names: &ProperNames<'_>) -> Option<Actor> {
+fn name_before(text: &str, at: usize, names: &ProperNames<'_>) -> Option<(Actor, Binding)> {
     let pre = text.get(..at)?.trim_end();
     let word = pre
         .rsplit(|c: char| c.is_whitespace() || c == '(' || c == '"' || c == '“')
         .next()?
-        .trim_end_matches(['’', '\'', ',']);
+        .trim_end_matches(['’', '\'', ',', ':', ';']);
     let first = word.chars().next()?;
     if !first.is_uppercase()
         || word.len() < 2
@@ -941,24 +975,32 @@ fn name_before(text: &str, at: usize, names: &ProperNames<'_>) -> Option<Actor> 
     {
         return None;
     }
-    Some(Actor::Supplier)
+    // (The word is a slice of the text: its offset is where it starts.)
+    let start = (word.as_ptr() as usize - text.as_ptr() as usize) as u32;
+    Some((
+        Actor::Supplier,
+        Binding::Name(start, start + word.len() as u32),
+    ))
 }
 
 /// The supplier, when a sentence opens with a name (not a word of the library, not a common
 /// sentence opener) and a verb in the third person.
-fn named_subject(text: &str, names: &ProperNames<'_>) -> Option<Actor> {
+fn named_subject(text: &str, names: &ProperNames<'_>) -> Option<(Actor, Binding)> {
     let c = NAMED_SUBJECT.captures(text)?;
     // "The Acme Gateway acts ...": a product of the supplier named with an article.
-    let name = c.get(1)?.as_str();
+    let whole = c.get(1)?;
+    let name = whole.as_str();
     let name = name
         .strip_prefix("The ")
         .filter(|rest| rest.starts_with(char::is_uppercase))
         .unwrap_or(name);
+    let end = whole.end() as u32;
+    let binding = Binding::Name(end - name.len() as u32, end);
     let first = name.split_whitespace().next().unwrap_or(name);
     let common = names.words.not_name(first)
         || !names.is_name(first.trim_end_matches(['.', '’', '\'']))
         || names.words.ends_with_thing(name);
-    (!common).then_some(Actor::Supplier)
+    (!common).then_some((Actor::Supplier, binding))
 }
 
 /// The party a hit names when it is an actor, not an object ("Authority Data", "Customer's" and
