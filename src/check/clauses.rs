@@ -158,9 +158,9 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
     let about_ai = reading.defines_ai || reading.ai_sentences >= DOCUMENT_AI_SENTENCES;
     // Sentences that meet the rule by a refusal ("we do not store prompts"), not by its duty.
     let mut refusals: Vec<usize> = Vec::new();
-    // Of the weak findings, the refusals an exception or carve-out narrows ("does not retain
-    // prompts, except for abuse prevention"): they qualify an unqualified refusal elsewhere.
-    let mut narrowed_refusals: Vec<usize> = Vec::new();
+    // The first weak finding that is a refusal an exception or carve-out narrows ("does not
+    // retain prompts, except for abuse prevention"): it qualifies an unqualified refusal elsewhere.
+    let mut qualifier: Option<usize> = None;
     for (i, a) in reading.sentences.iter().enumerate() {
         if a.ann.hits.is_empty() {
             continue;
@@ -227,8 +227,8 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
         {
             let mut reasons = Vec::new();
             let narrowing = narrowed(library, d, doc, a);
-            if narrowing.is_some() {
-                narrowed_refusals.push(weak.len());
+            if narrowing.is_some() && qualifier.is_none() {
+                qualifier = Some(weak.len());
             }
             soften(library, d, doc, reading, i, narrowing, &mut reasons);
             let f = Finding { idx: i, reasons };
@@ -472,7 +472,6 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
             weak.push(f);
         }
     }
-    let qualifier = narrowed_refusals.first().copied();
     verdict(
         rule, doc, reading, strong, weak, contrary, carve, near, &refusals, qualifier,
     )
@@ -667,18 +666,24 @@ fn bound(doc: &Document, a: &Analysed) -> Option<String> {
             .filter(|w| !w.is_empty())
     };
     Some(match p.binding {
-        Binding::Named(s, e) => format!("It binds the supplier: '{}' is the subject.", word(s, e)?),
+        Binding::Named(s, e) => format!(
+            "It binds the supplier: '{}' is the party that must act.",
+            word(s, e)?
+        ),
         Binding::Name(s, e) => format!(
-            "It binds the supplier: '{}' is the subject, a name this document never writes in lower case.",
+            "It binds the supplier: '{}', the name the document uses for it, is the party that must act.",
             word(s, e)?
         ),
         Binding::Agent(s, e) => format!(
             "It binds the supplier, named as the one who acts ('by {}').",
             word(s, e)?
         ),
-        Binding::Shared => "It binds the supplier, the subject it shares with the verb before it.".into(),
+        Binding::Shared => {
+            "It binds the supplier, named earlier in the same sentence as the party that must act."
+                .into()
+        }
         Binding::Unnamed => {
-            "No party is read as its subject (a passive, or a subject the reading does not know), so it binds the supplier in effect.".into()
+            "No party is named as the one that must act (as in \"Customer Data will not be used\"), so it binds the supplier in effect.".into()
         }
     })
 }
@@ -831,5 +836,49 @@ fn verdict(
         status: ClauseStatus::Missing,
         evidence: Vec::new(),
         explanation,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::library::Library;
+    use crate::model::{ClauseStatus, DocType, Format};
+
+    /// The explanation of the verdict on one rule for a text.
+    fn explain(text: &str, rule: &str) -> (ClauseStatus, String) {
+        let lib = Library::builtin();
+        let extracted = crate::extract::extract(Format::Text, text.as_bytes(), &Default::default())
+            .expect("text is read");
+        let doc = crate::segment::segment(extracted);
+        let features = crate::check::features::detect(&lib.lexicon, &doc, None);
+        let v = super::evaluate(&lib, &doc, DocType::Contract, &features)
+            .into_iter()
+            .find(|v| v.id == rule)
+            .expect("the rule applies");
+        (v.status, v.explanation)
+    }
+
+    #[test]
+    fn explanations_say_whom_a_clause_binds_and_how_that_was_read() {
+        let rule = "no-training-on-buyer-data";
+        let cases = [
+            (
+                "The Supplier shall not use Authority Data to train any AI model.",
+                "'The Supplier' is the party that must act",
+            ),
+            (
+                "Brightline will not use Customer Content to train its AI models.",
+                "'Brightline', the name the document uses for it",
+            ),
+            (
+                "Customer Data will not be used to train AI models.",
+                "No party is named as the one that must act",
+            ),
+        ];
+        for (text, says) in cases {
+            let (status, explanation) = explain(text, rule);
+            assert_eq!(status, ClauseStatus::Present, "{text}: {explanation}");
+            assert!(explanation.contains(says), "{text}: {explanation}");
+        }
     }
 }

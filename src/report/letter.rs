@@ -24,6 +24,7 @@ use std::io::Cursor;
 
 use docx_rs::{Docx, Paragraph, Run, Style, StyleType};
 
+use crate::check::clauses::tender::where_in_bid;
 use crate::model::{AiFeature, ClauseStatus, DocType, DocumentReport, Evidence, FeatureBasis};
 
 /// What the closing says when no reply-by date was given: the officer replaces it.
@@ -213,7 +214,7 @@ pub fn letter(doc: &DocumentReport, options: &LetterOptions) -> Option<Letter> {
 
 /// The question about an AI feature the declaration does not cover.
 fn feature_question(f: &AiFeature) -> String {
-    let at = place(&f.evidence);
+    let at = where_in_bid(&f.evidence);
     let quote = short(&f.evidence.quote);
     let tail = match &f.vendor {
         Some(v) => format!(", and confirm that {v} is the provider"),
@@ -232,21 +233,6 @@ fn feature_question(f: &AiFeature) -> String {
              and, if it is, add it to your AI declaration: say what it does{tail}.",
             f.name
         ),
-    }
-}
-
-/// Where a quote sits, as the subject of a sentence, in the words the checker's questions use:
-/// "Your answer to Q4", "Section 3.2 of your bid", "Your bid (page 2)".
-fn place(e: &Evidence) -> String {
-    let question_number = |s: &str| {
-        let mut c = s.chars();
-        matches!(c.next(), Some('Q' | 'q')) && c.next().is_some_and(|d| d.is_ascii_digit())
-    };
-    match (&e.section, e.page) {
-        (Some(s), _) if question_number(s) => format!("Your answer to {s}"),
-        (Some(s), _) => format!("Section {s} of your bid"),
-        (None, Some(p)) => format!("Your bid (page {p})"),
-        (None, None) => "Your bid".to_string(),
     }
 }
 

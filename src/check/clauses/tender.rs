@@ -143,7 +143,7 @@ pub fn question(rule: &Rule, judged: &Judged) -> Option<String> {
         (ClauseStatus::Present, _) => return None,
         (ClauseStatus::Weak, Some(e)) => format!(
             "{} says \"{}\". {}",
-            where_(e),
+            where_in_bid(e),
             short(&e.quote),
             shortfall(&judged.explanation).unwrap_or_else(|| {
                 "This does not give us the specific details we need to evaluate it.".into()
@@ -154,21 +154,21 @@ pub fn question(rule: &Rule, judged: &Judged) -> Option<String> {
             match judged.evidence.get(1) {
                 Some(ai) => format!(
                     "{} says \"{}\", but {} says \"{}\", which describes the use of AI.",
-                    where_(e),
+                    where_in_bid(e),
                     short(&e.quote),
-                    lower_first(&where_(ai)),
+                    lower_first(&where_in_bid(ai)),
                     short(&ai.quote)
                 ),
                 None => format!(
                     "{} says \"{}\", but your bid also describes the use of AI.",
-                    where_(e),
+                    where_in_bid(e),
                     short(&e.quote)
                 ),
             }
         }
         (ClauseStatus::Contradicted, Some(e)) => format!(
             "{} says \"{}\". As written, this appears to give us the opposite of the assurance we need.",
-            where_(e),
+            where_in_bid(e),
             short(&e.quote)
         ),
         _ if rule.detect.kind == Kind::Declaration => {
@@ -204,7 +204,7 @@ fn shortfall(explanation: &str) -> Option<String> {
 
 /// Where in the bid a quote is, as the opening of a sentence: "Your answer to Q4", "Section 3.2
 /// of your bid", "Your bid (page 2)".
-fn where_(e: &Evidence) -> String {
+pub(crate) fn where_in_bid(e: &Evidence) -> String {
     let question_number = |s: &str| {
         let mut c = s.chars();
         matches!(c.next(), Some('Q' | 'q')) && c.next().is_some_and(|d| d.is_ascii_digit())
@@ -337,9 +337,12 @@ mod tests {
 
     #[test]
     fn cites_the_answer_and_cuts_long_quotes() {
-        assert_eq!(where_(&ev(Some("Q4"), "x")), "Your answer to Q4");
-        assert_eq!(where_(&ev(Some("3.2"), "x")), "Section 3.2 of your bid");
-        assert_eq!(where_(&ev(None, "x")), "Your bid");
+        assert_eq!(where_in_bid(&ev(Some("Q4"), "x")), "Your answer to Q4");
+        assert_eq!(
+            where_in_bid(&ev(Some("3.2"), "x")),
+            "Section 3.2 of your bid"
+        );
+        assert_eq!(where_in_bid(&ev(None, "x")), "Your bid");
         assert_eq!(short("We test our AI."), "We test our AI");
         let long = "word ".repeat(100);
         let s = short(&long);
