@@ -8,6 +8,12 @@
 //! - `train*`: a case-insensitive prefix (trains, trained, training);
 //! - `re:PATTERN`: a regular expression (case-insensitive unless it says `(?-i)`);
 //! - `@concept`: any term of a concept defined in `concepts.toml`.
+//!
+//! A regular expression that begins with a word boundary and literal words (`\bwithin\s+...`,
+//! `\b(train|retrain)\w*...`) is *gated*: its first words go into the automaton as prefixes, and
+//! the expression runs only on a text where the automaton saw one of them. Most texts never run
+//! most expressions. (Gates compare ASCII letters without case, so a match that begins with a
+//! Unicode-only case variant, such as the Kelvin sign for "k", is not seen.)
 
 use std::collections::HashMap;
 
@@ -31,7 +37,22 @@ pub struct TermSet {
     /// Concepts, as a bit set.
     concepts: u64,
     /// Regular expressions.
-    regexes: Vec<Regex>,
+    regexes: Vec<Gated>,
+}
+
+/// A regular expression and its gate: it can match only a text whose annotation has the gate.
+#[derive(Debug, Clone)]
+struct Gated {
+    re: Regex,
+    /// Index of the gate in [`Annotation::gates`], or `None`: always run.
+    gate: Option<u32>,
+}
+
+impl Gated {
+    /// Whether the expression can match the text the annotation is of.
+    fn open(&self, a: &Annotation) -> bool {
+        self.gate.is_none_or(|g| a.gates.binary_search(&g).is_ok())
+    }
 }
 
 impl TermSet {
@@ -51,7 +72,9 @@ impl TermSet {
         if hit {
             return true;
         }
-        self.regexes.iter().any(|r| r.is_match(text))
+        self.regexes
+            .iter()
+            .any(|r| r.open(a) && r.re.is_match(text))
     }
 
     /// The byte ranges where an alternative matches: literal and concept hits, and regular
@@ -66,32 +89,10 @@ impl TermSet {
             })
             .map(|h| (h.start as usize, h.end as usize))
             .collect();
-        for r in &self.regexes {
-            out.extend(r.find_iter(text).map(|m| (m.start(), m.end())));
+        for r in self.regexes.iter().filter(|r| r.open(a)) {
+            out.extend(r.re.find_iter(text).map(|m| (m.start(), m.end())));
         }
         out
-    }
-
-    /// The first position (byte offset) where an alternative matches, if any.
-    pub fn first_match(&self, a: &Annotation, matcher: &Matcher, text: &str) -> Option<usize> {
-        let lit = a
-            .hits
-            .iter()
-            .filter(|h| {
-                self.literals.binary_search(&h.term).is_ok()
-                    || matcher.concepts_of(h.term) & self.concepts != 0
-            })
-            .map(|h| h.start as usize)
-            .min();
-        let re = self
-            .regexes
-            .iter()
-            .filter_map(|r| r.find(text).map(|m| m.start()))
-            .min();
-        match (lit, re) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
     }
 }
 
@@ -116,6 +117,8 @@ pub struct Annotation {
     terms: Vec<u32>,
     /// Concepts present, as a bit set.
     pub concepts: u64,
+    /// Sorted, de-duplicated gates open in the text (see the module documentation).
+    gates: Vec<u32>,
 }
 
 impl Annotation {
@@ -145,10 +148,12 @@ pub struct Matcher {
     prefix: Vec<bool>,
     /// Per term: the concepts it belongs to.
     term_concepts: Vec<u64>,
+    /// Per term: the gates it opens.
+    term_gates: Vec<Vec<u32>>,
+    /// Per term: whether it is only a gate (then it opens its gates but is not a hit).
+    gate_only: Vec<bool>,
     /// Concept regular expressions: (concept, regex).
-    concept_regexes: Vec<(ConceptId, Regex)>,
-    /// Concept names, by id.
-    names: Vec<String>,
+    concept_regexes: Vec<(ConceptId, Gated)>,
 }
 
 impl Matcher {
@@ -193,15 +198,19 @@ impl Matcher {
                         || re >= bytes.len()
                         || !is_word_byte(bytes[re]);
                     if before_ok && after_ok {
-                        a.hits.push(Hit {
-                            start: rs as u32,
-                            end: re as u32,
-                            term: r.term,
-                        });
+                        let t = r.term as usize;
+                        a.gates.extend_from_slice(&self.term_gates[t]);
+                        if !self.gate_only[t] {
+                            a.hits.push(Hit {
+                                start: rs as u32,
+                                end: re as u32,
+                                term: r.term,
+                            });
+                        }
                     }
                 }
                 self.finish(&mut a, sentence, |i| {
-                    *in_text[i].get_or_insert_with(|| self.concept_regexes[i].1.is_match(text))
+                    *in_text[i].get_or_insert_with(|| self.concept_regexes[i].1.re.is_match(text))
                 });
                 a
             })
@@ -283,11 +292,14 @@ impl Matcher {
         }
         a.terms.sort_unstable();
         a.terms.dedup();
+        a.gates.sort_unstable();
+        a.gates.dedup();
         let mut regex_hit = false;
         for (i, (c, re)) in self.concept_regexes.iter().enumerate() {
             if a.concepts & (1u64 << c) == 0
+                && re.open(a)
                 && may_match(i)
-                && let Some(m) = re.find(text)
+                && let Some(m) = re.re.find(text)
             {
                 a.concepts |= 1u64 << c;
                 // A hit too, so that what follows it can see where the concept is ("unless the
@@ -322,11 +334,6 @@ impl Matcher {
                 .map_or(0, |(c, _)| 1u64 << c),
         }
     }
-
-    /// The name of a concept.
-    pub fn concept_name(&self, c: ConceptId) -> &str {
-        self.names.get(c).map(String::as_str).unwrap_or("?")
-    }
 }
 
 fn is_word_byte(b: u8) -> bool {
@@ -339,8 +346,12 @@ pub struct MatcherBuilder {
     terms: Vec<String>,
     prefix: Vec<bool>,
     term_concepts: Vec<u64>,
+    term_gates: Vec<Vec<u32>>,
+    gate_only: Vec<bool>,
+    /// Gates defined so far.
+    gates: u32,
     index: HashMap<(String, bool), u32>,
-    concept_regexes: Vec<(ConceptId, Regex)>,
+    concept_regexes: Vec<(ConceptId, Gated)>,
     names: Vec<String>,
 }
 
@@ -364,7 +375,7 @@ impl MatcherBuilder {
         };
         for t in terms {
             if let Some(re) = t.strip_prefix("re:") {
-                let re = compile_regex(re)?;
+                let re = self.gated(re)?;
                 self.concept_regexes.push((id, re));
             } else if t.starts_with('@') {
                 return Err(format!(
@@ -395,7 +406,8 @@ impl MatcherBuilder {
                 }
             }
         } else if let Some(re) = term.strip_prefix("re:") {
-            set.regexes.push(compile_regex(re)?);
+            let re = self.gated(re)?;
+            set.regexes.push(re);
         } else {
             let id = self.literal(term)?;
             if let Err(pos) = set.literals.binary_search(&id) {
@@ -421,6 +433,14 @@ impl MatcherBuilder {
                 "term \"{term}\": '*' is allowed only at the end (a prefix)"
             ));
         }
+        let id = self.term(text, prefix)?;
+        self.gate_only[id as usize] = false;
+        Ok(id)
+    }
+
+    /// The id of a term, added if new (as only a gate until [`MatcherBuilder::literal`] says
+    /// otherwise).
+    fn term(&mut self, text: &str, prefix: bool) -> Result<u32, String> {
         let key = (text.to_ascii_lowercase(), prefix);
         if let Some(id) = self.index.get(&key) {
             return Ok(*id);
@@ -429,8 +449,29 @@ impl MatcherBuilder {
         self.terms.push(key.0.clone());
         self.prefix.push(prefix);
         self.term_concepts.push(0);
+        self.term_gates.push(Vec::new());
+        self.gate_only.push(true);
         self.index.insert(key, id);
         Ok(id)
+    }
+
+    /// Compiles a regular expression with its gate, if it has one: its first words become
+    /// prefix terms that open the gate.
+    fn gated(&mut self, pattern: &str) -> Result<Gated, String> {
+        let re = compile_regex(pattern)?;
+        let Some(words) = gate_words(pattern) else {
+            return Ok(Gated { re, gate: None });
+        };
+        let gate = self.gates;
+        self.gates += 1;
+        for w in words {
+            let id = self.term(&w, true)?;
+            self.term_gates[id as usize].push(gate);
+        }
+        Ok(Gated {
+            re,
+            gate: Some(gate),
+        })
     }
 
     /// Compiles the automaton.
@@ -450,10 +491,56 @@ impl MatcherBuilder {
             automaton: dfa,
             prefix: self.prefix,
             term_concepts: self.term_concepts,
+            term_gates: self.term_gates,
+            gate_only: self.gate_only,
             concept_regexes: self.concept_regexes,
-            names: self.names,
         })
     }
+}
+
+/// The words one of which begins every match of a pattern at the start of a word, if the
+/// pattern begins with a word boundary followed by literals: `\b(train|retrain)\w*` gives
+/// "train" and "retrain". Each is the leading ASCII letters and digits of a prefix of a match,
+/// lower-cased. `None` when some match could begin otherwise (a class such as `[A-Z]`, a
+/// repetition, a non-ASCII letter).
+fn gate_words(pattern: &str) -> Option<Vec<String>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    use regex_syntax::hir::{Hir, HirKind, Look};
+    // Case-sensitive: the literals as written (gates compare without case).
+    let hir = regex_syntax::ParserBuilder::new()
+        .build()
+        .parse(pattern)
+        .ok()?;
+    let HirKind::Concat(parts) = hir.kind() else {
+        return None;
+    };
+    let (first, rest) = parts.split_first()?;
+    if !matches!(
+        first.kind(),
+        HirKind::Look(Look::WordUnicode | Look::WordAscii)
+    ) {
+        return None;
+    }
+    let seq = Extractor::new()
+        .kind(ExtractKind::Prefix)
+        .extract(&Hir::concat(rest.to_vec()));
+    let mut words: Vec<String> = Vec::new();
+    for lit in seq.literals()? {
+        let word: String = lit
+            .as_bytes()
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .map(|b| char::from(b.to_ascii_lowercase()))
+            .collect();
+        // (A literal that begins with anything else cannot be found at a word start.)
+        if word.is_empty() {
+            return None;
+        }
+        words.push(word);
+    }
+    words.sort();
+    words.dedup();
+    (!words.is_empty()).then_some(words)
 }
 
 fn compile_regex(pattern: &str) -> Result<Regex, String> {
@@ -487,6 +574,48 @@ mod tests {
         let a = m.annotate("Marshall trainee");
         assert!(!a.has(obl));
         assert!(set.matches(&a, ""), "prefix terms match longer words");
+    }
+
+    #[test]
+    fn patterns_that_begin_with_words_are_gated_by_them() {
+        let words = |p: &str| gate_words(p).map(|w| w.join(" "));
+        assert_eq!(
+            words(r"\b(train|fine-tun|retrain)\w*\s+models?\b").as_deref(),
+            Some("fine retrain train")
+        );
+        assert_eq!(words(r"(?-i)\bAI Outputs?\b").as_deref(), Some("ai"));
+        // A class, no leading boundary, or a non-word first character: no gate.
+        assert_eq!(words(r"(?-i)\b(?:the|[A-Z][\w-]*) Models\b"), None);
+        assert_eq!(words(r"within\s+\d+"), None);
+        assert_eq!(words(r"\b\(\d+\)"), None);
+    }
+
+    #[test]
+    fn gated_patterns_match_as_before_and_gate_words_are_not_hits() {
+        let mut b = MatcherBuilder::default();
+        let period = b
+            .define_concept("period", &[r"re:\bwithin\s+\d+\s+days\b"])
+            .unwrap();
+        let training = b.define_concept("training", &["train*"]).unwrap();
+        let mut set = TermSet::default();
+        b.add_to_set(&mut set, r"re:\btrain\w*\s+(?:\w+\s+){0,3}models?\b")
+            .unwrap();
+        let m = b.build().unwrap();
+        let a = m.annotate("Notify us WITHIN 30 DAYS.");
+        assert!(a.has(period), "the gate compares without case");
+        let a = m.annotate("within the month, not 30 days");
+        assert!(!a.has(period));
+        assert!(
+            a.hits.is_empty(),
+            "a gate word alone is not a hit: {:?}",
+            a.hits
+        );
+        let text = "We never train our own models on it.";
+        let a = m.annotate(text);
+        assert!(a.has(training), "a term that is also a gate stays a hit");
+        assert!(set.matches(&a, text));
+        let text = "Models are not retrained.";
+        assert!(!set.matches(&m.annotate(text), text));
     }
 
     #[test]
