@@ -34,6 +34,8 @@ pub const MAX_CONCEPTS: usize = 64;
 pub struct TermSet {
     /// Literal term ids.
     literals: Vec<u32>,
+    /// The same, as a bit set indexed by term id.
+    literal_bits: Vec<u64>,
     /// Concepts, as a bit set.
     concepts: u64,
     /// Regular expressions.
@@ -61,13 +63,11 @@ impl TermSet {
         if self.concepts & a.concepts != 0 {
             return true;
         }
-        // Look the shorter list up in the longer (both are sorted).
-        let hit = if a.terms.len() < self.literals.len() {
-            a.terms
-                .iter()
-                .any(|t| self.literals.binary_search(t).is_ok())
-        } else {
+        // A few literals are looked up in the text's sorted terms; more, the other way round.
+        let hit = if self.literals.len() <= 2 {
             self.literals.iter().any(|t| a.has_term(*t))
+        } else {
+            a.terms.iter().any(|&t| self.has_literal(t))
         };
         if hit {
             return true;
@@ -77,6 +77,14 @@ impl TermSet {
             .any(|r| r.open(a) && r.re.is_match(text))
     }
 
+    /// Whether a term is one of the literals.
+    fn has_literal(&self, term: u32) -> bool {
+        let t = term as usize;
+        self.literal_bits
+            .get(t >> 6)
+            .is_some_and(|w| w & (1u64 << (t & 63)) != 0)
+    }
+
     /// The byte ranges where an alternative matches: literal and concept hits, and regular
     /// expression matches.
     pub fn spans(&self, a: &Annotation, matcher: &Matcher, text: &str) -> Vec<(usize, usize)> {
@@ -84,8 +92,7 @@ impl TermSet {
             .hits
             .iter()
             .filter(|h| {
-                self.literals.binary_search(&h.term).is_ok()
-                    || matcher.concepts_of(h.term) & self.concepts != 0
+                self.has_literal(h.term) || matcher.concepts_of(h.term) & self.concepts != 0
             })
             .map(|h| (h.start as usize, h.end as usize))
             .collect();
@@ -412,6 +419,11 @@ impl MatcherBuilder {
             let id = self.literal(term)?;
             if let Err(pos) = set.literals.binary_search(&id) {
                 set.literals.insert(pos, id);
+                let t = id as usize;
+                if set.literal_bits.len() <= t >> 6 {
+                    set.literal_bits.resize((t >> 6) + 1, 0);
+                }
+                set.literal_bits[t >> 6] |= 1u64 << (t & 63);
             }
         }
         Ok(())
