@@ -179,8 +179,9 @@ impl Matcher {
     /// are), so that a word boundary at a range's edge reads the same inside the text.
     pub fn annotate_sentences(&self, text: &str, ranges: &[(usize, usize)]) -> Vec<Annotation> {
         let raw = self.occurrences(text);
-        // Per concept regular expression, whether it matches the text at all (asked once, when a
-        // range first needs it): a match inside a range is a match in the text.
+        // Per ungated concept regular expression, whether it matches the text at all (asked once,
+        // when a range first needs it): a match inside a range is a match in the text. (A gated
+        // one runs only on the ranges its gate opens, which is cheaper than the whole text.)
         let mut in_text: Vec<Option<bool>> = vec![None; self.concept_regexes.len()];
         let mut lo = 0;
         ranges
@@ -217,7 +218,8 @@ impl Matcher {
                     }
                 }
                 self.finish(&mut a, sentence, |i| {
-                    *in_text[i].get_or_insert_with(|| self.concept_regexes[i].1.re.is_match(text))
+                    let re = &self.concept_regexes[i].1;
+                    re.gate.is_some() || *in_text[i].get_or_insert_with(|| re.re.is_match(text))
                 });
                 a
             })
@@ -512,9 +514,10 @@ impl MatcherBuilder {
 
 /// The words one of which begins every match of a pattern at the start of a word, if the
 /// pattern begins with a word boundary followed by literals: `\b(train|retrain)\w*` gives
-/// "train" and "retrain". Each is the leading ASCII letters and digits of a prefix of a match,
-/// lower-cased. `None` when some match could begin otherwise (a class such as `[A-Z]`, a
-/// repetition, a non-ASCII letter).
+/// "train" and "retrain", `\bA\.?I\b` "a.i" and "ai". Each is a prefix of a match, up to its
+/// first non-ASCII or control character, lower-cased. `None` when some match could begin
+/// otherwise (a class such as `[A-Z]`, a non-ASCII letter, a character that is not a letter or
+/// digit).
 fn gate_words(pattern: &str) -> Option<Vec<String>> {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
     use regex_syntax::hir::{Hir, HirKind, Look};
@@ -538,21 +541,27 @@ fn gate_words(pattern: &str) -> Option<Vec<String>> {
         .extract(&Hir::concat(rest.to_vec()));
     let mut words: Vec<String> = Vec::new();
     for lit in seq.literals()? {
-        let word: String = lit
-            .as_bytes()
-            .iter()
-            .take_while(|b| b.is_ascii_alphanumeric())
-            .map(|b| char::from(b.to_ascii_lowercase()))
-            .collect();
+        let bytes = lit.as_bytes();
         // (A literal that begins with anything else cannot be found at a word start.)
-        if word.is_empty() {
+        if !bytes.first().is_some_and(u8::is_ascii_alphanumeric) {
             return None;
         }
+        let word: String = bytes
+            .iter()
+            .take_while(|b| b.is_ascii() && !b.is_ascii_control())
+            .map(|b| char::from(b.to_ascii_lowercase()))
+            .collect();
         words.push(word);
     }
+    // Gates are prefixes: "ai output" covers "ai outputs".
     words.sort();
-    words.dedup();
-    (!words.is_empty()).then_some(words)
+    let mut kept: Vec<String> = Vec::with_capacity(words.len());
+    for w in words {
+        if !kept.last().is_some_and(|k| w.starts_with(k.as_str())) {
+            kept.push(w);
+        }
+    }
+    (!kept.is_empty()).then_some(kept)
 }
 
 fn compile_regex(pattern: &str) -> Result<Regex, String> {
@@ -593,9 +602,10 @@ mod tests {
         let words = |p: &str| gate_words(p).map(|w| w.join(" "));
         assert_eq!(
             words(r"\b(train|fine-tun|retrain)\w*\s+models?\b").as_deref(),
-            Some("fine retrain train")
+            Some("fine-tun retrain train")
         );
-        assert_eq!(words(r"(?-i)\bAI Outputs?\b").as_deref(), Some("ai"));
+        assert_eq!(words(r"(?-i)\bA\.?I\b").as_deref(), Some("a.i ai"));
+        assert_eq!(words(r"(?-i)\bAI Outputs?\b").as_deref(), Some("ai output"));
         // A class, no leading boundary, or a non-word first character: no gate.
         assert_eq!(words(r"(?-i)\b(?:the|[A-Z][\w-]*) Models\b"), None);
         assert_eq!(words(r"within\s+\d+"), None);
