@@ -120,6 +120,8 @@ fn open_browser(url: &str) {
         .stderr(std::process::Stdio::null())
         .spawn();
     if started.is_err() {
-        eprintln!("aiassure: could not open a browser ({program}); open the address above yourself");
+        eprintln!(
+            "aiassure: could not open a browser ({program}); open the address above yourself"
+        );
     }
 }

@@ -14,9 +14,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
+use super::App;
 use super::decisions::{self, DecisionRequest, DecisionView};
 use super::store::{FileState, Review, StoredFile};
-use super::App;
 use crate::library::Register;
 use crate::model::{Block, DocumentReport, Report, Status, Summary};
 use crate::report::{self, OutputFormat, Templates};
@@ -26,11 +26,7 @@ const MAX_REVIEW_NAME: usize = 200;
 
 /// A JSON error response.
 pub fn error(status: StatusCode, message: impl Into<String>) -> Response {
-    (
-        status,
-        Json(serde_json::json!({ "error": message.into() })),
-    )
-        .into_response()
+    (status, Json(serde_json::json!({ "error": message.into() }))).into_response()
 }
 
 /// 500, for a failure of the workspace itself.
@@ -285,7 +281,9 @@ pub async fn report(
         other => {
             return error(
                 StatusCode::BAD_REQUEST,
-                format!("unknown report format \"{other}\": use json, html, markdown, csv or sarif"),
+                format!(
+                    "unknown report format \"{other}\": use json, html, markdown, csv or sarif"
+                ),
             );
         }
     };
@@ -344,10 +342,7 @@ fn file_of(app: &App, id: i64, file: i64) -> Result<Option<StoredFile>, super::s
 }
 
 /// `GET /api/reviews/{id}/files/{file}`: the file's report and located text.
-pub async fn file(
-    State(app): State<Arc<App>>,
-    Path((id, file)): Path<(i64, i64)>,
-) -> Response {
+pub async fn file(State(app): State<Arc<App>>, Path((id, file)): Path<(i64, i64)>) -> Response {
     let stored = match file_of(&app, id, file) {
         Ok(Some(f)) => f,
         Ok(None) => return no_file(),
@@ -371,10 +366,7 @@ pub async fn file(
 
 /// `GET /api/reviews/{id}/files/{file}/redline`: a copy of a DOCX with the wording of every
 /// missing or weak rule inserted as tracked changes.
-pub async fn redline(
-    State(app): State<Arc<App>>,
-    Path((id, file)): Path<(i64, i64)>,
-) -> Response {
+pub async fn redline(State(app): State<Arc<App>>, Path((id, file)): Path<(i64, i64)>) -> Response {
     let stored = match file_of(&app, id, file) {
         Ok(Some(f)) => f,
         Ok(None) => return no_file(),
@@ -425,7 +417,13 @@ pub async fn redline(
             let stem = stored.name.trim_end_matches(".docx");
             let ascii: String = stem
                 .chars()
-                .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '-' {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
                 .collect();
             let mut response = Response::new(Body::from(r.docx));
             let h = response.headers_mut();
@@ -566,7 +564,10 @@ pub async fn undecide(
 ) -> Response {
     match app.store().delete_decision(id, decision) {
         Ok(true) => StatusCode::NO_CONTENT.into_response(),
-        Ok(false) => error(StatusCode::NOT_FOUND, "there is no such decision in this review"),
+        Ok(false) => error(
+            StatusCode::NOT_FOUND,
+            "there is no such decision in this review",
+        ),
         Err(e) => internal(&e),
     }
 }

@@ -100,11 +100,7 @@ fn split_token(query: &str) -> (Option<&str>, String) {
 /// A refusal in the form the caller reads: JSON for the API, a short page otherwise.
 pub fn refusal(api: bool, status: StatusCode, message: &str) -> Response {
     if api {
-        (
-            status,
-            axum::Json(serde_json::json!({ "error": message })),
-        )
-            .into_response()
+        (status, axum::Json(serde_json::json!({ "error": message }))).into_response()
     } else {
         let page = super::pages::message_page("aiassure", message);
         (status, page).into_response()
@@ -189,11 +185,17 @@ pub async fn headers(request: Request, next: Next) -> Response {
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     if !h.contains_key(CONTENT_TYPE) {
-        h.insert(CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+        h.insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        );
     }
     response
 }

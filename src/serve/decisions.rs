@@ -46,7 +46,10 @@ fn is_date(s: &str) -> bool {
             .then(|| p.parse::<u32>().ok())
             .flatten()
     };
-    matches!((num(y, 4), num(m, 2), num(d, 2)), (Some(_), Some(1..=12), Some(1..=31)))
+    matches!(
+        (num(y, 4), num(m, 2), num(d, 2)),
+        (Some(_), Some(1..=12), Some(1..=31))
+    )
 }
 
 /// Checks a decision against the review's files and their reports; the decision to store, or
@@ -263,7 +266,10 @@ mod tests {
         let w = &parsed["waiver"][0];
         assert_eq!(w["rule"].as_str(), Some("tender-ai-testing"));
         assert_eq!(w["document"].as_str(), Some("bid \"one\".pdf"));
-        assert_eq!(w["reason"].as_str(), Some("Testing evidence \"seen\"\nin the annex"));
+        assert_eq!(
+            w["reason"].as_str(),
+            Some("Testing evidence \"seen\"\nin the annex")
+        );
         assert_eq!(w["approved_by"].as_str(), Some("Head of Procurement"));
         assert_eq!(w["expires"].as_str(), Some("2027-03-31"));
         assert_eq!(parsed["waiver"].as_array().map(Vec::len), Some(1));

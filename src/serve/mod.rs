@@ -129,7 +129,9 @@ impl App {
     fn store(&self) -> MutexGuard<'_, Store> {
         // A panic while holding the lock leaves the database consistent (SQLite is
         // transactional), so the lock is taken again.
-        self.store.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.store
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -230,7 +232,10 @@ fn router(app: Arc<App>) -> Router {
         .route("/search", get(pages::search))
         .route("/assets/app.js", get(pages::script))
         .route("/assets/app.css", get(pages::style))
-        .route("/api/reviews", get(api::list_reviews).post(api::create_review))
+        .route(
+            "/api/reviews",
+            get(api::list_reviews).post(api::create_review),
+        )
         .route("/api/reviews/{id}", get(api::review_status))
         .route(
             "/api/reviews/{id}/files",

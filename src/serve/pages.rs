@@ -15,10 +15,10 @@ use axum::response::{Html, IntoResponse, Response};
 use minijinja::{Environment, Value, context};
 use serde::Serialize;
 
+use super::App;
 use super::api::{self, SearchQuery};
 use super::decisions::{self, DecisionView};
 use super::store::StoredFile;
-use super::App;
 use crate::model::{AiFeature, Block, ClauseStatus, ClauseVerdict, DocumentReport, RuleInfo};
 use crate::report::view::{View, brief_location, gap_rank, status_label};
 
@@ -26,7 +26,10 @@ const TEMPLATES: [(&str, &str); 6] = [
     ("layout.html.j2", include_str!("templates/layout.html.j2")),
     ("reviews.html.j2", include_str!("templates/reviews.html.j2")),
     ("review.html.j2", include_str!("templates/review.html.j2")),
-    ("document.html.j2", include_str!("templates/document.html.j2")),
+    (
+        "document.html.j2",
+        include_str!("templates/document.html.j2"),
+    ),
     ("search.html.j2", include_str!("templates/search.html.j2")),
     ("message.html.j2", include_str!("templates/message.html.j2")),
 ];
@@ -104,7 +107,10 @@ fn failed(app: &App, e: &dyn std::fmt::Display) -> Response {
 
 /// Any address the server does not know.
 pub async fn not_found(State(app): State<Arc<App>>) -> Response {
-    not_found_page(&app, "There is no such page. Go back to the list of reviews.")
+    not_found_page(
+        &app,
+        "There is no such page. Go back to the list of reviews.",
+    )
 }
 
 /// `/assets/app.js`.
@@ -200,6 +206,8 @@ pub async fn review(State(app): State<Arc<App>>, Path(id): Path<i64>) -> Respons
             gaps => ser(&gaps),
             decided,
             ids => ser(&ids),
+            max_file => app.uploads.per_file,
+            max_upload => app.uploads.per_request,
             csrf => app.secrets.csrf.clone(),
         },
     )
@@ -319,10 +327,7 @@ fn highlight_class(s: ClauseStatus) -> &'static str {
 }
 
 /// `/reviews/{id}/documents/{file}`.
-pub async fn document(
-    State(app): State<Arc<App>>,
-    Path((id, file)): Path<(i64, i64)>,
-) -> Response {
+pub async fn document(State(app): State<Arc<App>>, Path((id, file)): Path<(i64, i64)>) -> Response {
     let (review, stored, analysis) = {
         let store = app.store();
         let review = store.review(id);
@@ -382,7 +387,11 @@ pub async fn document(
             marks.push(Mark {
                 start: f.evidence.start,
                 end: f.evidence.end,
-                class: if f.disclosed { "hl-feature" } else { "hl-undisclosed" },
+                class: if f.disclosed {
+                    "hl-feature"
+                } else {
+                    "hl-undisclosed"
+                },
                 id: anchor.clone(),
             });
             features.push(FeatureView {
@@ -515,7 +524,11 @@ mod tests {
     fn snippets_split_at_markers() {
         assert_eq!(
             snippet_pieces("a [[b]] c"),
-            vec![(false, "a ".into()), (true, "b".into()), (false, " c".into())]
+            vec![
+                (false, "a ".into()),
+                (true, "b".into()),
+                (false, " c".into())
+            ]
         );
     }
 

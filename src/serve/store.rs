@@ -435,8 +435,10 @@ impl Store {
         report: &DocumentReport,
         blocks: &[Block],
     ) -> Result<(), StoreError> {
-        let report = serde_json::to_string(report).map_err(|e| StoreError::Decode(e.to_string()))?;
-        let blocks = serde_json::to_string(blocks).map_err(|e| StoreError::Decode(e.to_string()))?;
+        let report =
+            serde_json::to_string(report).map_err(|e| StoreError::Decode(e.to_string()))?;
+        let blocks =
+            serde_json::to_string(blocks).map_err(|e| StoreError::Decode(e.to_string()))?;
         self.db.execute(
             "UPDATE files SET state = 'done', report = ?1, blocks = ?2 WHERE id = ?3 AND sha256 = ?4",
             params![report, blocks, id, sha256],
@@ -554,7 +556,10 @@ mod tests {
         let b = store.put_file(r, "bid.txt", "bb", 4).unwrap();
         assert_eq!(a, b);
         let f = store.file(a).unwrap().unwrap();
-        assert_eq!((f.sha256.as_str(), f.size, f.state), ("bb", 4, FileState::Queued));
+        assert_eq!(
+            (f.sha256.as_str(), f.size, f.state),
+            ("bb", 4, FileState::Queued)
+        );
         // A late result for the old bytes is ignored.
         store.set_state(a, "aa", FileState::Done).unwrap();
         assert_eq!(store.file(a).unwrap().unwrap().state, FileState::Queued);

@@ -65,7 +65,11 @@ pub fn clean_name(raw: &str) -> String {
             .unwrap_or_default();
         let keep = MAX_NAME_CHARS - ext.chars().count() - 1;
         let stem: String = trimmed.chars().take(keep).collect();
-        if ext.is_empty() { stem } else { format!("{stem}.{ext}") }
+        if ext.is_empty() {
+            stem
+        } else {
+            format!("{stem}.{ext}")
+        }
     } else {
         trimmed.to_string()
     };

@@ -101,13 +101,34 @@ async function poll(review) {
   }
 }
 
-function upload(review, files) {
-  if (!files.length) return;
+function refuse(messages, text) {
+  const li = document.createElement("li");
+  li.className = "error";
+  li.textContent = text;
+  messages.appendChild(li);
+}
+
+function upload(review, chosen) {
+  const drop = document.getElementById("drop");
   const status = document.getElementById("upload-status");
   const bar = document.getElementById("upload-progress");
   const text = document.getElementById("upload-text");
   const messages = document.getElementById("upload-messages");
   messages.textContent = "";
+  // The server's limits, checked here too so a browser shows the reason before sending.
+  const maxFile = Number(drop.dataset.maxFile);
+  const maxUpload = Number(drop.dataset.maxUpload);
+  const mb = (n) => Math.floor(n / (1024 * 1024));
+  const files = chosen.filter((f) => {
+    if (f.size <= maxFile) return true;
+    refuse(messages, f.name + ": the file is larger than the limit of " + mb(maxFile) + " MB per file; ask for a smaller copy, or restart the server with a higher --max-file-mb");
+    return false;
+  });
+  if (!files.length) return;
+  if (files.reduce((n, f) => n + f.size, 0) > maxUpload) {
+    refuse(messages, "the upload is larger than the limit of " + mb(maxUpload) + " MB for one upload; upload fewer files at a time, or restart the server with a higher --max-upload-mb");
+    return;
+  }
   const form = new FormData();
   let total = 0;
   for (const f of files) { form.append("files", f, f.name); total += f.size; }
@@ -128,18 +149,8 @@ function upload(review, files) {
     try { data = JSON.parse(xhr.responseText); } catch (_) { data = { error: "the server answered " + xhr.status }; }
     bar.value = 100;
     text.textContent = (data.files || []).length + " file(s) received; reading them now.";
-    for (const r of data.refused || []) {
-      const li = document.createElement("li");
-      li.className = "error";
-      li.textContent = r.name + ": " + r.reason;
-      messages.appendChild(li);
-    }
-    if (!(data.files || []).length && !(data.refused || []).length && data.error) {
-      const li = document.createElement("li");
-      li.className = "error";
-      li.textContent = data.error;
-      messages.appendChild(li);
-    }
+    for (const r of data.refused || []) refuse(messages, r.name + ": " + r.reason);
+    if (!(data.files || []).length && !(data.refused || []).length && data.error) refuse(messages, data.error);
     (data.files || []).forEach(fileRow);
     if ((data.files || []).length) poll(review);
   };
