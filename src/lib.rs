@@ -9,7 +9,8 @@
 //! ```
 //!
 //! [`scan`] runs the first four stages per file, in parallel, and sorts the results into a
-//! [`model::Report`]. [`check`] is pure: it never reads files or starts threads.
+//! [`model::Report`]. [`check`] is pure: it never reads files or starts threads. [`serve`] is the
+//! local web page: it runs the same pipeline on uploaded files and renders the same reports.
 
 pub mod check;
 pub mod cli;
@@ -22,3 +23,4 @@ pub mod redline;
 pub mod report;
 pub mod scan;
 pub mod segment;
+pub mod serve;

@@ -9,6 +9,7 @@ mod questions;
 mod redline;
 mod rules;
 mod scan;
+mod serve;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -52,6 +53,9 @@ enum Command {
     /// Write a clarification letter (DOCX and Markdown) to each bidder whose bid leaves an AI
     /// question unanswered, vague or contrary.
     Questions(questions::QuestionsArgs),
+    /// The local web page for procurement officers: reviews, uploads, gaps bid by bid,
+    /// decisions and reports (prints http://127.0.0.1:PORT/?token=...; API in docs/http-api.md).
+    Serve(serve::ServeArgs),
 }
 
 /// Limits on what one file may cost; shared by every command that reads documents.
@@ -229,6 +233,7 @@ pub fn main(cli: Cli) -> ExitCode {
         Command::Index(args) => index::run_index(&args),
         Command::Search(args) => index::run_search(&args),
         Command::Questions(args) => questions::run(&args),
+        Command::Serve(args) => serve::run(&args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
