@@ -3,18 +3,25 @@
 //! Data flows one way, one module per job:
 //!
 //! ```text
-//! discover ──► extract ──► segment ──► check ──► Report ──► report (text/json/markdown/html/csv/sarif)
-//!                                        ▲          └─────► index (tantivy)
+//! discover ──► extract ──► segment ──► check ──► [family ► waiver ► baseline] ──► Report ──► report (text/json/...)
+//!                                        ▲                                              └─────► index (tantivy)
 //!                                     library
 //! ```
 //!
 //! [`scan`] runs the first four stages per file, in parallel, and sorts the results into a
 //! [`model::Report`]. [`check`] is pure: it never reads files or starts threads.
+//!
+//! Between check and report, three optional steps keep the judgement as a legal team keeps
+//! contracts: [`family`] judges the documents of one contract (agreement, DPA, schedules) as one,
+//! [`waiver`] marks gaps accepted on purpose, pinned to the exact file, and [`baseline`] marks
+//! what changed since an earlier report.
 
+pub mod baseline;
 pub mod check;
 pub mod cli;
 pub mod discover;
 pub mod extract;
+pub mod family;
 pub mod index;
 pub mod library;
 pub mod model;
@@ -22,3 +29,4 @@ pub mod redline;
 pub mod report;
 pub mod scan;
 pub mod segment;
+pub mod waiver;

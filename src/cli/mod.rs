@@ -9,6 +9,7 @@ mod questions;
 mod redline;
 mod rules;
 mod scan;
+mod waive;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -52,6 +53,9 @@ enum Command {
     /// Write a clarification letter (DOCX and Markdown) to each bidder whose bid leaves an AI
     /// question unanswered, vague or contrary.
     Questions(questions::QuestionsArgs),
+    /// Print a waiver (TOML) for a gap accepted on purpose, pinned to the file's current sha256,
+    /// to append to a waivers file (`>> waivers.toml`; use it with `scan --waivers`).
+    Waive(waive::WaiveArgs),
 }
 
 /// Limits on what one file may cost; shared by every command that reads documents.
@@ -229,6 +233,7 @@ pub fn main(cli: Cli) -> ExitCode {
         Command::Index(args) => index::run_index(&args),
         Command::Search(args) => index::run_search(&args),
         Command::Questions(args) => questions::run(&args),
+        Command::Waive(args) => waive::run(&args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
