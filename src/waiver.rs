@@ -173,6 +173,52 @@ fn is_sha256(h: &str) -> bool {
 }
 
 impl Waiver {
+    /// A waiver of `rule` for a scanned document, pinned to the hash the report gives it.
+    pub fn for_document(
+        rule: &str,
+        doc: &DocumentReport,
+        reason: &str,
+        approved_by: &str,
+        expires: Date,
+    ) -> Waiver {
+        Waiver {
+            rule: rule.to_string(),
+            target: Target::Document(doc.path.clone()),
+            sha256: Pinned::One(doc.sha256.clone()),
+            reason: reason.to_string(),
+            approved_by: approved_by.to_string(),
+            expires,
+            at: String::new(),
+        }
+    }
+
+    /// A waiver of `rule` for a contract family, pinned to its members' hashes (`documents`: the
+    /// report's documents, where the members are found).
+    pub fn for_family(
+        rule: &str,
+        family: &FamilyReport,
+        documents: &[DocumentReport],
+        reason: &str,
+        approved_by: &str,
+        expires: Date,
+    ) -> Waiver {
+        let hashes = family
+            .members
+            .iter()
+            .filter_map(|m| documents.iter().find(|d| &d.path == m))
+            .map(|d| d.sha256.clone())
+            .collect();
+        Waiver {
+            rule: rule.to_string(),
+            target: Target::Family(family.name.clone()),
+            sha256: Pinned::Members(hashes),
+            reason: reason.to_string(),
+            approved_by: approved_by.to_string(),
+            expires,
+            at: String::new(),
+        }
+    }
+
     /// The entry in the waivers file format, as `aiassure waive` prints it (`[[waiver]]` and its
     /// fields, ending with a newline), ready to append to a waivers file.
     pub fn to_toml(&self) -> String {
@@ -278,6 +324,15 @@ fn line_of(text: &str, offset: usize) -> usize {
 }
 
 impl Waivers {
+    /// The whole file's text: every entry as [`Waiver::to_toml`] writes it, a blank line between.
+    pub fn to_toml(&self) -> String {
+        self.entries
+            .iter()
+            .map(Waiver::to_toml)
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
     /// Reads a waivers file; `origin` is how messages name it.
     pub fn read(path: &std::path::Path) -> Result<Waivers, WaiverError> {
         let origin = path.display().to_string();
@@ -607,6 +662,50 @@ mod tests {
         .unwrap_err();
         assert!(both.to_string().contains("not both"), "{both}");
         assert_eq!(parse_date("2027-02-30"), None);
+    }
+
+    #[test]
+    fn a_document_waiver_is_pinned_to_its_report_hash_and_a_file_reads_back() {
+        let doc: DocumentReport = serde_json::from_value(serde_json::json!({
+            "path": "c/a.pdf", "format": "pdf", "sha256": A, "doc_type": "contract",
+            "status": "analysed", "error": null, "pages": 1, "ai_declaration": null,
+            "clauses": [{"id": "ai-output-ip", "title": "t", "severity": "required",
+                         "status": "missing", "evidence": [], "explanation": "e"}],
+            "ai_features": []
+        }))
+        .unwrap();
+        let w = Waiver::for_document("ai-output-ip", &doc, "r", "b", date("2027-01-01"));
+        let file = Waivers {
+            entries: vec![
+                w.clone(),
+                Waiver {
+                    rule: "other".into(),
+                    ..w
+                },
+            ],
+        };
+        let back = Waivers::parse(&file.to_toml(), "w.toml").unwrap();
+        assert_eq!(back.entries.len(), 2);
+        assert_eq!(back.entries[1].at, "w.toml:9");
+        let mut marked = doc.clone();
+        back.apply_document(&mut marked, date("2026-12-31"));
+        let record = marked.clauses[0].review.waiver.as_ref().unwrap();
+        assert_eq!(record.at, "w.toml:1");
+        assert_eq!(
+            back.unused_in(&Report {
+                schema_version: "1".into(),
+                tool: crate::scan::tool(),
+                library: crate::scan::tool(),
+                documents: vec![marked],
+                families: Vec::new(),
+                summary: crate::model::Summary::default(),
+                baseline: None,
+                rules: Vec::new(),
+            })
+            .len(),
+            1,
+            "the waiver of another rule is unused"
+        );
     }
 
     #[test]

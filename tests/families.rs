@@ -178,7 +178,7 @@ fn a_rule_met_only_in_the_dpa_is_met_by_the_family_in_pdf_and_docx() {
             missing["explanation"]
                 .as_str()
                 .unwrap()
-                .contains("Not found in any member")
+                .contains("Not found in any of the family's 3 members")
         );
     }
     // SARIF reports the families' gaps in place of their members': no training result (the
@@ -193,6 +193,36 @@ fn a_rule_met_only_in_the_dpa_is_met_by_the_family_in_pdf_and_docx() {
             .unwrap()
             .starts_with("Contract family ")
     );
+    // The readable reports show each family before its members.
+    let md = run_in(
+        root(),
+        &[
+            "scan",
+            "--quiet",
+            "--format",
+            "markdown",
+            "--family-by",
+            "folder",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    let md = String::from_utf8(md.stdout).unwrap();
+    let fam = md.find("### Contract family `").expect("a family section");
+    assert!(fam < md.find("agreement.pdf`\n").unwrap(), "{md}");
+    let text = run_in(
+        root(),
+        &[
+            "scan",
+            "--quiet",
+            "--family-by",
+            "folder",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("== family "), "{text}");
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("; 1 contract family judged as one ("), "{text}");
     // Without families the agreement is judged alone: the training rule is a gap again.
     let (code, report, sarif) = scan(root(), &[pdf.to_str().unwrap()]);
     assert_eq!(code, 1);
@@ -649,8 +679,50 @@ fn a_baseline_shows_the_gap_a_revised_bid_adds_and_the_one_it_fixes() {
         changes < text.find("== bids/repairs-bid.pdf").unwrap(),
         "{text}"
     );
-    assert!(text.contains("NEW"), "{text}");
-    assert!(text.contains("FIXED"), "{text}");
+    assert!(
+        text.contains("NEW The bid says where the buyer's data goes"),
+        "{text}"
+    );
+    assert!(
+        text.contains("FIXED The bid explains how people review"),
+        "{text}"
+    );
+    assert!(text.contains("(new since the baseline)"), "{text}");
+    // So do Markdown and HTML.
+    for (format, heading, document) in [
+        (
+            "markdown",
+            "### Changes since the baseline",
+            "### `bids/repairs-bid.pdf`",
+        ),
+        (
+            "html",
+            "<h2 id=\"changes\">Changes since the baseline</h2>",
+            "<h2 id=\"glance\">",
+        ),
+    ] {
+        let out = run_in(
+            dir.path(),
+            &[
+                "scan",
+                "bids",
+                "--quiet",
+                "--baseline",
+                "old.json",
+                "--format",
+                format,
+            ],
+        );
+        let page = String::from_utf8(out.stdout).unwrap();
+        let at = page
+            .find(heading)
+            .unwrap_or_else(|| panic!("{format}: {page}"));
+        assert!(
+            at < page.find(document).unwrap(),
+            "{format} leads with the changes"
+        );
+        assert!(page.contains("tender-ai-data-flows") && page.contains("fixed"));
+    }
 
     // The first bid again, against its own report: its gap is unchanged and does not fail.
     std::fs::copy(fixture("baseline/bid-v1.pdf"), &bid).unwrap();

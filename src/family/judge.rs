@@ -141,8 +141,9 @@ fn judge_rule(
                 ClauseStatus::Missing,
                 Vec::new(),
                 format!(
-                    "Not found in any member of the family ({}).",
-                    members.join(", ")
+                    "Not found in any of the family's {} member{}.",
+                    members.len(),
+                    if members.len() == 1 { "" } else { "s" }
                 ),
             )
         }

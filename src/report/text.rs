@@ -29,11 +29,11 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     if let Some(c) = &view.changes {
         changes(out, c)?;
     }
-    if !view.undisclosed.is_empty() {
+    if !view.undisclosed.is_empty() || !view.family_undisclosed.is_empty() {
         writeln!(
             out,
             "\nAI features not covered by the document's disclosure ({}):",
-            view.undisclosed.len()
+            view.undisclosed.len() + view.family_undisclosed.len()
         )?;
         for u in &view.undisclosed {
             let line = format!(
@@ -50,9 +50,33 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             );
             wrap_into(out, &line, "  ! ", "    ")?;
         }
+        for u in &view.family_undisclosed {
+            let line = format!(
+                "{} in family {}: {}{}",
+                u.feature.name,
+                u.name,
+                u.feature.evidence.path,
+                location(&u.feature.evidence.evidence)
+            );
+            wrap_into(out, &line, "  ! ", "    ")?;
+        }
     }
-    if !view.contradicted.is_empty() {
-        writeln!(out, "\nRules contradicted ({}):", view.contradicted.len())?;
+    let contradicted = view.contradicted.len() + view.family_contradicted.len();
+    if contradicted > 0 {
+        writeln!(out, "\nRules contradicted ({contradicted}):")?;
+        for g in &view.family_contradicted {
+            let at = g
+                .verdict
+                .evidence
+                .first()
+                .map(|e| format!(": {}{}", e.path, location(&e.evidence)))
+                .unwrap_or_default();
+            let line = format!(
+                "{} ({}) in family {}{at}",
+                g.verdict.title, g.verdict.id, g.name
+            );
+            wrap_into(out, &line, "  x ", "    ")?;
+        }
         for g in &view.contradicted {
             let at = g.verdict.evidence.first().map(location).unwrap_or_default();
             let line = format!("{} ({}) in {}{}", g.verdict.title, g.verdict.id, g.path, at);
@@ -438,9 +462,10 @@ fn summary(out: &mut dyn Write, report: &Report, view: &View<'_>) -> io::Result<
             .iter()
             .map(|f| f.counts.contradicted + f.counts.missing + f.counts.weak)
             .sum();
+        let n = report.families.len();
         line.push_str(&format!(
-            "; {} contract families judged as one ({gaps} gaps)",
-            report.families.len()
+            "; {n} contract {} judged as one ({gaps} gaps)",
+            if n == 1 { "family" } else { "families" }
         ));
     }
     wrap_into(out, &line, "", "  ")

@@ -13,7 +13,8 @@ use serde::Serialize;
 use super::{evidence_note, ocr_note};
 use crate::model::{
     AiFeature, BaselineSummary, Change, ClauseStatus, ClauseVerdict, DocType, DocumentReport,
-    Evidence, FamilyClause, FamilyReport, FeatureBasis, Gaps, Report, RuleInfo, Severity, Status,
+    Evidence, FamilyClause, FamilyFeature, FamilyReport, FeatureBasis, Gaps, Report, RuleInfo,
+    Severity, Status,
 };
 
 /// The portfolio chart appears when at least this many documents were analysed.
@@ -34,8 +35,13 @@ pub struct View<'a> {
     pub report: &'a Report,
     /// AI features no disclosure covers, across all documents.
     pub undisclosed: Vec<LeadFeature<'a>>,
-    /// Contradicted rules across all documents.
+    /// Contradicted rules across all documents (but members of families, which are judged in
+    /// their family).
     pub contradicted: Vec<LeadGap<'a>>,
+    /// Contradicted rules of families.
+    pub family_contradicted: Vec<LeadFamilyGap<'a>>,
+    /// AI features no member's disclosure covers, of families.
+    pub family_undisclosed: Vec<LeadFamilyFeature<'a>>,
     /// Gaps (contradicted, missing or weak) of required rules, across all documents.
     pub required_gaps: usize,
     /// Gaps of recommended rules, across all documents.
@@ -135,6 +141,28 @@ pub struct LeadGap<'a> {
     pub anchor: String,
     /// The verdict.
     pub verdict: &'a ClauseVerdict,
+}
+
+/// A contradicted rule of a family.
+#[derive(Debug, Serialize)]
+pub struct LeadFamilyGap<'a> {
+    /// The family's name.
+    pub name: &'a str,
+    /// Anchor of the family in the HTML report.
+    pub anchor: String,
+    /// The verdict.
+    pub verdict: &'a FamilyClause,
+}
+
+/// An undisclosed AI feature of a family.
+#[derive(Debug, Serialize)]
+pub struct LeadFamilyFeature<'a> {
+    /// The family's name.
+    pub name: &'a str,
+    /// Anchor of the family in the HTML report.
+    pub anchor: String,
+    /// The feature.
+    pub feature: &'a FamilyFeature,
 }
 
 /// One document as the readable formats show it.
@@ -342,8 +370,17 @@ impl<'a> View<'a> {
         let mut undisclosed = Vec::new();
         let mut contradicted = Vec::new();
         let mut documents = Vec::new();
+        let members: std::collections::BTreeSet<&str> = report
+            .families
+            .iter()
+            .flat_map(|f| f.members.iter().map(String::as_str))
+            .collect();
         for (i, d) in report.documents.iter().enumerate() {
             let anchor = anchor(i);
+            if members.contains(d.path.as_str()) {
+                documents.push(doc_view(d, anchor, &rules));
+                continue;
+            }
             for f in d.ai_features.iter().filter(|f| !f.disclosed) {
                 undisclosed.push(LeadFeature {
                     path: &d.path,
@@ -392,8 +429,38 @@ impl<'a> View<'a> {
             }))
             .filter(|(s, w)| *s != ClauseStatus::Present && *w)
             .count();
+        let family_contradicted = families
+            .iter()
+            .flat_map(|f| {
+                f.family
+                    .clauses
+                    .iter()
+                    .filter(|c| c.status == ClauseStatus::Contradicted)
+                    .map(|c| LeadFamilyGap {
+                        name: &f.family.name,
+                        anchor: f.anchor.clone(),
+                        verdict: c,
+                    })
+            })
+            .collect();
+        let family_undisclosed = families
+            .iter()
+            .flat_map(|f| {
+                f.family
+                    .ai_features
+                    .iter()
+                    .filter(|x| !x.disclosed)
+                    .map(|x| LeadFamilyFeature {
+                        name: &f.family.name,
+                        anchor: f.anchor.clone(),
+                        feature: x,
+                    })
+            })
+            .collect();
         View {
             changes: changes(report),
+            family_contradicted,
+            family_undisclosed,
             families,
             waived,
             report,
