@@ -222,7 +222,10 @@ fn a_rule_met_only_in_the_dpa_is_met_by_the_family_in_pdf_and_docx() {
     let text = String::from_utf8(text.stdout).unwrap();
     assert!(text.contains("== family "), "{text}");
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(flat.contains("; 1 contract family judged as one ("), "{text}");
+    assert!(
+        flat.contains("; 1 contract family judged as one ("),
+        "{text}"
+    );
     // Without families the agreement is judged alone: the training rule is a gap again.
     let (code, report, sarif) = scan(root(), &[pdf.to_str().unwrap()]);
     assert_eq!(code, 1);
