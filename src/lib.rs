@@ -9,7 +9,8 @@
 //! ```
 //!
 //! [`scan`] runs the first four stages per file, in parallel, and sorts the results into a
-//! [`model::Report`]. [`check`] is pure: it never reads files or starts threads.
+//! [`model::Report`]. [`check`] is pure: it never reads files or starts threads. [`serve`] is the
+//! local web page: it runs the same pipeline on uploaded files and renders the same reports.
 //!
 //! Between check and report, three optional steps keep the judgement as a legal team keeps
 //! contracts: [`family`] judges the documents of one contract (agreement, DPA, schedules) as one,
@@ -29,4 +30,5 @@ pub mod redline;
 pub mod report;
 pub mod scan;
 pub mod segment;
+pub mod serve;
 pub mod waiver;

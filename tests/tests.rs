@@ -11,6 +11,9 @@
 //! - `index`: `aiassure index`, `search` and `scan --index` on small repositories in temporary folders.
 //! - `questions`: `aiassure questions` on the example bids: the letters, DOCX read back and Markdown.
 //! - `report`: every report format from one fixture report (snapshots), escaping, schema, redline.
+//! - `serve`: `aiassure serve` on a random local port: uploads, progress, reports equal to `scan`'s,
+//!   decisions across a restart, token, cookie and CSRF, upload limits, hostile names and text, and
+//!   an officer's whole review in Chromium through chromedriver.
 //! - `ocr`: scans of a contract of our own (200 and 300 dpi, rotated, noisy; image-only PDF, PNG,
 //!   TIFF) read by Tesseract: word accuracy, verdicts equal to the source's, OCR marks, no Tesseract.
 //! - `realworld`: the real development corpus (`../shared/corpus/realworld-dev`): clause passages,
@@ -37,3 +40,4 @@ mod questions;
 mod realworld;
 mod report;
 mod security;
+mod serve;

@@ -9,6 +9,7 @@ mod questions;
 mod redline;
 mod rules;
 mod scan;
+mod serve;
 mod waive;
 
 use std::io::{self, Write};
@@ -56,6 +57,9 @@ enum Command {
     /// Print a waiver (TOML) for a gap accepted on purpose, pinned to the file's current sha256,
     /// to append to a waivers file (`>> waivers.toml`; use it with `scan --waivers`).
     Waive(waive::WaiveArgs),
+    /// The local web page for procurement officers: reviews, uploads, gaps bid by bid,
+    /// decisions and reports (prints http://127.0.0.1:PORT/?token=...; API in docs/http-api.md).
+    Serve(serve::ServeArgs),
 }
 
 /// Limits on what one file may cost; shared by every command that reads documents.
@@ -234,6 +238,7 @@ pub fn main(cli: Cli) -> ExitCode {
         Command::Search(args) => index::run_search(&args),
         Command::Questions(args) => questions::run(&args),
         Command::Waive(args) => waive::run(&args),
+        Command::Serve(args) => serve::run(&args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
