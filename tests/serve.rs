@@ -516,6 +516,17 @@ fn decisions_survive_a_restart() {
     s.wait_done(review);
     let d = s.get(&format!("/api/reviews/{review}/decisions")).json();
     assert_eq!(d["decisions"][0]["stale"], true);
+    // A decision can be withdrawn.
+    let id = d["decisions"][0]["id"].as_i64().unwrap();
+    let gone = got(s
+        .agent
+        .delete(format!("{}/api/reviews/{review}/decisions/{id}", s.base))
+        .header("Authorization", s.auth())
+        .call()
+        .expect("DELETE"));
+    assert_eq!(gone.status, 204);
+    let d = s.get(&format!("/api/reviews/{review}/decisions")).json();
+    assert_eq!(d["decisions"].as_array().map(Vec::len), Some(0));
 }
 
 /// Without the token or cookie every request gets 401; the token in the address becomes a
@@ -934,4 +945,56 @@ fn an_officer_reviews_the_example_tender_in_chromium() {
     let d = s.get("/api/reviews/1/decisions").json();
     assert_eq!(d["decisions"][0]["decision"], "ask");
     assert_eq!(d["decisions"][0]["decided_by"], "A. Officer");
+}
+
+/// Analyses run in a bounded pool apart from the threads serving pages: with `--jobs 1`, while a
+/// large file is being read the next one waits its turn, and pages and the API still answer at
+/// once.
+#[test]
+fn a_large_analysis_does_not_hold_up_the_page() {
+    let ws = workspace();
+    let s = Served::start(ws.path(), &["--jobs", "1"]);
+    let review = s.create_review("Large", "contract");
+    let line = "The Supplier shall not use Buyer Data to train any artificial intelligence model, and a chatbot predicts risk scores for human review.\n";
+    let large = line.repeat(3 * 1024 * 1024 / line.len());
+    let small = b"The Supplier shall notify the Buyer of any AI incident within 24 hours.\n";
+    let r = s.upload(
+        review,
+        &[("large.txt", large.as_bytes()), ("small.txt", small)],
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let mut checked = 0;
+    let start = Instant::now();
+    loop {
+        let status = s.get(&format!("/api/reviews/{review}")).json();
+        let p = &status["progress"];
+        if p["finished"] == Value::Bool(true) {
+            break;
+        }
+        assert!(
+            p["reading"].as_u64() <= Some(1),
+            "one file at a time with --jobs 1: {p}"
+        );
+        if p["reading"] == 1 {
+            let asked = Instant::now();
+            assert_eq!(s.get("/").status, 200);
+            assert_eq!(s.get(&format!("/reviews/{review}")).status, 200);
+            let took = asked.elapsed();
+            assert!(
+                took < Duration::from_secs(2),
+                "the pages took {took:?} during an analysis"
+            );
+            checked += 1;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(300),
+            "the analysis did not finish"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert!(
+        checked > 0,
+        "the large file was read too fast to check the page meanwhile"
+    );
+    println!("pages answered {checked} times during the analysis of a 3 MB file");
 }
