@@ -998,3 +998,38 @@ fn a_large_analysis_does_not_hold_up_the_page() {
     );
     println!("pages answered {checked} times during the analysis of a 3 MB file");
 }
+
+/// Listening beyond loopback needs `--bind` and says on start that others can reach the page;
+/// the default says it is reachable only from this computer.
+#[test]
+fn binding_beyond_loopback_is_announced() {
+    let ws = workspace();
+    for (bind, expect) in [
+        (None, "reachable only from this computer"),
+        (Some("0.0.0.0"), "WARNING: listening on 0.0.0.0"),
+    ] {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_aiassure"));
+        cmd.args(["serve", "--port", "0", "--workspace"])
+            .arg(ws.path());
+        if let Some(b) = bind {
+            cmd.args(["--bind", b]);
+        }
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("starts");
+        let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+        let mut text = String::new();
+        for _ in 0..4 {
+            out.read_line(&mut text).expect("start message");
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        assert!(text.contains(expect), "{text}");
+        assert!(
+            text.lines().next().unwrap_or_default().contains("/?token="),
+            "{text}"
+        );
+    }
+}
