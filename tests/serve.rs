@@ -499,6 +499,37 @@ fn decisions_survive_a_restart() {
     assert_eq!(w["sha256"].as_str(), Some(sha.as_str()));
     assert_eq!(w["approved_by"].as_str(), Some("Head of Procurement"));
     assert_eq!(w["expires"].as_str(), Some("2099-03-31"));
+    // `aiassure scan --waivers` on the same file applies it.
+    let dir = tempfile::tempdir().expect("scratch");
+    std::fs::write(dir.path().join(name), bytes).expect("write");
+    std::fs::write(dir.path().join("waivers.toml"), &toml_text).expect("write");
+    let o = Command::new(env!("CARGO_BIN_EXE_aiassure"))
+        .args([
+            "scan",
+            name,
+            "--format",
+            "json",
+            "--doc-type",
+            "tender",
+            "--fail-on",
+            "never",
+        ])
+        .args(["--waivers", "waivers.toml"])
+        .current_dir(dir.path())
+        .output()
+        .expect("scan runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let scanned: Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let clause = scanned["documents"][0]["clauses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == rule.as_str())
+        .expect("the rule");
+    assert_eq!(
+        clause["waiver"]["approved_by"], "Head of Procurement",
+        "the exported waiver applies in scan: {clause}"
+    );
     // Files and reports survive too.
     let status = s.get(&format!("/api/reviews/{review}")).json();
     assert_eq!(status["progress"]["done"], 1);
