@@ -882,7 +882,7 @@ fn an_officer_reviews_the_example_tender_in_chromium() {
             .await
             .unwrap();
         c.find(Locator::Id("create-review")).await.unwrap().click().await.unwrap();
-        let picker = c.wait().for_element(Locator::Id("picker")).await.expect("the review page");
+        let picker = c.wait().at_most(Duration::from_secs(120)).for_element(Locator::Id("picker")).await.expect("the review page");
         let bids = root().join("fixtures/examples/bids");
         let paths: Vec<String> = ["brightpath-digital-response.pdf", "civic-systems-response.txt", "northgate-care-response.docx"]
             .iter()
@@ -908,7 +908,7 @@ fn an_officer_reviews_the_example_tender_in_chromium() {
         gap.click().await.unwrap();
         let rule = gap_href.split("#rule-").nth(1).unwrap().to_string();
         let article = c
-            .wait().for_element(Locator::Css(&format!("article[id=\"rule-{rule}\"]")))
+            .wait().at_most(Duration::from_secs(120)).for_element(Locator::Css(&format!("article[id=\"rule-{rule}\"]")))
             .await
             .unwrap();
         let marks = c.find_all(Locator::Css("mark[id]")).await.unwrap();
