@@ -441,6 +441,116 @@ pub struct ClauseVerdict {
     /// quoting the bid's own answer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub question: Option<String>,
+    /// What the legal team decided about this gap (`--waivers`) and how it compares with an
+    /// earlier report (`--baseline`); empty from the checker.
+    #[serde(flatten)]
+    pub review: Review,
+}
+
+/// What was decided about a verdict after it was checked: a waiver that applies or no longer
+/// applies, and the change since a baseline. Serialised as fields of the clause (`waiver`,
+/// `waiver_lapsed`, `baseline`), each left out when empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Review {
+    /// The waiver that applies to this gap: it is reported as waived and does not fail the run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<WaiverRecord>,
+    /// A waiver that names this gap but no longer applies, and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiver_lapsed: Option<LapsedWaiver>,
+    /// How this verdict compares with the baseline report, when `--baseline` is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<Change>,
+}
+
+/// The hashes a waiver is pinned to: one file's, or each member's of a family.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Pinned {
+    /// sha256 of one document's bytes.
+    One(String),
+    /// sha256 of each member of a family.
+    Members(Vec<String>),
+}
+
+impl Pinned {
+    /// The hashes, sorted (a family's members may be listed in any order).
+    pub fn sorted(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = match self {
+            Pinned::One(h) => vec![h.as_str()],
+            Pinned::Members(hs) => hs.iter().map(String::as_str).collect(),
+        };
+        v.sort_unstable();
+        v
+    }
+}
+
+/// A waiver that applies to a gap (JSON `waiver` on a clause).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaiverRecord {
+    /// Why the gap was accepted.
+    pub reason: String,
+    /// Who approved it.
+    pub approved_by: String,
+    /// The last day it applies (ISO date).
+    pub expires: String,
+    /// The hash(es) of the exact file(s) accepted.
+    pub sha256: Pinned,
+    /// Where the waiver is written ("waivers.toml:12").
+    #[serde(default)]
+    pub at: String,
+}
+
+/// Why a waiver that names a gap no longer applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Lapse {
+    /// Its expiry date has passed.
+    Expired,
+    /// The file (or a member of the family) is no longer the one accepted: its sha256 differs.
+    Changed,
+}
+
+/// A waiver that names a gap but does not apply (JSON `waiver_lapsed` on a clause).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LapsedWaiver {
+    /// The waiver as written.
+    #[serde(flatten)]
+    pub waiver: WaiverRecord,
+    /// Why it no longer applies.
+    pub why: Lapse,
+    /// The same in plain English, with what to do.
+    pub message: String,
+}
+
+/// How a gap or AI feature compares with the baseline report (`--baseline`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Change {
+    /// Not a gap (or not there) in the baseline.
+    New,
+    /// The same as in the baseline.
+    Unchanged,
+    /// A more serious gap than in the baseline (weak to missing, missing to contradicted; a
+    /// disclosed AI feature now undisclosed).
+    Worse,
+    /// A less serious gap than in the baseline.
+    Better,
+    /// A gap in the baseline, met now (or an undisclosed AI feature now disclosed).
+    Fixed,
+}
+
+impl Change {
+    /// The name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Change::New => "new",
+            Change::Unchanged => "unchanged",
+            Change::Worse => "worse",
+            Change::Better => "better",
+            Change::Fixed => "fixed",
+        }
+    }
 }
 
 /// Kinds of AI capability.
@@ -516,6 +626,9 @@ pub struct AiFeature {
     /// Why it counts as AI, in plain words: what the document names or describes.
     #[serde(default)]
     pub reason: String,
+    /// How it compares with the baseline report, when `--baseline` is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<Change>,
 }
 
 /// What the document declares about its use of AI.
@@ -553,6 +666,167 @@ pub struct DocumentReport {
     /// Present when any page was read by OCR: which pages and how confidently.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ocr: Option<OcrSummary>,
+    /// An order-of-precedence clause the document states ("in the event of conflict ... the
+    /// following order of precedence"), when it has one: used to judge its contract family.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_of_precedence: Option<StatedOrder>,
+}
+
+/// An order-of-precedence clause: the documents it names, highest first, as written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatedOrder {
+    /// The documents named, highest precedence first ("this Agreement", "the Data Processing
+    /// Addendum", "the Schedules").
+    pub names: Vec<String>,
+    /// The clause.
+    pub evidence: Evidence,
+}
+
+/// A quote from one member of a contract family: the member's path and where in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberEvidence {
+    /// The member's path, as in `documents`.
+    pub path: String,
+    /// Where in the member.
+    #[serde(flatten)]
+    pub evidence: Evidence,
+}
+
+/// The verdict of one rule on a contract family, judged as one document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FamilyClause {
+    /// Stable rule id.
+    pub id: String,
+    /// The rule's title.
+    pub title: String,
+    /// Required when it is required for any member.
+    pub severity: Severity,
+    /// The family's verdict.
+    pub status: ClauseStatus,
+    /// Quotes relied on, from the members, strongest first.
+    pub evidence: Vec<MemberEvidence>,
+    /// Why: which member meets or contradicts it, and any order of precedence applied.
+    pub explanation: String,
+    /// True when a contrary clause in one member was set aside because the order of precedence
+    /// puts a compliant member above it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub by_precedence: bool,
+    /// Waiver and baseline, as on a document's clause.
+    #[serde(flatten)]
+    pub review: Review,
+}
+
+/// An AI feature a member of a family describes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FamilyFeature {
+    /// Short label.
+    pub name: String,
+    /// Kind of capability.
+    pub category: FeatureCategory,
+    /// Named or covered by an AI disclosure in any member.
+    pub disclosed: bool,
+    /// Standing in the approved-tools register, when one was given.
+    pub register: Option<RegisterStatus>,
+    /// Where a member describes it.
+    pub evidence: MemberEvidence,
+    /// Vendor of the product, where known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<String>,
+    /// Named outright, or inferred from a described function.
+    #[serde(default)]
+    pub basis: FeatureBasis,
+    /// Why it counts as AI.
+    #[serde(default)]
+    pub reason: String,
+    /// How it compares with the baseline report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<Change>,
+}
+
+/// Where a family's order of precedence comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OrderSource {
+    /// The `members` list of the folder's `family.toml`.
+    FamilyToml,
+    /// An order-of-precedence clause in one of the members.
+    Clause,
+}
+
+/// A family's order of precedence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FamilyOrder {
+    /// Where it comes from.
+    pub source: OrderSource,
+    /// The `family.toml`, or the member that states the clause.
+    pub path: String,
+    /// The clause, when it comes from one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Evidence>,
+    /// The members it ranks, highest first (a clause may leave some out).
+    pub ranked: Vec<String>,
+}
+
+/// A contract family: the documents that together make one contract, judged as one
+/// (JSON `families`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FamilyReport {
+    /// The family's name: `name` in its `family.toml`, else its folder as scanned.
+    pub name: String,
+    /// Member paths (as in `documents`), in order of precedence when there is one, else by path.
+    pub members: Vec<String>,
+    /// The family's type: a contract when any member is one.
+    pub doc_type: DocType,
+    /// The order of precedence used, or null when the family has none.
+    pub order_of_precedence: Option<FamilyOrder>,
+    /// Members its `family.toml` lists that were not found.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing_members: Vec<String>,
+    /// Members that could not be read (their clauses may be there, unseen).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unreadable_members: Vec<String>,
+    /// One verdict per rule that applies to any member.
+    pub clauses: Vec<FamilyClause>,
+    /// AI features the members describe, each once.
+    pub ai_features: Vec<FamilyFeature>,
+}
+
+/// What changed since the baseline report, in total (JSON `baseline`, with `--baseline`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BaselineSummary {
+    /// The baseline report, as given.
+    pub path: String,
+    /// Gaps and undisclosed AI features not in the baseline.
+    pub new: usize,
+    /// The same as in the baseline.
+    pub unchanged: usize,
+    /// More serious than in the baseline.
+    pub worse: usize,
+    /// Less serious than in the baseline.
+    pub better: usize,
+    /// Gaps of the baseline met now (on clauses still reported, and in `gone`).
+    pub fixed: usize,
+    /// Gaps and undisclosed features of the baseline whose document, family or rule is no longer
+    /// in the report.
+    #[serde(default)]
+    pub gone: Vec<GoneGap>,
+}
+
+/// A gap of the baseline with nothing to compare it with now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GoneGap {
+    /// The document's path, or the family's name.
+    pub path: String,
+    /// True when `path` names a family.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub family: bool,
+    /// The rule id, or `undisclosed-ai-feature`.
+    pub rule: String,
+    /// The AI feature's name, for an undisclosed feature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feature: Option<String>,
+    /// Its status in the baseline.
+    pub was: String,
 }
 
 /// Counts of gaps across the report.
@@ -584,6 +858,9 @@ pub struct Summary {
     pub gaps: Gaps,
     /// AI features not covered by their document's disclosure.
     pub undisclosed_ai_features: usize,
+    /// Gaps of documents that a waiver covers (counted in `gaps` too).
+    #[serde(default)]
+    pub waived: usize,
 }
 
 impl Summary {
@@ -610,6 +887,9 @@ impl Summary {
                 ClauseStatus::Weak => self.gaps.weak += 1,
                 ClauseStatus::Contradicted => self.gaps.contradicted += 1,
                 ClauseStatus::Present => {}
+            }
+            if c.status != ClauseStatus::Present && c.review.waiver.is_some() {
+                self.waived += 1;
             }
         }
         self.undisclosed_ai_features += d.ai_features.iter().filter(|f| !f.disclosed).count();
@@ -655,8 +935,14 @@ pub struct Report {
     pub library: NameVersion,
     /// Documents, sorted by path.
     pub documents: Vec<DocumentReport>,
+    /// Contract families (`--family-by`, `family.toml`), sorted by name; absent without them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub families: Vec<FamilyReport>,
     /// Totals.
     pub summary: Summary,
+    /// What changed since the baseline report, with `--baseline`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineSummary>,
     /// The rules cited by the documents' verdicts, sorted by id.
     pub rules: Vec<RuleInfo>,
 }

@@ -201,6 +201,7 @@ fn analyse(source: &Source, options: &ScanOptions<'_>) -> (DocumentReport, Optio
         ai_features: Vec::new(),
         ai_declaration: None,
         ocr: loaded.ocr.map(|o| o.summary),
+        order_of_precedence: None,
     };
     let mut document = None;
     match loaded.document {
@@ -219,6 +220,7 @@ fn analyse(source: &Source, options: &ScanOptions<'_>) -> (DocumentReport, Optio
                     report.clauses = a.clauses;
                     report.ai_features = a.ai_features;
                     report.ai_declaration = a.ai_declaration;
+                    report.order_of_precedence = crate::family::precedence::stated_order(&doc);
                     if let Some(ocr) = &report.ocr {
                         mark_low_confidence(&mut report.clauses, ocr);
                     }
@@ -407,6 +409,7 @@ fn unsupported(problem: &Problem) -> DocumentReport {
         ai_features: Vec::new(),
         ai_declaration: None,
         ocr: None,
+        order_of_precedence: None,
     }
 }
 
@@ -465,6 +468,8 @@ pub fn build_report(library: &Library, documents: Vec<DocumentReport>) -> Report
         summary: totals.summary,
         rules: totals.rules(library),
         documents,
+        families: Vec::new(),
+        baseline: None,
     }
 }
 
@@ -491,6 +496,7 @@ mod tests {
                 .collect(),
             explanation: "Found.".into(),
             question: None,
+            review: Default::default(),
         }
     }
 

@@ -308,6 +308,7 @@ fn report_for(path: &str, doc: &Document, doc_type: DocType) -> DocumentReport {
         evidence,
         explanation: String::new(),
         question: None,
+        review: Default::default(),
     };
     let sentence = |n: usize| doc.sentence_evidence(&doc.sentences[n]);
     DocumentReport {
@@ -332,9 +333,11 @@ fn report_for(path: &str, doc: &Document, doc_type: DocType) -> DocumentReport {
             vendor: None,
             basis: FeatureBasis::Named,
             reason: "names the AI technique \"facial recognition\"".into(),
+            baseline: None,
         }],
         ai_declaration: None,
         ocr: None,
+        order_of_precedence: None,
     }
 }
 

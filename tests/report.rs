@@ -657,6 +657,7 @@ mod redline {
             evidence: Vec::new(),
             explanation: String::new(),
             question: None,
+            review: Default::default(),
         }
     }
 

@@ -499,6 +499,37 @@ fn decisions_survive_a_restart() {
     assert_eq!(w["sha256"].as_str(), Some(sha.as_str()));
     assert_eq!(w["approved_by"].as_str(), Some("Head of Procurement"));
     assert_eq!(w["expires"].as_str(), Some("2099-03-31"));
+    // `aiassure scan --waivers` on the same file applies it.
+    let dir = tempfile::tempdir().expect("scratch");
+    std::fs::write(dir.path().join(name), bytes).expect("write");
+    std::fs::write(dir.path().join("waivers.toml"), &toml_text).expect("write");
+    let o = Command::new(env!("CARGO_BIN_EXE_aiassure"))
+        .args([
+            "scan",
+            name,
+            "--format",
+            "json",
+            "--doc-type",
+            "tender",
+            "--fail-on",
+            "never",
+        ])
+        .args(["--waivers", "waivers.toml"])
+        .current_dir(dir.path())
+        .output()
+        .expect("scan runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let scanned: Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let clause = scanned["documents"][0]["clauses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == rule.as_str())
+        .expect("the rule");
+    assert_eq!(
+        clause["waiver"]["approved_by"], "Head of Procurement",
+        "the exported waiver applies in scan: {clause}"
+    );
     // Files and reports survive too.
     let status = s.get(&format!("/api/reviews/{review}")).json();
     assert_eq!(status["progress"]["done"], 1);
@@ -851,7 +882,7 @@ fn an_officer_reviews_the_example_tender_in_chromium() {
             .await
             .unwrap();
         c.find(Locator::Id("create-review")).await.unwrap().click().await.unwrap();
-        let picker = c.wait().for_element(Locator::Id("picker")).await.expect("the review page");
+        let picker = c.wait().at_most(Duration::from_secs(120)).for_element(Locator::Id("picker")).await.expect("the review page");
         let bids = root().join("fixtures/examples/bids");
         let paths: Vec<String> = ["brightpath-digital-response.pdf", "civic-systems-response.txt", "northgate-care-response.docx"]
             .iter()
@@ -877,7 +908,7 @@ fn an_officer_reviews_the_example_tender_in_chromium() {
         gap.click().await.unwrap();
         let rule = gap_href.split("#rule-").nth(1).unwrap().to_string();
         let article = c
-            .wait().for_element(Locator::Css(&format!("article[id=\"rule-{rule}\"]")))
+            .wait().at_most(Duration::from_secs(120)).for_element(Locator::Css(&format!("article[id=\"rule-{rule}\"]")))
             .await
             .unwrap();
         let marks = c.find_all(Locator::Css("mark[id]")).await.unwrap();
@@ -997,4 +1028,39 @@ fn a_large_analysis_does_not_hold_up_the_page() {
         "the large file was read too fast to check the page meanwhile"
     );
     println!("pages answered {checked} times during the analysis of a 3 MB file");
+}
+
+/// Listening beyond loopback needs `--bind` and says on start that others can reach the page;
+/// the default says it is reachable only from this computer.
+#[test]
+fn binding_beyond_loopback_is_announced() {
+    let ws = workspace();
+    for (bind, expect) in [
+        (None, "reachable only from this computer"),
+        (Some("0.0.0.0"), "WARNING: listening on 0.0.0.0"),
+    ] {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_aiassure"));
+        cmd.args(["serve", "--port", "0", "--workspace"])
+            .arg(ws.path());
+        if let Some(b) = bind {
+            cmd.args(["--bind", b]);
+        }
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("starts");
+        let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+        let mut text = String::new();
+        for _ in 0..4 {
+            out.read_line(&mut text).expect("start message");
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        assert!(text.contains(expect), "{text}");
+        assert!(
+            text.lines().next().unwrap_or_default().contains("/?token="),
+            "{text}"
+        );
+    }
 }

@@ -5,6 +5,7 @@
 //! - `hostile`: generated hostile files (bombs, cycles, nesting, odd encodings) and the robustness
 //!   corpus through the binary: a status and reason for each, bounded time and memory.
 //! - `security`: no network, no stray files, escaping in reports, custom libraries validated.
+//! - `families`: contract families, waivers and baselines through the binary: JSON, exit code, SARIF.
 //! - `extract`: snapshots of every extraction fixture, what is kept and left out, hostile input.
 //! - `library`: the clause library's invariants and examples; `rules`, `explain`, `rules --check`.
 //! - `index`: `aiassure index`, `search` and `scan --index` on small repositories in temporary folders.
@@ -28,6 +29,7 @@ mod cli;
 mod common;
 mod evaluation;
 mod extract;
+mod families;
 mod features;
 mod hostile;
 mod index;

@@ -80,6 +80,7 @@ pub fn evaluate(
                 status: judged.status,
                 evidence: judged.evidence,
                 explanation: judged.explanation,
+                review: Default::default(),
             }
         })
         .collect()

@@ -532,6 +532,7 @@ fn merge(
                     category: m.category,
                     disclosed: false,
                     register: None,
+                    baseline: None,
                     evidence: doc.sentence_evidence(s),
                     reason: reason(
                         entry.basis,

@@ -10,6 +10,7 @@ mod redline;
 mod rules;
 mod scan;
 mod serve;
+mod waive;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -53,6 +54,9 @@ enum Command {
     /// Write a clarification letter (DOCX and Markdown) to each bidder whose bid leaves an AI
     /// question unanswered, vague or contrary.
     Questions(questions::QuestionsArgs),
+    /// Print a waiver (TOML) for a gap accepted on purpose, pinned to the file's current sha256,
+    /// to append to a waivers file (`>> waivers.toml`; use it with `scan --waivers`).
+    Waive(waive::WaiveArgs),
     /// The local web page for procurement officers: reviews, uploads, gaps bid by bid,
     /// decisions and reports (prints http://127.0.0.1:PORT/?token=...; API in docs/http-api.md).
     Serve(serve::ServeArgs),
@@ -233,6 +237,7 @@ pub fn main(cli: Cli) -> ExitCode {
         Command::Index(args) => index::run_index(&args),
         Command::Search(args) => index::run_search(&args),
         Command::Questions(args) => questions::run(&args),
+        Command::Waive(args) => waive::run(&args),
         Command::Serve(args) => serve::run(&args),
     };
     match result {

@@ -1,5 +1,6 @@
 //! `aiassure scan`: analyse files and folders and write a gap report.
 
+use std::collections::BTreeSet;
 use std::convert::Infallible;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -8,10 +9,13 @@ use anyhow::Context;
 use clap::{Args, ValueEnum};
 
 use super::{DocTypeArg, LimitArgs, OcrArgs, Outcome, load_library, load_register, open_output};
+use crate::baseline::{Baseline, Comparison};
 use crate::discover;
-use crate::model::{ClauseStatus, DocumentReport, Severity, Status};
+use crate::family::{self, FamilyBy};
+use crate::model::{Change, ClauseStatus, DocumentReport, FamilyReport, Review, Severity, Status};
 use crate::report::{self, OutputFormat};
 use crate::scan::{self, ScanOptions};
+use crate::waiver::{self, Waivers};
 
 /// Report formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -28,6 +32,13 @@ enum FormatArg {
     Csv,
     /// SARIF 2.1.0, for code scanning.
     Sarif,
+}
+
+/// How to group files into contract families.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FamilyByArg {
+    /// The files of each folder form one family.
+    Folder,
 }
 
 /// What makes the exit code 1. Each level includes the ones before it.
@@ -79,6 +90,19 @@ pub(crate) struct ScanArgs {
     /// Folder of report templates overriding the built-in ones (report.html.j2, report.md.j2).
     #[arg(long, value_name = "DIR")]
     template: Option<PathBuf>,
+    /// Judge the files of each folder as one contract family (agreement, DPA, schedules); a
+    /// family.toml in a folder names its members in order of precedence and wins over this.
+    /// Exit codes and --fail-on then judge families instead of their members.
+    #[arg(long, value_enum, value_name = "HOW")]
+    family_by: Option<FamilyByArg>,
+    /// Gaps accepted on purpose, each pinned to the file's sha256 and an expiry date (TOML; see
+    /// docs/waivers.md). A waived gap is reported as waived and does not fail the run.
+    #[arg(long, value_name = "FILE.toml")]
+    waivers: Option<PathBuf>,
+    /// An earlier JSON report of this scan: mark every gap and AI feature new, unchanged, worse,
+    /// better or fixed, and make --fail-on judge only new and worse gaps.
+    #[arg(long, value_name = "OLD.json")]
+    baseline: Option<PathBuf>,
     /// Number of files read at once (default: one per core).
     #[arg(short, long, value_name = "N")]
     jobs: Option<usize>,
@@ -106,6 +130,13 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
             .build_global();
     }
     let found = discover::discover(&args.paths);
+    let plan = family::plan(
+        &found,
+        args.family_by.map(|FamilyByArg::Folder| FamilyBy::Folder),
+    )?;
+    let waivers = args.waivers.as_deref().map(Waivers::read).transpose()?;
+    let baseline = args.baseline.as_deref().map(Baseline::read).transpose()?;
+    let today = waiver::today();
     if found.sources.is_empty() && found.unsupported.is_empty() {
         for p in &found.problems {
             eprintln!("aiassure: {}: {}", p.path.display(), p.message);
@@ -117,6 +148,9 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
     if !args.quiet {
         for p in &found.problems {
             eprintln!("aiassure: {}: {}", p.path.display(), p.message);
+        }
+        for w in &plan.warnings {
+            eprintln!("aiassure: {w}");
         }
     }
     let options = ScanOptions {
@@ -160,36 +194,100 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
         FormatArg::Sarif => OutputFormat::Sarif,
     };
     let mut out = open_output(args.output.as_ref())?;
+    let gate = Gate {
+        level: args.fail_on,
+        baseline: baseline.as_ref(),
+    };
     let mut failed = false;
+    let mut comparison = baseline.as_ref().map(Comparison::new);
+    let mut cited: BTreeSet<String> = BTreeSet::new();
+    // Members of families are kept until every member is in, to judge their family.
+    let mut members: Vec<DocumentReport> = Vec::new();
+    let mut review = |d: &mut DocumentReport| {
+        if let Some(w) = &waivers {
+            w.apply_document(d, today);
+            cited.extend(
+                d.clauses
+                    .iter()
+                    .filter_map(|c| waiver::cited(&c.review))
+                    .map(String::from),
+            );
+        }
+        let in_family = plan.family_of(&d.path).is_some();
+        if let Some(c) = comparison.as_mut() {
+            c.mark_document(d, !in_family);
+        }
+        if in_family {
+            members.push(d.clone());
+        } else {
+            failed |= gate.document_fails(d);
+        }
+    };
     if format == OutputFormat::Json {
         // Streamed: each document's report is written as soon as its turn in path order comes,
-        // so memory does not grow with the number of documents.
+        // so memory does not grow with the number of documents (but for families' members).
         let mut stream =
             report::json::JsonStream::begin(&mut out, &scan::tool(), &scan::library_name(&library))
                 .context("could not write the report")?;
         let mut totals = scan::Totals::default();
-        scan::scan_in_order(&found, &options, cached, &progress, &mut |d| {
+        scan::scan_in_order(&found, &options, cached, &progress, &mut |mut d| {
+            review(&mut d);
             totals.add(&d);
-            failed |= fails(&d, args.fail_on);
             stream.document(&d)
         })
         .context("could not write the report")?;
+        let families = judge_families(
+            &plan,
+            &members,
+            waivers.as_ref(),
+            today,
+            comparison.as_mut(),
+            &mut cited,
+        );
+        failed |= families.iter().any(|f| gate.family_fails(f));
+        let summary_of_baseline = comparison.map(Comparison::finish);
         stream
-            .finish(&totals.summary, &totals.rules(&library))
+            .finish(&report::json::Tail {
+                families: &families,
+                summary: &totals.summary,
+                baseline: summary_of_baseline.as_ref(),
+                rules: &totals.rules(&library),
+            })
             .context("could not write the report")?;
     } else {
         let mut documents = Vec::new();
-        let Ok(()) = scan::scan_in_order(&found, &options, cached, &progress, &mut |d| {
-            failed |= fails(&d, args.fail_on);
+        let Ok(()) = scan::scan_in_order(&found, &options, cached, &progress, &mut |mut d| {
+            review(&mut d);
             documents.push(d);
             Ok::<(), Infallible>(())
         });
-        let report = scan::build_report(&library, documents);
+        let mut report = scan::build_report(&library, documents);
+        report.families = judge_families(
+            &plan,
+            &members,
+            waivers.as_ref(),
+            today,
+            comparison.as_mut(),
+            &mut cited,
+        );
+        failed |= report.families.iter().any(|f| gate.family_fails(f));
+        report.baseline = comparison.map(Comparison::finish);
         report::render(&report, format, &templates, &mut out)
             .context("could not write the report")?;
     }
     if let Some(b) = bar {
         b.finish_and_clear();
+    }
+    if let Some(w) = &waivers
+        && !args.quiet
+    {
+        for unused in w.unused(&cited) {
+            eprintln!(
+                "aiassure: {}: the waiver of {} for {} matches no gap in this scan (fixed, or a \
+                 wrong path or rule?): consider removing it",
+                unused.at, unused.rule, unused.target
+            );
+        }
     }
     if let Some(c) = &cache
         && !args.quiet
@@ -207,24 +305,110 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
     })
 }
 
-/// True when a document has something at or above the `--fail-on` level.
-fn fails(d: &DocumentReport, level: FailOn) -> bool {
-    let gap_level = |s: ClauseStatus| match s {
-        ClauseStatus::Contradicted => Some(FailOn::Contradicted),
-        ClauseStatus::Missing => Some(FailOn::Missing),
-        ClauseStatus::Weak => Some(FailOn::Weak),
-        ClauseStatus::Present => None,
-    };
-    if level == FailOn::Never {
-        return false;
-    }
-    let gaps = d
-        .clauses
+/// Judges every planned family from its members' reports, then marks waivers and baseline
+/// changes on it.
+fn judge_families(
+    plan: &family::Plan,
+    members: &[DocumentReport],
+    waivers: Option<&Waivers>,
+    today: time::Date,
+    mut comparison: Option<&mut Comparison<'_>>,
+    cited: &mut BTreeSet<String>,
+) -> Vec<FamilyReport> {
+    plan.families
         .iter()
-        .filter(|c| c.severity == Severity::Required)
-        .filter_map(|c| gap_level(c.status))
-        .any(|l| l <= level);
-    let undisclosed = level >= FailOn::Undisclosed && d.ai_features.iter().any(|f| !f.disclosed);
-    let unreadable = level >= FailOn::Unreadable && d.status != Status::Analysed;
-    gaps || undisclosed || unreadable
+        .map(|p| {
+            let refs: Vec<&DocumentReport> = members
+                .iter()
+                .filter(|d| p.members.contains(&d.path))
+                .collect();
+            let mut f = family::judge::judge(p, &refs);
+            if let Some(w) = waivers {
+                let files: Vec<(String, String)> = refs
+                    .iter()
+                    .map(|d| (d.path.clone(), d.sha256.clone()))
+                    .collect();
+                w.apply_family(&mut f, &files, today);
+                cited.extend(
+                    f.clauses
+                        .iter()
+                        .filter_map(|c| waiver::cited(&c.review))
+                        .map(String::from),
+                );
+            }
+            if let Some(c) = comparison.as_deref_mut() {
+                c.mark_family(&mut f);
+            }
+            f
+        })
+        .collect()
+}
+
+/// What makes the run fail: the `--fail-on` level, and with a baseline only what is new or worse.
+#[derive(Clone, Copy)]
+struct Gate<'a> {
+    level: FailOn,
+    baseline: Option<&'a Baseline>,
+}
+
+impl Gate<'_> {
+    /// True when a gap counts: a required rule at or above the level, not waived, and (with a
+    /// baseline) new or worse.
+    fn gap_fails(&self, severity: Severity, status: ClauseStatus, review: &Review) -> bool {
+        let gap_level = match status {
+            ClauseStatus::Contradicted => FailOn::Contradicted,
+            ClauseStatus::Missing => FailOn::Missing,
+            ClauseStatus::Weak => FailOn::Weak,
+            ClauseStatus::Present => return false,
+        };
+        self.level != FailOn::Never
+            && severity == Severity::Required
+            && gap_level <= self.level
+            && review.waiver.is_none()
+            && self.changed(review.baseline)
+    }
+
+    /// True when an undisclosed AI feature counts.
+    fn feature_fails(&self, disclosed: bool, change: Option<Change>) -> bool {
+        self.level >= FailOn::Undisclosed && !disclosed && self.changed(change)
+    }
+
+    /// Without a baseline everything counts; with one, only what is new or worse.
+    fn changed(&self, change: Option<Change>) -> bool {
+        self.baseline.is_none() || matches!(change, Some(Change::New | Change::Worse))
+    }
+
+    /// True when a document (judged on its own) has something that fails the run.
+    fn document_fails(&self, d: &DocumentReport) -> bool {
+        let gaps = d
+            .clauses
+            .iter()
+            .any(|c| self.gap_fails(c.severity, c.status, &c.review));
+        let undisclosed = d
+            .ai_features
+            .iter()
+            .any(|f| self.feature_fails(f.disclosed, f.baseline));
+        let unreadable = self.level >= FailOn::Unreadable
+            && d.status != Status::Analysed
+            && !self.baseline.is_some_and(|b| b.was_unreadable(&d.path));
+        gaps || undisclosed || unreadable
+    }
+
+    /// True when a family has something that fails the run.
+    fn family_fails(&self, f: &FamilyReport) -> bool {
+        let gaps = f
+            .clauses
+            .iter()
+            .any(|c| self.gap_fails(c.severity, c.status, &c.review));
+        let undisclosed = f
+            .ai_features
+            .iter()
+            .any(|x| self.feature_fails(x.disclosed, x.baseline));
+        let incomplete = self.level >= FailOn::Unreadable
+            && (!f.missing_members.is_empty()
+                || f.unreadable_members
+                    .iter()
+                    .any(|m| !self.baseline.is_some_and(|b| b.was_unreadable(m))));
+        gaps || undisclosed || incomplete
+    }
 }

@@ -22,8 +22,23 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::model::{
-    DocumentReport, NameVersion, Report, RuleInfo, SCHEMA_VERSION, Summary, with_ocr_evidence,
+    BaselineSummary, DocumentReport, FamilyReport, NameVersion, Report, RuleInfo, SCHEMA_VERSION,
+    Summary, with_ocr_evidence,
 };
+
+/// What follows the documents: families (when any), totals, the baseline's summary (when one was
+/// given) and the rules cited.
+#[derive(Debug, Clone, Copy)]
+pub struct Tail<'a> {
+    /// Contract families; none are written when empty.
+    pub families: &'a [FamilyReport],
+    /// Totals.
+    pub summary: &'a Summary,
+    /// What changed since the baseline.
+    pub baseline: Option<&'a BaselineSummary>,
+    /// The rules cited.
+    pub rules: &'a [RuleInfo],
+}
 
 /// Writes the report as pretty-printed JSON followed by a newline.
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -31,7 +46,12 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     for d in &report.documents {
         stream.document(d)?;
     }
-    stream.finish(&report.summary, &report.rules)
+    stream.finish(&Tail {
+        families: &report.families,
+        summary: &report.summary,
+        baseline: report.baseline.as_ref(),
+        rules: &report.rules,
+    })
 }
 
 /// Writes the same bytes as [`render`], a document at a time, so that a scan of a whole repository
@@ -68,15 +88,19 @@ impl<'w> JsonStream<'w> {
         Ok(())
     }
 
-    /// Writes the totals and the rules, and ends the report.
-    pub fn finish(self, summary: &Summary, rules: &[RuleInfo]) -> io::Result<()> {
+    /// Writes the families, totals, baseline summary and rules, and ends the report (in the
+    /// order of [`Report`]'s fields).
+    pub fn finish(self, tail: &Tail<'_>) -> io::Result<()> {
         let close = if self.documents == 0 { "]" } else { "\n  ]" };
-        writeln!(
-            self.out,
-            "{close},\n  \"summary\": {},\n  \"rules\": {}\n}}",
-            nested(summary, 1)?,
-            nested(&rules, 1)?
-        )
+        write!(self.out, "{close}")?;
+        if !tail.families.is_empty() {
+            write!(self.out, ",\n  \"families\": {}", nested(tail.families, 1)?)?;
+        }
+        write!(self.out, ",\n  \"summary\": {}", nested(tail.summary, 1)?)?;
+        if let Some(b) = tail.baseline {
+            write!(self.out, ",\n  \"baseline\": {}", nested(b, 1)?)?;
+        }
+        writeln!(self.out, ",\n  \"rules\": {}\n}}", nested(tail.rules, 1)?)
     }
 }
 
@@ -105,6 +129,7 @@ mod tests {
             ai_features: Vec::new(),
             ai_declaration: None,
             ocr: None,
+            order_of_precedence: None,
         }
     }
 
@@ -114,7 +139,14 @@ mod tests {
         for d in &report.documents {
             stream.document(d).unwrap();
         }
-        stream.finish(&report.summary, &report.rules).unwrap();
+        stream
+            .finish(&Tail {
+                families: &report.families,
+                summary: &report.summary,
+                baseline: report.baseline.as_ref(),
+                rules: &report.rules,
+            })
+            .unwrap();
         String::from_utf8(out).unwrap()
     }
 
@@ -135,6 +167,8 @@ mod tests {
                 library: name("lib"),
                 summary: Summary::of(&documents),
                 documents,
+                families: Vec::new(),
+                baseline: None,
                 rules: Vec::new(),
             };
             // Without OCR marks, the stream is serde's own pretty printing of the whole report.

@@ -425,6 +425,7 @@ mod tests {
             evidence,
             explanation: String::new(),
             question: (status != ClauseStatus::Present).then(|| format!("Please explain {id}.")),
+            review: Default::default(),
         }
     }
 
@@ -441,6 +442,7 @@ mod tests {
             ai_features,
             ai_declaration: None,
             ocr: None,
+            order_of_precedence: None,
         }
     }
 
@@ -454,6 +456,7 @@ mod tests {
             vendor: None,
             basis: FeatureBasis::Named,
             reason: String::new(),
+            baseline: None,
         }
     }
 

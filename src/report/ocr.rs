@@ -82,6 +82,7 @@ mod tests {
             ai_features: Vec::new(),
             ai_declaration: None,
             ocr: Some(s),
+            order_of_precedence: None,
         };
         assert_eq!(
             evidence_note(&doc, &ev(Some(3))).as_deref(),

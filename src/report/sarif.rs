@@ -15,7 +15,15 @@
 //! - `artifacts`: every document scanned, with its sha-256.
 //! - Documents that could not be read are `toolExecutionNotifications` (not results: an
 //!   unreadable document has no verdicts).
+//! - Contract families: their gaps are results (message "Contract family NAME: ...", located in
+//!   the member the evidence is from, `properties.family`), in place of their members' own.
+//! - A waived gap carries `suppressions` (`external`, `accepted`, the reason, approver and expiry
+//!   as justification); a waiver that no longer applies is said in the message and in
+//!   `properties.waiver_lapsed`. With a baseline, each result has `baselineState` (`new`,
+//!   `unchanged`, or `updated` for worse or better) and the run's `properties.baseline` holds the
+//!   totals; fixed gaps are not results.
 
+use std::collections::BTreeSet;
 use std::io::{self, Write};
 
 use serde_json::{Value, json};
@@ -24,8 +32,8 @@ use sha2::{Digest, Sha256};
 use super::{evidence_confidence, evidence_note};
 
 use crate::model::{
-    ClauseStatus, DocumentReport, Evidence, FeatureBasis, Format, Report, RuleInfo, Severity,
-    Status,
+    Change, ClauseStatus, DocumentReport, Evidence, FamilyReport, FeatureBasis, Format, Report,
+    Review, RuleInfo, Severity, Status,
 };
 
 /// The rule id of results for AI features no disclosure covers.
@@ -71,6 +79,11 @@ pub fn log(report: &Report) -> Value {
         "defaultConfiguration": { "level": "warning" },
     }));
 
+    let members: BTreeSet<&str> = report
+        .families
+        .iter()
+        .flat_map(|f| f.members.iter().map(String::as_str))
+        .collect();
     let mut results = Vec::new();
     let mut notifications = Vec::new();
     for d in &report.documents {
@@ -82,41 +95,33 @@ pub fn log(report: &Report) -> Value {
             }));
             continue;
         }
+        if members.contains(d.path.as_str()) {
+            // Judged as part of its family (below).
+            continue;
+        }
         for c in d
             .clauses
             .iter()
             .filter(|c| c.status != ClauseStatus::Present)
         {
-            let index = ids.iter().position(|i| *i == c.id).unwrap_or(0);
-            let level = match (c.severity, c.status) {
-                (Severity::Required, ClauseStatus::Contradicted | ClauseStatus::Missing) => "error",
-                (Severity::Recommended, ClauseStatus::Weak) => "note",
-                _ => "warning",
-            };
-            let e = c.evidence.first();
-            let mut result = json!({
-                "ruleId": c.id,
-                "ruleIndex": index,
-                "kind": "fail",
-                "level": level,
-                "message": { "text": format!("{} ({}{}): {}{}", c.title, c.status.as_str(), place(e), c.explanation, ocr_mark(d, e)) },
-                "locations": [ location(d, e) ],
-                "partialFingerprints": { "aiassure/v1": fingerprint(&[&d.path, &c.id]) },
-                "properties": {
-                    "status": c.status.as_str(),
-                    "severity": c.severity,
-                    "page": e.and_then(|e| e.page),
-                    "section": e.and_then(|e| e.section.clone()),
-                    "quote": e.map(|e| e.quote.clone()),
+            results.push(clause_result(
+                &ids,
+                d,
+                Gap {
+                    id: &c.id,
+                    title: &c.title,
+                    severity: c.severity,
+                    status: c.status,
+                    evidence: c.evidence.first(),
+                    explanation: &c.explanation,
+                    review: &c.review,
                 },
-            });
-            if let Some(confidence) = e.and_then(|e| evidence_confidence(d, e)) {
-                result["properties"]["ocr_confidence"] = json!(confidence);
-            }
-            results.push(result);
+                &[&d.path, &c.id],
+                None,
+            ));
         }
         for f in d.ai_features.iter().filter(|f| !f.disclosed) {
-            results.push(json!({
+            let mut result = json!({
                 "ruleId": UNDISCLOSED_RULE,
                 "ruleIndex": ids.len() - 1,
                 "kind": "fail",
@@ -135,11 +140,18 @@ pub fn log(report: &Report) -> Value {
                     "section": f.evidence.section,
                     "quote": f.evidence.quote,
                 },
-            }));
+            });
+            if let Some(state) = f.baseline.and_then(baseline_state) {
+                result["baselineState"] = json!(state);
+            }
+            results.push(result);
         }
     }
+    for fam in &report.families {
+        family_results(report, fam, &ids, &mut results);
+    }
 
-    json!({
+    let mut log = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [ {
@@ -164,7 +176,153 @@ pub fn log(report: &Report) -> Value {
             "results": results,
             "columnKind": "unicodeCodePoints",
         } ],
-    })
+    });
+    if let Some(b) = &report.baseline {
+        // The totals, and the baseline's gaps with nothing left to compare (fixed gaps are no
+        // results: code scanning closes an alert whose fingerprint no longer appears).
+        log["runs"][0]["properties"] = json!({ "baseline": b });
+    }
+    log
+}
+
+/// One gap, of a document or a family.
+struct Gap<'a> {
+    id: &'a str,
+    title: &'a str,
+    severity: Severity,
+    status: ClauseStatus,
+    evidence: Option<&'a Evidence>,
+    explanation: &'a str,
+    review: &'a Review,
+}
+
+/// SARIF's `baselineState` for a change (a fixed gap is no result at all).
+fn baseline_state(change: Change) -> Option<&'static str> {
+    match change {
+        Change::New => Some("new"),
+        Change::Unchanged => Some("unchanged"),
+        Change::Worse | Change::Better => Some("updated"),
+        Change::Fixed => None,
+    }
+}
+
+/// The result of a gap located in `d` (for a family, the member the evidence is from).
+fn clause_result(
+    ids: &[String],
+    d: &DocumentReport,
+    g: Gap<'_>,
+    fingerprint_parts: &[&str],
+    family: Option<&FamilyReport>,
+) -> Value {
+    let index = ids.iter().position(|i| i == g.id).unwrap_or(0);
+    let level = match (g.severity, g.status) {
+        (Severity::Required, ClauseStatus::Contradicted | ClauseStatus::Missing) => "error",
+        (Severity::Recommended, ClauseStatus::Weak) => "note",
+        _ => "warning",
+    };
+    let e = g.evidence;
+    let lead = family.map_or_else(String::new, |f| format!("Contract family {}: ", f.name));
+    let lapsed = g
+        .review
+        .waiver_lapsed
+        .as_ref()
+        .map_or_else(String::new, |l| format!(" {}", l.message));
+    let mut result = json!({
+        "ruleId": g.id,
+        "ruleIndex": index,
+        "kind": "fail",
+        "level": level,
+        "message": { "text": format!("{lead}{} ({}{}): {}{}{lapsed}", g.title, g.status.as_str(), place(e), g.explanation, ocr_mark(d, e)) },
+        "locations": [ location(d, e) ],
+        "partialFingerprints": { "aiassure/v1": fingerprint(fingerprint_parts) },
+        "properties": {
+            "status": g.status.as_str(),
+            "severity": g.severity,
+            "page": e.and_then(|e| e.page),
+            "section": e.and_then(|e| e.section.clone()),
+            "quote": e.map(|e| e.quote.clone()),
+        },
+    });
+    if let Some(confidence) = e.and_then(|e| evidence_confidence(d, e)) {
+        result["properties"]["ocr_confidence"] = json!(confidence);
+    }
+    if let Some(f) = family {
+        result["properties"]["family"] = json!(f.name);
+        result["properties"]["members"] = json!(f.members);
+    }
+    if let Some(w) = &g.review.waiver {
+        result["suppressions"] = json!([{
+            "kind": "external",
+            "status": "accepted",
+            "justification": format!("{} (approved by {}, until {}; {})", w.reason, w.approved_by, w.expires, w.at),
+            "properties": { "approved_by": w.approved_by, "expires": w.expires, "sha256": w.sha256, "at": w.at },
+        }]);
+    }
+    if let Some(l) = &g.review.waiver_lapsed {
+        result["properties"]["waiver_lapsed"] = json!(l);
+    }
+    if let Some(state) = g.review.baseline.and_then(baseline_state) {
+        result["baselineState"] = json!(state);
+    }
+    result
+}
+
+/// The results of a family's gaps and undisclosed AI features, each located in the member its
+/// evidence is from (a missing rule: the highest-precedence member).
+fn family_results(report: &Report, fam: &FamilyReport, ids: &[String], results: &mut Vec<Value>) {
+    let member = |path: &str| report.documents.iter().find(|d| d.path == path);
+    let Some(first) = fam.members.first().and_then(|m| member(m)) else {
+        return;
+    };
+    for c in fam
+        .clauses
+        .iter()
+        .filter(|c| c.status != ClauseStatus::Present)
+    {
+        let e = c.evidence.first();
+        let d = e.and_then(|e| member(&e.path)).unwrap_or(first);
+        results.push(clause_result(
+            ids,
+            d,
+            Gap {
+                id: &c.id,
+                title: &c.title,
+                severity: c.severity,
+                status: c.status,
+                evidence: e.map(|e| &e.evidence),
+                explanation: &c.explanation,
+                review: &c.review,
+            },
+            &["family", &fam.name, &c.id],
+            Some(fam),
+        ));
+    }
+    for f in fam.ai_features.iter().filter(|f| !f.disclosed) {
+        let d = member(&f.evidence.path).unwrap_or(first);
+        let e = &f.evidence.evidence;
+        let mut result = json!({
+            "ruleId": UNDISCLOSED_RULE,
+            "ruleIndex": ids.len() - 1,
+            "kind": "fail",
+            "level": "warning",
+            "message": { "text": format!("Contract family {}: {} describes the AI feature \"{}\"{} but no member's AI disclosure covers it.", fam.name, f.evidence.path, f.name, place(Some(e))) },
+            "locations": [ location(d, Some(e)) ],
+            "partialFingerprints": { "aiassure/v1": fingerprint(&["family", &fam.name, UNDISCLOSED_RULE, &f.name]) },
+            "properties": {
+                "family": fam.name,
+                "basis": f.basis,
+                "category": f.category,
+                "register": f.register,
+                "page": e.page,
+                "section": e.section,
+                "quote": e.quote,
+            },
+        });
+        if let Some(state) = f.baseline.and_then(baseline_state) {
+            result["baselineState"] = json!(state);
+        }
+        results.push(result);
+    }
 }
 
 fn rule_descriptor(r: &RuleInfo) -> Value {

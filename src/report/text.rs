@@ -6,9 +6,11 @@
 
 use std::io::{self, Write};
 
-use crate::model::{DocumentReport, Evidence, FeatureBasis, Report, Severity, Status};
+use crate::model::{
+    Change, DocumentReport, Evidence, FeatureBasis, Report, Review, Severity, Status,
+};
 
-use super::view::{DocView, View};
+use super::view::{Changes, DocView, FamilyView, View};
 use super::{evidence_note, ocr_note};
 
 /// Lines are wrapped to this width.
@@ -24,11 +26,14 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         "aiassure {} - clause library {} {}",
         report.tool.version, report.library.name, report.library.version
     )?;
-    if !view.undisclosed.is_empty() {
+    if let Some(c) = &view.changes {
+        changes(out, c)?;
+    }
+    if !view.undisclosed.is_empty() || !view.family_undisclosed.is_empty() {
         writeln!(
             out,
             "\nAI features not covered by the document's disclosure ({}):",
-            view.undisclosed.len()
+            view.undisclosed.len() + view.family_undisclosed.len()
         )?;
         for u in &view.undisclosed {
             let line = format!(
@@ -45,20 +50,241 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             );
             wrap_into(out, &line, "  ! ", "    ")?;
         }
+        for u in &view.family_undisclosed {
+            let line = format!(
+                "{} in family {}: {}{}",
+                u.feature.name,
+                u.name,
+                u.feature.evidence.path,
+                location(&u.feature.evidence.evidence)
+            );
+            wrap_into(out, &line, "  ! ", "    ")?;
+        }
     }
-    if !view.contradicted.is_empty() {
-        writeln!(out, "\nRules contradicted ({}):", view.contradicted.len())?;
+    let contradicted = view.contradicted.len() + view.family_contradicted.len();
+    if contradicted > 0 {
+        writeln!(out, "\nRules contradicted ({contradicted}):")?;
+        for g in &view.family_contradicted {
+            let at = g
+                .verdict
+                .evidence
+                .first()
+                .map(|e| format!(": {}{}", e.path, location(&e.evidence)))
+                .unwrap_or_default();
+            let line = format!(
+                "{} ({}) in family {}{at}",
+                g.verdict.title, g.verdict.id, g.name
+            );
+            wrap_into(out, &line, "  x ", "    ")?;
+        }
         for g in &view.contradicted {
             let at = g.verdict.evidence.first().map(location).unwrap_or_default();
             let line = format!("{} ({}) in {}{}", g.verdict.title, g.verdict.id, g.path, at);
             wrap_into(out, &line, "  x ", "    ")?;
         }
     }
+    for f in &view.families {
+        family(out, f)?;
+    }
     for d in &view.documents {
         document(out, d)?;
     }
     writeln!(out)?;
-    summary(out, report)
+    summary(out, report, &view)
+}
+
+/// What changed since the baseline, first.
+fn changes(out: &mut dyn Write, c: &Changes<'_>) -> io::Result<()> {
+    let s = c.summary;
+    writeln!(out)?;
+    wrap_into(
+        out,
+        &format!(
+            "Changes since the baseline ({}): {} new, {} worse, {} better, {} fixed, {} unchanged:",
+            s.path, s.new, s.worse, s.better, s.fixed, s.unchanged
+        ),
+        "",
+        "  ",
+    )?;
+    for i in &c.items {
+        let line = format!(
+            "{} {} ({}) in {}{}: now {}",
+            i.change.to_uppercase(),
+            i.title,
+            i.id,
+            if i.family { "family " } else { "" },
+            i.path,
+            i.status
+        );
+        wrap_into(out, &line, "  ", "    ")?;
+    }
+    for g in &s.gone {
+        let what = g
+            .feature
+            .as_ref()
+            .map_or_else(|| g.rule.clone(), |f| format!("{} ({f})", g.rule));
+        let line = format!(
+            "GONE {what} in {}{}: was {}, and is no longer in the report",
+            if g.family { "family " } else { "" },
+            g.path,
+            g.was
+        );
+        wrap_into(out, &line, "  ", "    ")?;
+    }
+    if c.items.is_empty() && s.gone.is_empty() {
+        writeln!(out, "  nothing changed")?;
+    }
+    Ok(())
+}
+
+/// The waiver and baseline lines under a gap.
+fn review_lines(out: &mut dyn Write, review: &Review) -> io::Result<()> {
+    if let Some(w) = &review.waiver {
+        wrap_into(
+            out,
+            &format!(
+                "WAIVED: {} (approved by {}, until {}{})",
+                w.reason,
+                w.approved_by,
+                w.expires,
+                if w.at.is_empty() {
+                    String::new()
+                } else {
+                    format!("; {}", w.at)
+                }
+            ),
+            "      ",
+            "        ",
+        )?;
+    }
+    if let Some(l) = &review.waiver_lapsed {
+        wrap_into(
+            out,
+            &format!("Waiver no longer applies: {}", l.message),
+            "      ",
+            "        ",
+        )?;
+    }
+    Ok(())
+}
+
+/// " (new since the baseline)" for a gap that changed.
+fn change_mark(change: Option<Change>) -> String {
+    match change {
+        Some(c @ (Change::New | Change::Worse | Change::Better)) => {
+            format!(" ({} since the baseline)", c.as_str())
+        }
+        _ => String::new(),
+    }
+}
+
+fn family(out: &mut dyn Write, v: &FamilyView<'_>) -> io::Result<()> {
+    let f = v.family;
+    writeln!(out)?;
+    wrap_into(
+        out,
+        &format!(
+            "family {} ({}, {} member{}; order of precedence: {})",
+            f.name,
+            f.doc_type.as_str(),
+            f.members.len(),
+            if f.members.len() == 1 { "" } else { "s" },
+            v.order
+        ),
+        "== ",
+        "   ",
+    )?;
+    wrap_into(
+        out,
+        &format!("members: {}", f.members.join(", ")),
+        "   ",
+        "     ",
+    )?;
+    if !f.missing_members.is_empty() {
+        wrap_into(
+            out,
+            &format!("NOT FOUND: {}", f.missing_members.join(", ")),
+            "   ",
+            "     ",
+        )?;
+    }
+    if !f.unreadable_members.is_empty() {
+        wrap_into(
+            out,
+            &format!("COULD NOT BE READ: {}", f.unreadable_members.join(", ")),
+            "   ",
+            "     ",
+        )?;
+    }
+    for g in &v.gaps {
+        let c = g.verdict;
+        let sev = match c.severity {
+            Severity::Required => "required",
+            Severity::Recommended => "recommended",
+        };
+        let at = c
+            .evidence
+            .first()
+            .map(|e| format!(" in {}{}", e.path, location(&e.evidence)))
+            .unwrap_or_default();
+        let line = format!(
+            "{} [{sev}] {} ({}){at}{}",
+            g.label.to_uppercase(),
+            c.title,
+            c.id,
+            change_mark(c.review.baseline)
+        );
+        wrap_into(out, &line, "  - ", "    ")?;
+        wrap_into(out, &c.explanation, "      ", "      ")?;
+        review_lines(out, &c.review)?;
+        for e in &c.evidence {
+            wrap_into(
+                out,
+                &format!(
+                    "\"{}\" ({}{})",
+                    shorten(&e.evidence.quote),
+                    e.path,
+                    location(&e.evidence)
+                ),
+                "      > ",
+                "        ",
+            )?;
+        }
+    }
+    if !v.present.is_empty() {
+        let ids: Vec<String> = v
+            .present
+            .iter()
+            .map(|c| {
+                if c.by_precedence {
+                    format!("{} (by precedence)", c.id)
+                } else {
+                    c.id.clone()
+                }
+            })
+            .collect();
+        wrap_into(
+            out,
+            &format!("present ({}): {}", ids.len(), ids.join(", ")),
+            "  + ",
+            "    ",
+        )?;
+    }
+    for x in &f.ai_features {
+        let line = format!(
+            "AI feature: {} in {}{}, {}",
+            x.name,
+            x.evidence.path,
+            location(&x.evidence.evidence),
+            if x.disclosed {
+                "disclosed"
+            } else {
+                "NOT disclosed"
+            }
+        );
+        wrap_into(out, &line, "  * ", "    ")?;
+    }
+    Ok(())
 }
 
 fn category(f: &crate::model::AiFeature) -> String {
@@ -125,13 +351,15 @@ fn document(out: &mut dyn Write, d: &DocView<'_>) -> io::Result<()> {
         };
         let at = v.evidence.first().map(location).unwrap_or_default();
         let line = format!(
-            "{} [{sev}] {} ({}){at}",
+            "{} [{sev}] {} ({}){at}{}",
             g.label.to_uppercase(),
             v.title,
-            v.id
+            v.id,
+            change_mark(v.review.baseline)
         );
         wrap_into(out, &line, "  - ", "    ")?;
         wrap_into(out, &v.explanation, "      ", "      ")?;
+        review_lines(out, &v.review)?;
         for e in &v.evidence {
             wrap_into(
                 out,
@@ -212,9 +440,9 @@ fn document(out: &mut dyn Write, d: &DocView<'_>) -> io::Result<()> {
     Ok(())
 }
 
-fn summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
+fn summary(out: &mut dyn Write, report: &Report, view: &View<'_>) -> io::Result<()> {
     let s = &report.summary;
-    let line = format!(
+    let mut line = format!(
         "Summary: {} documents ({} analysed, {} unreadable, {} error); gaps: {} contradicted, {} missing, {} weak; {} undisclosed AI features",
         s.documents,
         s.analysed,
@@ -225,6 +453,21 @@ fn summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         s.gaps.weak,
         s.undisclosed_ai_features
     );
+    if view.waived > 0 {
+        line.push_str(&format!("; {} gaps waived", view.waived));
+    }
+    if !report.families.is_empty() {
+        let gaps: usize = view
+            .families
+            .iter()
+            .map(|f| f.counts.contradicted + f.counts.missing + f.counts.weak)
+            .sum();
+        let n = report.families.len();
+        line.push_str(&format!(
+            "; {n} contract {} judged as one ({gaps} gaps)",
+            if n == 1 { "family" } else { "families" }
+        ));
+    }
     wrap_into(out, &line, "", "  ")
 }
 

@@ -12,8 +12,9 @@ use serde::Serialize;
 
 use super::{evidence_note, ocr_note};
 use crate::model::{
-    AiFeature, ClauseStatus, ClauseVerdict, DocType, DocumentReport, Evidence, FeatureBasis, Gaps,
-    Report, RuleInfo, Severity, Status,
+    AiFeature, BaselineSummary, Change, ClauseStatus, ClauseVerdict, DocType, DocumentReport,
+    Evidence, FamilyClause, FamilyFeature, FamilyReport, FeatureBasis, Gaps, Report, RuleInfo,
+    Severity, Status,
 };
 
 /// The portfolio chart appears when at least this many documents were analysed.
@@ -34,8 +35,13 @@ pub struct View<'a> {
     pub report: &'a Report,
     /// AI features no disclosure covers, across all documents.
     pub undisclosed: Vec<LeadFeature<'a>>,
-    /// Contradicted rules across all documents.
+    /// Contradicted rules across all documents (but members of families, which are judged in
+    /// their family).
     pub contradicted: Vec<LeadGap<'a>>,
+    /// Contradicted rules of families.
+    pub family_contradicted: Vec<LeadFamilyGap<'a>>,
+    /// AI features no member's disclosure covers, of families.
+    pub family_undisclosed: Vec<LeadFamilyFeature<'a>>,
     /// Gaps (contradicted, missing or weak) of required rules, across all documents.
     pub required_gaps: usize,
     /// Gaps of recommended rules, across all documents.
@@ -48,6 +54,71 @@ pub struct View<'a> {
     pub portfolio: Option<Portfolio>,
     /// Bidder-by-requirement matrix, when several tenders were scanned together.
     pub bids: Option<BidMatrix>,
+    /// What changed since the baseline, when `--baseline` was given (shown first).
+    pub changes: Option<Changes<'a>>,
+    /// Contract families, each judged as one document (shown before the documents).
+    pub families: Vec<FamilyView<'a>>,
+    /// Gaps a waiver covers, across documents and families.
+    pub waived: usize,
+}
+
+/// What changed since the baseline.
+#[derive(Debug, Serialize)]
+pub struct Changes<'a> {
+    /// The totals, and the baseline's gaps with nothing left to compare.
+    pub summary: &'a BaselineSummary,
+    /// Each new, worse, better and fixed gap or AI feature, in that order (families and documents
+    /// judged on their own; a family's members are judged in their family).
+    pub items: Vec<ChangeItem>,
+}
+
+/// One change since the baseline.
+#[derive(Debug, Serialize)]
+pub struct ChangeItem {
+    /// "new", "worse", "better" or "fixed".
+    pub change: &'static str,
+    /// The document's path, or the family's name.
+    pub path: String,
+    /// True for a family.
+    pub family: bool,
+    /// Anchor of the document or family in the HTML report.
+    pub anchor: String,
+    /// The rule id, or `undisclosed-ai-feature`.
+    pub id: String,
+    /// The rule's title, or the AI feature's name.
+    pub title: String,
+    /// What it is now: a clause status, or "undisclosed" / "disclosed" for an AI feature.
+    pub status: &'static str,
+}
+
+/// A contract family as the readable formats show it.
+#[derive(Debug, Serialize)]
+pub struct FamilyView<'a> {
+    /// The family's part of the report.
+    pub family: &'a FamilyReport,
+    /// HTML anchor (`family-1`, ...).
+    pub anchor: String,
+    /// Rules not present, most serious first.
+    pub gaps: Vec<FamilyGapView<'a>>,
+    /// Rules met.
+    pub present: Vec<&'a FamilyClause>,
+    /// Gap counts.
+    pub counts: Gaps,
+    /// AI features no member's disclosure covers.
+    pub undisclosed: usize,
+    /// "family.toml", "the clause in PATH" or "none".
+    pub order: String,
+}
+
+/// A family's gap with the rule's documentation.
+#[derive(Debug, Serialize)]
+pub struct FamilyGapView<'a> {
+    /// The verdict.
+    pub verdict: &'a FamilyClause,
+    /// The rule's documentation, when the report carries it.
+    pub rule: Option<&'a RuleInfo>,
+    /// "Contradicted", "Missing" or "Weak".
+    pub label: &'static str,
 }
 
 /// An undisclosed AI feature and the document describing it.
@@ -70,6 +141,28 @@ pub struct LeadGap<'a> {
     pub anchor: String,
     /// The verdict.
     pub verdict: &'a ClauseVerdict,
+}
+
+/// A contradicted rule of a family.
+#[derive(Debug, Serialize)]
+pub struct LeadFamilyGap<'a> {
+    /// The family's name.
+    pub name: &'a str,
+    /// Anchor of the family in the HTML report.
+    pub anchor: String,
+    /// The verdict.
+    pub verdict: &'a FamilyClause,
+}
+
+/// An undisclosed AI feature of a family.
+#[derive(Debug, Serialize)]
+pub struct LeadFamilyFeature<'a> {
+    /// The family's name.
+    pub name: &'a str,
+    /// Anchor of the family in the HTML report.
+    pub anchor: String,
+    /// The feature.
+    pub feature: &'a FamilyFeature,
 }
 
 /// One document as the readable formats show it.
@@ -277,8 +370,17 @@ impl<'a> View<'a> {
         let mut undisclosed = Vec::new();
         let mut contradicted = Vec::new();
         let mut documents = Vec::new();
+        let members: std::collections::BTreeSet<&str> = report
+            .families
+            .iter()
+            .flat_map(|f| f.members.iter().map(String::as_str))
+            .collect();
         for (i, d) in report.documents.iter().enumerate() {
             let anchor = anchor(i);
+            if members.contains(d.path.as_str()) {
+                documents.push(doc_view(d, anchor, &rules));
+                continue;
+            }
             for f in d.ai_features.iter().filter(|f| !f.disclosed) {
                 undisclosed.push(LeadFeature {
                     path: &d.path,
@@ -306,7 +408,61 @@ impl<'a> View<'a> {
                 .filter(|c| c.severity == severity && c.status != ClauseStatus::Present)
                 .count()
         };
+        let families: Vec<FamilyView<'a>> = report
+            .families
+            .iter()
+            .enumerate()
+            .map(|(i, f)| family_view(f, i, &rules))
+            .collect();
+        let waived = report
+            .documents
+            .iter()
+            .flat_map(|d| {
+                d.clauses
+                    .iter()
+                    .map(|c| (c.status, c.review.waiver.is_some()))
+            })
+            .chain(report.families.iter().flat_map(|f| {
+                f.clauses
+                    .iter()
+                    .map(|c| (c.status, c.review.waiver.is_some()))
+            }))
+            .filter(|(s, w)| *s != ClauseStatus::Present && *w)
+            .count();
+        let family_contradicted = families
+            .iter()
+            .flat_map(|f| {
+                f.family
+                    .clauses
+                    .iter()
+                    .filter(|c| c.status == ClauseStatus::Contradicted)
+                    .map(|c| LeadFamilyGap {
+                        name: &f.family.name,
+                        anchor: f.anchor.clone(),
+                        verdict: c,
+                    })
+            })
+            .collect();
+        let family_undisclosed = families
+            .iter()
+            .flat_map(|f| {
+                f.family
+                    .ai_features
+                    .iter()
+                    .filter(|x| !x.disclosed)
+                    .map(|x| LeadFamilyFeature {
+                        name: &f.family.name,
+                        anchor: f.anchor.clone(),
+                        feature: x,
+                    })
+            })
+            .collect();
         View {
+            changes: changes(report),
+            family_contradicted,
+            family_undisclosed,
+            families,
+            waived,
             report,
             undisclosed,
             contradicted,
@@ -326,6 +482,162 @@ impl<'a> View<'a> {
 
 fn anchor(index: usize) -> String {
     format!("doc-{}", index + 1)
+}
+
+fn family_view<'a>(
+    f: &'a FamilyReport,
+    index: usize,
+    rules: &BTreeMap<&str, &'a RuleInfo>,
+) -> FamilyView<'a> {
+    let mut gaps: Vec<FamilyGapView<'a>> = f
+        .clauses
+        .iter()
+        .filter(|c| c.status != ClauseStatus::Present)
+        .map(|c| FamilyGapView {
+            verdict: c,
+            rule: rules.get(c.id.as_str()).copied(),
+            label: status_label(c.status),
+        })
+        .collect();
+    let rank = |c: &FamilyClause| (c.severity, gap_weight(c.status));
+    gaps.sort_by(|a, b| {
+        rank(a.verdict)
+            .cmp(&rank(b.verdict))
+            .then_with(|| a.verdict.id.cmp(&b.verdict.id))
+    });
+    let mut counts = Gaps::default();
+    for c in &f.clauses {
+        match c.status {
+            ClauseStatus::Missing => counts.missing += 1,
+            ClauseStatus::Weak => counts.weak += 1,
+            ClauseStatus::Contradicted => counts.contradicted += 1,
+            ClauseStatus::Present => {}
+        }
+    }
+    FamilyView {
+        family: f,
+        anchor: format!("family-{}", index + 1),
+        gaps,
+        present: f
+            .clauses
+            .iter()
+            .filter(|c| c.status == ClauseStatus::Present)
+            .collect(),
+        counts,
+        undisclosed: f.ai_features.iter().filter(|x| !x.disclosed).count(),
+        order: match &f.order_of_precedence {
+            Some(o) if o.source == crate::model::OrderSource::FamilyToml => o.path.clone(),
+            Some(o) => format!("the clause in {}", o.path),
+            None => "none".to_string(),
+        },
+    }
+}
+
+/// Lower sorts first: contradicted, missing, weak, present.
+fn gap_weight(s: ClauseStatus) -> u8 {
+    match s {
+        ClauseStatus::Contradicted => 0,
+        ClauseStatus::Missing => 1,
+        ClauseStatus::Weak => 2,
+        ClauseStatus::Present => 3,
+    }
+}
+
+/// The changes since the baseline, of families and of documents judged on their own.
+fn changes(report: &Report) -> Option<Changes<'_>> {
+    let summary = report.baseline.as_ref()?;
+    let members: std::collections::BTreeSet<&str> = report
+        .families
+        .iter()
+        .flat_map(|f| f.members.iter().map(String::as_str))
+        .collect();
+    let shown = |c: Option<Change>| match c {
+        Some(Change::New) => Some("new"),
+        Some(Change::Worse) => Some("worse"),
+        Some(Change::Better) => Some("better"),
+        Some(Change::Fixed) => Some("fixed"),
+        _ => None,
+    };
+    let undisclosed = |disclosed: bool| {
+        if disclosed {
+            "disclosed"
+        } else {
+            "undisclosed"
+        }
+    };
+    let mut items = Vec::new();
+    for (i, f) in report.families.iter().enumerate() {
+        let anchor = format!("family-{}", i + 1);
+        for c in &f.clauses {
+            if let Some(change) = shown(c.review.baseline) {
+                items.push(ChangeItem {
+                    change,
+                    path: f.name.clone(),
+                    family: true,
+                    anchor: anchor.clone(),
+                    id: c.id.clone(),
+                    title: c.title.clone(),
+                    status: c.status.as_str(),
+                });
+            }
+        }
+        for x in &f.ai_features {
+            // A disclosed feature that is new is no change to act on.
+            if let Some(change) =
+                shown(x.baseline).filter(|_| !x.disclosed || x.baseline == Some(Change::Fixed))
+            {
+                items.push(ChangeItem {
+                    change,
+                    path: f.name.clone(),
+                    family: true,
+                    anchor: anchor.clone(),
+                    id: super::sarif::UNDISCLOSED_RULE.to_string(),
+                    title: x.name.clone(),
+                    status: undisclosed(x.disclosed),
+                });
+            }
+        }
+    }
+    for (i, d) in report.documents.iter().enumerate() {
+        if members.contains(d.path.as_str()) {
+            continue;
+        }
+        for c in &d.clauses {
+            if let Some(change) = shown(c.review.baseline) {
+                items.push(ChangeItem {
+                    change,
+                    path: d.path.clone(),
+                    family: false,
+                    anchor: anchor(i),
+                    id: c.id.clone(),
+                    title: c.title.clone(),
+                    status: c.status.as_str(),
+                });
+            }
+        }
+        for x in &d.ai_features {
+            if let Some(change) =
+                shown(x.baseline).filter(|_| !x.disclosed || x.baseline == Some(Change::Fixed))
+            {
+                items.push(ChangeItem {
+                    change,
+                    path: d.path.clone(),
+                    family: false,
+                    anchor: anchor(i),
+                    id: super::sarif::UNDISCLOSED_RULE.to_string(),
+                    title: x.name.clone(),
+                    status: undisclosed(x.disclosed),
+                });
+            }
+        }
+    }
+    let order = |c: &str| {
+        ["new", "worse", "better", "fixed"]
+            .iter()
+            .position(|x| *x == c)
+    };
+    items.sort_by_key(|i| order(i.change));
+    Some(Changes { summary, items })
 }
 
 /// How serious a gap is: lower sorts first.

@@ -1,13 +1,14 @@
 //! Officers' decisions on gaps: accept with a reason (a waiver pinned to the file's sha256, with
 //! who approved it and until when), ask the bidder, or reject. Checked here before they are
-//! stored, and exported as a waivers file in the format of `--waivers FILE.toml`
-//! (`/work/shared/spec/waivers.md`: `[[waiver]]` with rule, document, sha256, reason,
-//! approved_by, expires), so the decisions travel with the report.
+//! stored, and exported as a waivers file for `scan --waivers FILE.toml`, written by
+//! [`crate::waiver`] (`[[waiver]]` with rule, document, sha256, reason, approved_by, expires), so
+//! the decisions travel with the report.
 
 use serde::{Deserialize, Serialize};
 
 use super::store::{Decision, NewDecision, Review, StoredFile};
-use crate::model::{ClauseStatus, DocumentReport};
+use crate::model::{ClauseStatus, DocumentReport, Pinned};
+use crate::waiver::{Target, Waiver, Waivers};
 
 /// The decisions an officer can make on a gap.
 pub const KINDS: [&str; 3] = ["accept", "ask", "reject"];
@@ -35,8 +36,13 @@ pub struct DecisionRequest {
     pub expires: Option<String>,
 }
 
-/// True for a date written YYYY-MM-DD with a plausible month and day.
+/// True for a date written YYYY-MM-DD that exists.
 fn is_date(s: &str) -> bool {
+    s.len() == 10 && crate::waiver::parse_date(s).is_some() && plausible(s)
+}
+
+/// True for a date written YYYY-MM-DD with a plausible month and day.
+fn plausible(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     let [y, m, d] = parts[..] else {
         return false;
@@ -161,22 +167,6 @@ pub fn views(
         .collect()
 }
 
-/// One `[[waiver]]` entry.
-#[derive(Debug, Serialize)]
-struct Waiver<'a> {
-    rule: &'a str,
-    document: &'a str,
-    sha256: &'a str,
-    reason: &'a str,
-    approved_by: &'a str,
-    expires: &'a str,
-}
-
-#[derive(Debug, Serialize)]
-struct WaiversFile<'a> {
-    waiver: Vec<Waiver<'a>>,
-}
-
 /// Text made safe for a TOML comment: on one line.
 fn comment(text: &str) -> String {
     text.chars()
@@ -188,18 +178,24 @@ fn comment(text: &str) -> String {
 /// accepted gap, pinned to the sha256 of the file accepted. Other decisions are listed in
 /// comments only, as they waive nothing.
 pub fn waivers_toml(review: &Review, decisions: &[Decision], now: &str) -> String {
-    let waivers: Vec<Waiver<'_>> = decisions
-        .iter()
-        .filter(|d| d.decision == "accept")
-        .map(|d| Waiver {
-            rule: &d.rule,
-            document: &d.document,
-            sha256: &d.sha256,
-            reason: &d.reason,
-            approved_by: &d.decided_by,
-            expires: d.expires.as_deref().unwrap_or_default(),
-        })
-        .collect();
+    // Acceptances are stored only with a valid date (see `validate`).
+    let waivers = Waivers {
+        entries: decisions
+            .iter()
+            .filter(|d| d.decision == "accept")
+            .filter_map(|d| {
+                Some(Waiver {
+                    rule: d.rule.clone(),
+                    target: Target::Document(d.document.clone()),
+                    sha256: Pinned::One(d.sha256.clone()),
+                    reason: d.reason.clone(),
+                    approved_by: d.decided_by.clone(),
+                    expires: crate::waiver::parse_date(d.expires.as_deref()?)?,
+                    at: String::new(),
+                })
+            })
+            .collect(),
+    };
     let mut out = format!(
         "# Waivers from the review \"{}\" (aiassure serve, review {}), exported {now}.\n\
          # Use with: aiassure scan FILES... --waivers THIS_FILE.toml\n",
@@ -215,13 +211,12 @@ pub fn waivers_toml(review: &Review, decisions: &[Decision], now: &str) -> Strin
             comment(&d.reason)
         ));
     }
-    if waivers.is_empty() {
+    if waivers.entries.is_empty() {
         out.push_str("# No gap has been accepted yet.\n");
         return out;
     }
     out.push('\n');
-    // Serialising plain strings cannot fail.
-    out.push_str(&toml::to_string(&WaiversFile { waiver: waivers }).unwrap_or_default());
+    out.push_str(&waivers.to_toml());
     out
 }
 
