@@ -31,4 +31,5 @@ pub mod report;
 pub mod scan;
 pub mod segment;
 pub mod serve;
+pub mod sink;
 pub mod waiver;
