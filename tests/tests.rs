@@ -25,9 +25,10 @@
 //! - `realworld`: the real development corpus (`../shared/corpus/realworld-dev`): clause passages,
 //!   whole documents and product descriptions, with floors that ratchet up as the checker improves.
 //!
-//! Tests that read the shared corpus (`../shared/corpus`, or `$AIASSURE_CORPUS`) or need a tool
-//! (chromium, LibreOffice, pdftotext, strace, Tesseract) skip with a message when it is absent; under CI
-//! (`CI=true`) they fail instead.
+//! Tests that read the shared corpus (`../shared/corpus`, or `$AIASSURE_CORPUS`) or the shared spec
+//! (`../shared/spec`, or `$AIASSURE_SPEC`), both only through the helpers in `common`, or need a
+//! tool (chromium, LibreOffice, pdftotext, strace, Tesseract) skip with a message when it is
+//! absent; under CI (`CI=true`) they fail instead (`common` tests that rule itself).
 
 #![allow(clippy::print_stdout, clippy::print_stderr)] // tests print their measurements
 

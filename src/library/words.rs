@@ -185,6 +185,17 @@ mod tests {
             "[words]\nnot_name = [\"Zeta\"]\n".into(),
         )])
         .expect_err("an unknown list is an error");
-        assert!(err.0.contains("custom/reading.toml:2"), "{err}");
+        let crate::library::LibraryError::Invalid(problems) = &err else {
+            panic!("not a validation error: {err}");
+        };
+        assert_eq!(
+            problems.first().and_then(|d| d.file.as_deref()),
+            Some("custom/reading.toml")
+        );
+        assert_eq!(
+            problems.first().and_then(|d| d.span).map(|s| s.line),
+            Some(2)
+        );
+        assert!(err.to_string().contains("custom/reading.toml:2"), "{err}");
     }
 }
