@@ -7,6 +7,7 @@
 //! text), inline HTML tags. HTML blocks are read by the HTML reader ([`super::html`]), so a table
 //! or list written in HTML inside Markdown keeps its cells and items.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
@@ -47,6 +48,8 @@ struct Builder<'a> {
     heading: Option<u8>,
     /// Inside a table cell.
     in_cell: bool,
+    /// Inside a code block (fenced or indented).
+    in_code: bool,
     /// Raw HTML of the open HTML block.
     html: String,
     /// Open lists, innermost last: the next number of an ordered one.
@@ -136,9 +139,12 @@ impl Builder<'_> {
                 self.flush();
                 self.html.clear();
             }
+            Tag::CodeBlock(_) => {
+                self.flush();
+                self.in_code = true;
+            }
             Tag::Paragraph
             | Tag::BlockQuote(_)
-            | Tag::CodeBlock(_)
             | Tag::FootnoteDefinition(_)
             | Tag::Table(_)
             | Tag::TableHead
@@ -179,9 +185,12 @@ impl Builder<'_> {
                 let html = std::mem::take(&mut self.html);
                 self.out.extend(html::blocks(&html));
             }
+            TagEnd::CodeBlock => {
+                self.flush();
+                self.in_code = false;
+            }
             TagEnd::Paragraph
             | TagEnd::BlockQuote(_)
-            | TagEnd::CodeBlock
             | TagEnd::FootnoteDefinition
             | TagEnd::Table
             | TagEnd::TableHead
@@ -204,6 +213,17 @@ impl Builder<'_> {
         match event {
             Event::Start(tag) => self.start(&tag, range),
             Event::End(tag) => self.end(tag),
+            // A code block's blank lines separate its paragraphs (clauses pasted four spaces
+            // in read as code, but are still one clause a paragraph).
+            Event::Text(t) if self.in_code => {
+                for line in t.split_inclusive('\n') {
+                    if line.trim().is_empty() {
+                        self.flush();
+                    } else {
+                        self.text.push_str(line);
+                    }
+                }
+            }
             Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
                 self.text.push_str(&t);
             }
@@ -241,14 +261,35 @@ fn marker(source: &str) -> Option<String> {
     (digits > 0 && (delimiter == "." || delimiter == ")")).then(|| source[..=digits].to_string())
 }
 
+/// The text with every line of only Unicode spaces (an em space or no-break space left by a word
+/// processor) made empty: a reader sees a blank line there, where CommonMark, which counts only
+/// ASCII spaces and tabs as blank, would join the paragraphs around it.
+fn blank_unicode_space_lines(text: &str) -> Cow<'_, str> {
+    let keep = |line: &str| {
+        !line.trim().is_empty() || line.chars().all(|c| c == ' ' || c == '\t' || c == '\r')
+    };
+    if text.split('\n').all(keep) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.split('\n')
+            .map(|line| if keep(line) { line } else { "" })
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+}
+
 /// Splits Markdown into blocks.
 pub(super) fn blocks(text: &str) -> Vec<RawBlock> {
+    let text = blank_unicode_space_lines(text);
+    let text = text.as_ref();
     let mut b = Builder {
         source: text,
         out: Vec::new(),
         text: String::new(),
         heading: None,
         in_cell: false,
+        in_code: false,
         html: String::new(),
         lists: Vec::new(),
         items: Vec::new(),
@@ -353,6 +394,18 @@ mod tests {
                 (BlockKind::Heading, Some("1."), "1. Scope"),
                 (BlockKind::ListItem, Some("2."), "2. These terms apply."),
             ]
+        );
+    }
+
+    #[test]
+    fn unicode_blank_lines_and_indented_clauses_separate_paragraphs() {
+        assert_eq!(
+            texts("(c) Sole Remedy. As stated.\n\u{2003}\n7.3.\tIntellectual Property.\n"),
+            vec!["(c) Sole Remedy. As stated.", "7.3. Intellectual Property."]
+        );
+        assert_eq!(
+            texts("1. Terms\n\n            i. The first;\n\n            ii. The second.\n"),
+            vec!["1. Terms", "i. The first;", "ii. The second."]
         );
     }
 
