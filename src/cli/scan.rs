@@ -1,6 +1,6 @@
 //! `aiassure scan`: analyse files and folders and write a gap report.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::convert::Infallible;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -13,8 +13,10 @@ use crate::baseline::{Baseline, Comparison};
 use crate::discover;
 use crate::family::{self, FamilyBy};
 use crate::model::{Change, ClauseStatus, DocumentReport, FamilyReport, Review, Severity, Status};
+use crate::report::parquet::ParquetWriter;
 use crate::report::{self, OutputFormat};
 use crate::scan::{self, ScanOptions};
+use crate::select::{self, Shard};
 use crate::waiver::{self, Waivers};
 
 /// Report formats.
@@ -32,6 +34,11 @@ enum FormatArg {
     Csv,
     /// SARIF 2.1.0, for code scanning.
     Sarif,
+    /// JSON lines: one document object of the JSON report per line, streamed.
+    Jsonl,
+    /// Parquet tables documents, verdicts and features in the folder given with -o
+    /// (docs/parquet.md).
+    Parquet,
 }
 
 /// How to group files into contract families.
@@ -63,12 +70,24 @@ enum FailOn {
 pub(crate) struct ScanArgs {
     /// Files and folders to analyse (folders recursively: .pdf, .docx, .txt, .md, .html, and
     /// scans as .png, .jpg, .tif).
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(required_unless_present = "files_from", value_name = "PATH")]
     paths: Vec<PathBuf>,
+    /// Also analyse the files this file lists, one per line: a path, or a JSON object with
+    /// "path" and optionally "sha256" (a JSON lines results file is such a list); - for stdin.
+    #[arg(long, value_name = "FILE")]
+    files_from: Option<PathBuf>,
+    /// Analyse only part K of N (1-based), chosen by a hash of each file's path: N runs with the
+    /// same inputs cover every file exactly once.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<Shard>,
+    /// Skip files whose sha256 already has results in RESULTS: a JSON lines file, a JSON report
+    /// or a Parquet folder (of `scan` or the Spark job).
+    #[arg(long, value_name = "RESULTS")]
+    skip_known: Option<PathBuf>,
     /// Report format.
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     format: FormatArg,
-    /// Write the report to this file instead of standard output.
+    /// Write the report to this file instead of standard output (a folder for --format parquet).
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
     /// A folder of extra or replacement rules (same format as clause-library/).
@@ -129,7 +148,7 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
             .num_threads(jobs.max(1))
             .build_global();
     }
-    let found = discover::discover(&args.paths);
+    let (found, skipped) = select_files(&args)?;
     let plan = family::plan(
         &found,
         args.family_by.map(|FamilyByArg::Folder| FamilyBy::Folder),
@@ -137,7 +156,7 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
     let waivers = args.waivers.as_deref().map(Waivers::read).transpose()?;
     let baseline = args.baseline.as_deref().map(Baseline::read).transpose()?;
     let today = waiver::today();
-    if found.sources.is_empty() && found.unsupported.is_empty() {
+    if found.sources.is_empty() && found.unsupported.is_empty() && skipped.is_none() {
         for p in &found.problems {
             eprintln!("aiassure: {}: {}", p.path.display(), p.message);
         }
@@ -151,6 +170,9 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
         }
         for w in &plan.warnings {
             eprintln!("aiassure: {w}");
+        }
+        if let Some(s) = &skipped {
+            eprintln!("aiassure: {s}");
         }
     }
     let options = ScanOptions {
@@ -187,13 +209,31 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
     };
     let format = match args.format {
         FormatArg::Text => OutputFormat::Text,
-        FormatArg::Json => OutputFormat::Json,
+        FormatArg::Json | FormatArg::Jsonl | FormatArg::Parquet => OutputFormat::Json,
         FormatArg::Markdown => OutputFormat::Markdown,
         FormatArg::Html => OutputFormat::Html,
         FormatArg::Csv => OutputFormat::Csv,
         FormatArg::Sarif => OutputFormat::Sarif,
     };
-    let mut out = open_output(args.output.as_ref())?;
+    let mut tables = match (args.format, &args.output) {
+        (FormatArg::Parquet, Some(dir)) => Some(ParquetWriter::create(
+            dir,
+            &args.shard.map_or("part-1-of-1".into(), |s| {
+                format!("part-{}-of-{}", s.index, s.of)
+            }),
+            library.tiers(),
+            &library.version,
+        )?),
+        (FormatArg::Parquet, None) => {
+            anyhow::bail!("--format parquet writes a folder of tables: name it with -o DIR")
+        }
+        _ => None,
+    };
+    let mut out = if tables.is_some() {
+        Box::new(std::io::sink())
+    } else {
+        open_output(args.output.as_ref())?
+    };
     let gate = Gate {
         level: args.fail_on,
         baseline: baseline.as_ref(),
@@ -223,7 +263,28 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
             failed |= gate.document_fails(d);
         }
     };
-    if format == OutputFormat::Json {
+    if let Some(mut writer) = tables
+        .take()
+        .map(|t| Streamed::Parquet(Box::new(t)))
+        .or_else(|| (args.format == FormatArg::Jsonl).then_some(Streamed::Lines))
+    {
+        // JSON lines and Parquet: each document as its turn comes; families are in JSON only.
+        scan::scan_in_order(&found, &options, cached, &progress, &mut |mut d| {
+            review(&mut d);
+            writer.document(&mut out, &d)
+        })?;
+        judge_families(
+            &plan,
+            &members,
+            waivers.as_ref(),
+            today,
+            comparison.as_mut(),
+            &mut cited,
+        )
+        .iter()
+        .for_each(|f| failed |= gate.family_fails(f));
+        writer.finish()?;
+    } else if format == OutputFormat::Json {
         // Streamed: each document's report is written as soon as its turn in path order comes,
         // so memory does not grow with the number of documents (but for families' members).
         let mut stream =
@@ -303,6 +364,66 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Clean
     })
+}
+
+/// The files of this run: discovered from the paths and `--files-from`, then this `--shard`'s,
+/// less those `--skip-known` has results for (and what was skipped, said for the user).
+fn select_files(args: &ScanArgs) -> anyhow::Result<(discover::Discovered, Option<String>)> {
+    let mut paths = args.paths.clone();
+    let mut given = HashMap::new();
+    if let Some(list) = &args.files_from {
+        let manifest = select::read_manifest(list)?;
+        paths.extend(manifest.paths);
+        given = manifest.hashes;
+    }
+    let mut found = discover::discover(&paths);
+    let mut said = Vec::new();
+    if let Some(shard) = args.shard {
+        let all = found.sources.len();
+        shard.select(&mut found);
+        said.push(format!(
+            "shard {shard}: {} of {all} files",
+            found.sources.len()
+        ));
+    }
+    if let Some(results) = &args.skip_known {
+        let known = report::known::known_hashes(results)?;
+        let skipped = select::skip_known(&mut found, &known, &given, &|s| {
+            scan::file_sha256(&s.path).ok()
+        });
+        said.push(format!(
+            "skipped {skipped} files that already have results in {}; {} left to analyse",
+            results.display(),
+            found.sources.len()
+        ));
+    }
+    Ok((found, (!said.is_empty()).then(|| said.join("; "))))
+}
+
+/// Where `--format jsonl` and `--format parquet` write each document as it comes.
+enum Streamed {
+    /// One JSON line per document.
+    Lines,
+    /// The Parquet tables.
+    Parquet(Box<ParquetWriter>),
+}
+
+impl Streamed {
+    fn document(&mut self, out: &mut dyn Write, d: &DocumentReport) -> anyhow::Result<()> {
+        match self {
+            Streamed::Lines => {
+                report::jsonl::write_document(out, d).context("could not write the report")
+            }
+            Streamed::Parquet(w) => Ok(w.document(d)?),
+        }
+    }
+
+    fn finish(self) -> anyhow::Result<()> {
+        if let Streamed::Parquet(w) = self {
+            w.finish()?;
+        }
+        Ok(())
+    }
 }
 
 /// Judges every planned family from its members' reports, then marks waivers and baseline

@@ -2,6 +2,8 @@
 //!
 //! - [`text`]: the terminal summary (leads with undisclosed AI features and contradicted rules);
 //! - [`json`]: the JSON contract (`serde_json` on the model, described in `docs/report.schema.json`);
+//! - [`jsonl`]: JSON lines, one document object per line (`--format jsonl`, `aiassure worker`);
+//! - [`parquet`]: the flat [`tables`] `documents`, `verdicts` and `features` as Parquet files;
 //! - Markdown and HTML: minijinja templates (`templates/report.md.j2`, `templates/report.html.j2`)
 //!   over a [`view::View`] of the report, overridable with `--template DIR` ([`Templates`]);
 //! - [`csv`]: one row per document, per document and rule, and per AI feature;
@@ -9,12 +11,17 @@
 //! - [`letter`]: clarification letters to bidders (`aiassure questions`), DOCX and Markdown.
 //!
 //! Renderers never analyse: everything they show is in the report or derived from it in [`view`].
+//! [`known`] reads results back (JSON lines, JSON, Parquet) for `scan --skip-known`.
 
 pub mod csv;
 pub mod json;
+pub mod jsonl;
+pub mod known;
 pub mod letter;
 mod ocr;
+pub mod parquet;
 pub mod sarif;
+pub mod tables;
 mod templates;
 pub mod text;
 pub mod view;
