@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use aiassure::discover;
 use aiassure::index::{self, Indexer, SearchRequest};
 use aiassure::library::Library;
-use aiassure::scan::ScanOptions;
+use aiassure::scan::{self, ScanOptions};
 
 /// A small deterministic random generator (splitmix64), so every run indexes the same texts.
 struct Rng(u64);
@@ -174,15 +174,13 @@ fn run(repo: &Path, dir: &Path, library: &Library) -> (index::IndexSummary, Dura
         register: None,
         limits: Default::default(),
         ocr: &aiassure::extract::ocr::OCR_OFF,
+        jobs: None,
     };
     let start = Instant::now();
     let found = discover::discover(&[PathBuf::from(repo)]);
-    let mut indexer =
-        Indexer::open(dir, index::settings_key(library, None, None)).expect("open the index");
-    let summary = indexer
-        .update(&found, &options, &|_| {})
-        .expect("index the repository");
-    indexer.finish().expect("commit");
+    let mut indexer = Indexer::open(dir, options.settings_key()).expect("open the index");
+    scan::update(&found, &options, &mut indexer, &|_| {}).expect("index the repository");
+    let summary = indexer.finish().expect("commit");
     (summary, start.elapsed())
 }
 

@@ -33,6 +33,9 @@ pub struct Discovered {
     pub unsupported: Vec<Problem>,
     /// Paths that could not be walked.
     pub problems: Vec<Problem>,
+    /// The folder the paths given have in common, a file counting as its folder (empty when they
+    /// have none): reports for people name documents relative to it.
+    pub folder: PathBuf,
 }
 
 /// True for names the walk skips: hidden entries and Word lock files.
@@ -81,7 +84,33 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
     }
     found.sources.sort_by(|a, b| a.display.cmp(&b.display));
     found.sources.dedup_by(|a, b| a.display == b.display);
+    found.folder = common_folder(paths);
     found
+}
+
+/// The longest folder that holds every path (a folder holds itself; a file is held by its
+/// parent), compared component by component as written: `a/b` and `a/c/d.pdf` give `a`.
+fn common_folder(paths: &[PathBuf]) -> PathBuf {
+    let mut folders = paths.iter().map(|p| {
+        if p.is_dir() {
+            p.as_path()
+        } else {
+            p.parent().unwrap_or(Path::new(""))
+        }
+    });
+    let Some(first) = folders.next() else {
+        return PathBuf::new();
+    };
+    let mut common: Vec<_> = first.components().collect();
+    for folder in folders {
+        let same = common
+            .iter()
+            .zip(folder.components())
+            .take_while(|(a, b)| *a == b)
+            .count();
+        common.truncate(same);
+    }
+    common.iter().collect()
 }
 
 fn walk(root: &Path, found: &mut Discovered) {
@@ -172,6 +201,28 @@ mod tests {
         assert_eq!(found.sources.len(), 1);
         assert_eq!(found.problems.len(), 1);
         assert!(found.problems[0].message.contains("link loop"));
+    }
+
+    #[test]
+    fn the_folder_in_common_of_folders_and_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path();
+        std::fs::create_dir_all(p.join("bids/late")).unwrap();
+        std::fs::create_dir_all(p.join("contracts")).unwrap();
+        std::fs::write(p.join("bids/a.pdf"), b"x").unwrap();
+        let folder = |paths: &[PathBuf]| discover(paths).folder;
+        assert_eq!(folder(&[p.join("bids")]), p.join("bids"));
+        assert_eq!(folder(&[p.join("bids/a.pdf")]), p.join("bids"));
+        assert_eq!(
+            folder(&[p.join("bids/late"), p.join("bids/a.pdf")]),
+            p.join("bids")
+        );
+        assert_eq!(folder(&[p.join("bids"), p.join("contracts")]), p);
+        assert_eq!(folder(&[PathBuf::from("a.pdf")]), PathBuf::new());
+        assert_eq!(
+            folder(&[p.join("bids"), PathBuf::from("a.pdf")]),
+            PathBuf::new()
+        );
     }
 
     #[test]

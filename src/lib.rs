@@ -36,5 +36,6 @@ pub mod scan;
 pub mod segment;
 pub mod select;
 pub mod serve;
+pub mod sink;
 pub mod waiver;
 pub mod worker;

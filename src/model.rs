@@ -7,10 +7,52 @@
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
+use strum::{EnumIter, IntoStaticStr};
+
+/// `as_str()` for enums whose values appear in reports: the name strum derives from the variant,
+/// which is the name serde writes (`enum_names_are_those_of_the_json_report` checks every value).
+macro_rules! report_names {
+    ($($name:ident),* $(,)?) => {
+        $(
+            impl $name {
+                /// The name used in reports (as in the JSON report).
+                pub fn as_str(self) -> &'static str {
+                    self.into()
+                }
+            }
+        )*
+    };
+}
+
+report_names!(
+    Format,
+    DocType,
+    Status,
+    Severity,
+    ClauseStatus,
+    Change,
+    FeatureCategory,
+    FeatureBasis,
+    RegisterStatus,
+);
 
 /// File formats the tool reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    IntoStaticStr,
+    EnumIter,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum Format {
     /// Portable Document Format.
     Pdf,
@@ -44,21 +86,6 @@ impl Format {
             "jpg" | "jpeg" => Some(Format::Jpeg),
             "tif" | "tiff" => Some(Format::Tiff),
             _ => None,
-        }
-    }
-
-    /// The name used in reports (`pdf`, `docx`, `text`, `markdown`, `html`, `png`, `jpeg`,
-    /// `tiff`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Format::Pdf => "pdf",
-            Format::Docx => "docx",
-            Format::Text => "text",
-            Format::Markdown => "markdown",
-            Format::Html => "html",
-            Format::Png => "png",
-            Format::Jpeg => "jpeg",
-            Format::Tiff => "tiff",
         }
     }
 
@@ -291,8 +318,22 @@ fn truncate_quote(text: &str) -> String {
 }
 
 /// Kind of document, which decides the rules that apply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    IntoStaticStr,
+    EnumIter,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum DocType {
     /// A contract, template, call-off or set of terms.
     Contract,
@@ -302,20 +343,23 @@ pub enum DocType {
     Unknown,
 }
 
-impl DocType {
-    /// The name used in reports.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DocType::Contract => "contract",
-            DocType::Tender => "tender",
-            DocType::Unknown => "unknown",
-        }
-    }
-}
-
 /// Whether a file could be analysed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    IntoStaticStr,
+    EnumIter,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum Status {
     /// Read and checked.
     Analysed,
@@ -326,8 +370,22 @@ pub enum Status {
 }
 
 /// How much a rule matters for the document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    IntoStaticStr,
+    EnumIter,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum Severity {
     /// Must be in the document.
     Required,
@@ -336,8 +394,22 @@ pub enum Severity {
 }
 
 /// The verdict for one rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    IntoStaticStr,
+    EnumIter,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum ClauseStatus {
     /// The obligation is there, on the supplier, in AI scope, with its essential elements.
     Present,
@@ -347,18 +419,6 @@ pub enum ClauseStatus {
     Contradicted,
     /// Nothing relevant.
     Missing,
-}
-
-impl ClauseStatus {
-    /// The name used in reports.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ClauseStatus::Present => "present",
-            ClauseStatus::Weak => "weak",
-            ClauseStatus::Contradicted => "contradicted",
-            ClauseStatus::Missing => "missing",
-        }
-    }
 }
 
 /// A located quote relied on for a verdict or feature.
@@ -524,8 +584,22 @@ pub struct LapsedWaiver {
 }
 
 /// How a gap or AI feature compares with the baseline report (`--baseline`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    IntoStaticStr,
+    EnumIter,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum Change {
     /// Not a gap (or not there) in the baseline.
     New,
@@ -540,22 +614,23 @@ pub enum Change {
     Fixed,
 }
 
-impl Change {
-    /// The name used in reports.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Change::New => "new",
-            Change::Unchanged => "unchanged",
-            Change::Worse => "worse",
-            Change::Better => "better",
-            Change::Fixed => "fixed",
-        }
-    }
-}
-
 /// Kinds of AI capability.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    IntoStaticStr,
+    EnumIter,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum FeatureCategory {
     /// Generative AI: drafting, summarising, chat, image or voice generation.
     Generative,
@@ -579,9 +654,22 @@ pub enum FeatureCategory {
 
 /// How the document shows a feature is AI.
 #[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    IntoStaticStr,
+    EnumIter,
 )]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum FeatureBasis {
     /// The document names AI, an AI technique or an AI product ("machine learning", "Azure
     /// OpenAI").
@@ -593,8 +681,22 @@ pub enum FeatureBasis {
 }
 
 /// An AI feature's standing in the buyer's register of approved AI tools.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    IntoStaticStr,
+    EnumIter,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum RegisterStatus {
     /// Listed as approved.
     Approved,
@@ -840,6 +942,33 @@ pub struct Gaps {
     pub contradicted: usize,
 }
 
+/// The text with its first letter in upper case ("the supplier ..." -> "The supplier ..."), for
+/// sentences of explanations and letters built from parts.
+pub fn upper_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().collect::<String>() + chars.as_str(),
+        None => String::new(),
+    }
+}
+
+/// Lower-case hex of bytes: digests in reports and fingerprints, and random tokens.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
+    s
+}
+
+/// The sha256 of a file's bytes as reports give it ([`DocumentReport::sha256`]): lower-case hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex(&sha2::Sha256::digest(bytes))
+}
+
 /// The version of the JSON report's shape (`schema_version`).
 pub const SCHEMA_VERSION: &str = "1";
 
@@ -945,4 +1074,45 @@ pub struct Report {
     pub baseline: Option<BaselineSummary>,
     /// The rules cited by the documents' verdicts, sorted by id.
     pub rules: Vec<RuleInfo>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use strum::IntoEnumIterator;
+
+    /// Every value's `as_str` is its name in the JSON report.
+    fn names_are_serde_names<T: IntoEnumIterator + Serialize + Copy + Into<&'static str>>() {
+        for v in T::iter() {
+            let json = serde_json::to_value(v).unwrap();
+            assert_eq!(Some(v.into()), json.as_str());
+        }
+    }
+
+    #[test]
+    fn enum_names_are_those_of_the_json_report() {
+        names_are_serde_names::<Format>();
+        names_are_serde_names::<DocType>();
+        names_are_serde_names::<Status>();
+        names_are_serde_names::<Severity>();
+        names_are_serde_names::<ClauseStatus>();
+        names_are_serde_names::<Change>();
+        names_are_serde_names::<FeatureCategory>();
+        names_are_serde_names::<FeatureBasis>();
+        names_are_serde_names::<RegisterStatus>();
+        assert_eq!(
+            FeatureCategory::AutomatedDecision.as_str(),
+            "automated-decision"
+        );
+        assert_eq!(RegisterStatus::NotInRegister.as_str(), "not-in-register");
+    }
+
+    #[test]
+    fn hex_and_sha256() {
+        assert_eq!(hex(&[0x00, 0xab, 0x0f, 0xff]), "00ab0fff");
+        assert_eq!(
+            sha256_hex(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+    }
 }

@@ -25,6 +25,20 @@ pub const AUTHOR: &str = "aiassure";
 /// Title of the section added when the template has no AI section.
 pub const NEW_SECTION_TITLE: &str = "Artificial intelligence";
 
+/// A tracked change's date: `YYYY-MM-DDTHH:MM:SSZ` in UTC (ISO 8601, as Word writes `w:date`).
+pub fn change_date(at: time::OffsetDateTime) -> String {
+    let at = at.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second()
+    )
+}
+
 /// Why a template could not be redlined.
 #[derive(Debug, thiserror::Error)]
 pub enum RedlineError {
@@ -425,6 +439,22 @@ fn repackage(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn change_dates_are_utc_iso_8601() {
+        let at = |secs: i64| {
+            change_date(time::OffsetDateTime::from_unix_timestamp(secs).expect("in range"))
+        };
+        assert_eq!(at(0), "1970-01-01T00:00:00Z");
+        assert_eq!(at(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(at(1_795_000_000), "2026-11-18T11:06:40Z");
+        assert_eq!(at(4_107_542_399), "2100-02-28T23:59:59Z");
+        // An instant given in another offset is written in UTC.
+        let paris = time::OffsetDateTime::from_unix_timestamp(0)
+            .expect("in range")
+            .to_offset(time::UtcOffset::from_hms(1, 0, 0).expect("valid offset"));
+        assert_eq!(change_date(paris), "1970-01-01T00:00:00Z");
+    }
 
     #[test]
     fn ai_headings_are_recognised() {

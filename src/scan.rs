@@ -1,13 +1,17 @@
 //! Orchestration: discovered files -> read -> extract -> segment -> check, in parallel over files,
 //! sorted into a [`Report`].
 //!
-//! This is the only module that knows about threads. Each file is processed on its own and its
-//! text dropped; [`scan_in_order`] hands the per-document results over a chunk of files at a time
-//! in path order, so a caller that writes them as they come (the JSON report) keeps memory flat
-//! however many files there are. A file that cannot be read, or that trips a bug, becomes a document with status
-//! `unreadable` or `error` and a plain-English reason; the batch always goes on.
+//! This is the only module that knows about threads: each scan runs on a pool of
+//! [`ScanOptions::jobs`] threads (rayon's global pool when unset). Each file is processed on its
+//! own and its text dropped; [`scan_in_order`] hands the per-document results over a chunk of
+//! files at a time in path order, so a caller that writes them as they come (the JSON report)
+//! keeps memory flat however many files there are. [`update`] keeps a store of results (the
+//! index) up to date through the [`crate::sink`] traits: the scan decides what to read, the store
+//! only answers for what it holds and takes the results. A file that cannot be read, or that
+//! trips a bug, becomes a document with status `unreadable` or `error` and a plain-English
+//! reason; the batch always goes on.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::io::Read;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -16,14 +20,15 @@ use sha2::{Digest, Sha256};
 
 use crate::check::{self, CheckOptions};
 use crate::discover::{Discovered, Problem};
-use crate::extract::ocr::{OCR_OFF, Ocr};
+use crate::extract::ocr::{OCR_OFF, Ocr, OcrMode};
 use crate::extract::{self, ExtractError, Limits, OcrText};
 use crate::library::{Library, Register};
 use crate::model::{
     ClauseStatus, ClauseVerdict, DocType, Document, DocumentReport, Format, NameVersion,
-    OcrSummary, Report, RuleInfo, SCHEMA_VERSION, Source, Status, Summary,
+    OcrSummary, Report, RuleInfo, SCHEMA_VERSION, Source, Status, Summary, sha256_hex,
 };
 use crate::segment;
+use crate::sink::{Cache, FileStat, Scanned, Sink};
 
 /// Options of a scan.
 #[derive(Debug, Clone, Copy)]
@@ -38,6 +43,85 @@ pub struct ScanOptions<'a> {
     pub limits: Limits,
     /// Whether and how scans are read by OCR.
     pub ocr: &'a Ocr,
+    /// Files read at once: `None` uses rayon's global pool (one thread per core); `Some(n)`
+    /// runs each scan in a pool of its own of `n` threads.
+    pub jobs: Option<usize>,
+}
+
+impl ScanOptions<'_> {
+    /// Everything besides the file itself that can change a file's report, as one string stored
+    /// with each report the index keeps: a stored report is reused only under the same key. The
+    /// library and the register enter by content, so editing a rule or a register row re-analyses
+    /// every file; so does changing `--doc-type`, any limit (a file that failed under a limit is
+    /// read again when it is raised) or the OCR options. `jobs` changes no result and is left out.
+    pub fn settings_key(&self) -> String {
+        let Limits {
+            max_file_bytes,
+            max_decompressed_bytes,
+            max_xml_depth,
+            max_pdf_objects,
+            max_pdf_depth,
+            max_pdf_operations,
+            max_text_chars,
+        } = self.limits;
+        let ocr = &self.ocr.options;
+        let mode = match ocr.mode {
+            OcrMode::Auto => "auto",
+            OcrMode::Always => "always",
+            OcrMode::Never => "never",
+        };
+        format!(
+            "aiassure {}; library {} {} {}; doc-type {}; register {}; limits: file {max_file_bytes} \
+             decompressed {max_decompressed_bytes} xml-depth {max_xml_depth} pdf-objects \
+             {max_pdf_objects} pdf-depth {max_pdf_depth} pdf-operations {max_pdf_operations} \
+             text-chars {max_text_chars}; ocr {mode} {} pages {} seconds {}",
+            env!("CARGO_PKG_VERSION"),
+            self.library.name,
+            self.library.version,
+            self.library.fingerprint,
+            self.doc_type.map_or("auto", DocType::as_str),
+            self.register
+                .map_or_else(|| "none".to_string(), Register::fingerprint),
+            ocr.language,
+            ocr.max_pages,
+            ocr.max_seconds,
+        )
+    }
+}
+
+/// The threads a scan runs on: its own pool of `jobs` threads, or rayon's global pool.
+struct Pool(Option<rayon::ThreadPool>);
+
+impl Pool {
+    /// The pool for `jobs` (at least one thread). A pool that cannot be built (the system refuses
+    /// threads) leaves the work to the global pool.
+    fn new(jobs: Option<usize>) -> Pool {
+        Pool(jobs.and_then(|n| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(n.max(1))
+                .build()
+                .ok()
+        }))
+    }
+
+    /// Runs `work` in the pool: its parallel iterators use the pool's threads.
+    fn run<R: Send>(&self, work: impl FnOnce() -> R + Send) -> R {
+        match &self.0 {
+            Some(pool) => pool.install(work),
+            None => work(),
+        }
+    }
+
+    /// Number of threads.
+    fn threads(&self) -> usize {
+        self.0
+            .as_ref()
+            .map_or_else(
+                rayon::current_num_threads,
+                rayon::ThreadPool::current_num_threads,
+            )
+            .max(1)
+    }
 }
 
 /// A file's bytes, read within the size limit (checked before reading and again after, for a
@@ -70,11 +154,6 @@ fn too_large(len: u64, limits: &Limits) -> ExtractError {
     ))
 }
 
-/// Hex sha256 of bytes.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
-
 /// Hex sha256 of a file's bytes, read a block at a time (for `--skip-known`, before the file is
 /// analysed).
 pub fn file_sha256(path: &std::path::Path) -> std::io::Result<String> {
@@ -84,18 +163,10 @@ pub fn file_sha256(path: &std::path::Path) -> std::io::Result<String> {
     loop {
         let n = file.read(&mut block)?;
         if n == 0 {
-            return Ok(hex(&hasher.finalize()));
+            return Ok(crate::model::hex(&hasher.finalize()));
         }
         hasher.update(&block[..n]);
     }
-}
-
-fn hex(digest: &[u8]) -> String {
-    use std::fmt::Write;
-    digest.iter().fold(String::with_capacity(64), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
 }
 
 /// A file read and turned into located text.
@@ -298,34 +369,17 @@ fn checked(
     (report, document)
 }
 
-/// Earlier results, consulted before a file is read: `scan --index` and `index` reuse the report
-/// the index holds for a file that has not changed (see [`crate::index::StoredFiles`]).
-pub trait Cache: Sync {
-    /// The stored report for this file, when the file has not changed since it was stored.
-    fn lookup(&self, source: &Source) -> Option<DocumentReport>;
-}
-
-/// One file's result, with what the index needs besides the report.
-#[derive(Debug, Clone)]
-pub struct Scanned {
-    /// The report (its path is the source's display path).
-    pub report: DocumentReport,
-    /// The located text, when the file was analysed now; `None` when it could not be read or
-    /// when the report came from the cache.
-    pub document: Option<Document>,
-    /// True when the report came from the cache.
-    pub reused: bool,
-}
-
 /// Scans files in parallel, in path order; a file the cache knows unchanged is not read: its stored
 /// report is used. `progress` is called once per finished file (from any thread).
 fn scan_cached(
+    pool: &Pool,
     sources: &[Source],
     options: &ScanOptions<'_>,
     cache: Option<&dyn Cache>,
     progress: &(dyn Fn(&DocumentReport) + Sync),
 ) -> Vec<DocumentReport> {
     par_map(
+        pool,
         sources,
         progress,
         |r| r,
@@ -341,7 +395,19 @@ pub fn scan_located(
     cache: Option<&dyn Cache>,
     progress: &(dyn Fn(&DocumentReport) + Sync),
 ) -> Vec<Scanned> {
+    located(&Pool::new(options.jobs), sources, options, cache, progress)
+}
+
+/// [`scan_located`] on a pool.
+fn located(
+    pool: &Pool,
+    sources: &[Source],
+    options: &ScanOptions<'_>,
+    cache: Option<&dyn Cache>,
+    progress: &(dyn Fn(&DocumentReport) + Sync),
+) -> Vec<Scanned> {
     par_map(
+        pool,
         sources,
         progress,
         |s| &s.report,
@@ -374,21 +440,25 @@ fn cached(source: &Source, cache: Option<&dyn Cache>, ocr: &Ocr) -> Option<Docum
     Some(report)
 }
 
-/// The one parallel seam: `f` on every file, `progress` after each; results sorted by path.
+/// The one parallel seam: `f` on every file, `progress` after each, on the pool's threads;
+/// results sorted by path.
 fn par_map<T: Send>(
+    pool: &Pool,
     sources: &[Source],
     progress: &(dyn Fn(&DocumentReport) + Sync),
     report: fn(&T) -> &DocumentReport,
     f: impl Fn(&Source) -> T + Sync,
 ) -> Vec<T> {
-    let mut out: Vec<T> = sources
-        .par_iter()
-        .map(|s| {
-            let r = f(s);
-            progress(report(&r));
-            r
-        })
-        .collect();
+    let mut out: Vec<T> = pool.run(|| {
+        sources
+            .par_iter()
+            .map(|s| {
+                let r = f(s);
+                progress(report(&r));
+                r
+            })
+            .collect()
+    });
     out.sort_by(|a, b| report(a).path.cmp(&report(b).path));
     out
 }
@@ -425,7 +495,8 @@ pub fn scan_in_order<E>(
         )
         .collect();
     items.sort_by(|a, b| a.0.cmp(&b.0));
-    let chunk = CHUNK_PER_THREAD * rayon::current_num_threads().max(1);
+    let pool = Pool::new(options.jobs);
+    let chunk = CHUNK_PER_THREAD * pool.threads();
     for part in items.chunks(chunk) {
         let sources: Vec<Source> = part
             .iter()
@@ -434,7 +505,7 @@ pub fn scan_in_order<E>(
                 Item::Unsupported(_) => None,
             })
             .collect();
-        let mut reports = scan_cached(&sources, options, cache, progress);
+        let mut reports = scan_cached(&pool, &sources, options, cache, progress);
         reports.extend(part.iter().filter_map(|(_, i)| match i {
             Item::Unsupported(p) => Some(unsupported(p)),
             Item::Read(_) => None,
@@ -445,6 +516,52 @@ pub fn scan_in_order<E>(
         }
     }
     Ok(())
+}
+
+/// Files analysed per parallel batch of [`update`] (their located text is held until the batch
+/// is handed to the sink).
+const BATCH: usize = 64;
+
+/// Brings a store of results (the index) in line with the files `found`, analysing with `options`
+/// what changed. A file the sink holds with the same size and time is not read; one whose size
+/// or time changed is hashed, and reused from the sink when its content is the same; the rest
+/// are analysed in parallel, a batch at a time so memory stays flat, and handed to the sink in
+/// path order (with a checkpoint after each batch). Last, the sink forgets the files no longer
+/// found, except under a folder that could not be walked this time. `progress` is called once
+/// per file read (from any thread).
+pub fn update<S: Sink>(
+    found: &Discovered,
+    options: &ScanOptions<'_>,
+    sink: &mut S,
+    progress: &(dyn Fn(&DocumentReport) + Sync),
+) -> Result<(), S::Error> {
+    // Stat every file first: its size and time are taken before it is read.
+    let mut todo: Vec<(Source, FileStat)> = Vec::new();
+    for source in &found.sources {
+        let stat = FileStat::of(&source.path).unwrap_or_default();
+        if !sink.unchanged(source, stat) {
+            todo.push((source.clone(), stat));
+        }
+    }
+    let pool = Pool::new(options.jobs);
+    for batch in todo.chunks(BATCH) {
+        let sources: Vec<Source> = batch.iter().map(|(s, _)| s.clone()).collect();
+        // Both are in path order: `found.sources` is sorted and `located` sorts by path.
+        let scanned = located(&pool, &sources, options, Some(&*sink), progress);
+        for (item, (_, stat)) in scanned.into_iter().zip(batch) {
+            sink.put(item, *stat)?;
+        }
+        sink.checkpoint()?;
+    }
+    let present: HashSet<&str> = found.sources.iter().map(|s| s.display.as_str()).collect();
+    let unwalked: Vec<String> = found
+        .problems
+        .iter()
+        .map(|p| p.path.to_string_lossy().into_owned())
+        .collect();
+    sink.retain(&|path| {
+        present.contains(path) || unwalked.iter().any(|u| path.starts_with(u.as_str()))
+    })
 }
 
 /// The report of a file of a type aiassure does not read.
@@ -559,6 +676,71 @@ mod tests {
             question: None,
             review: Default::default(),
         }
+    }
+
+    #[test]
+    fn every_setting_that_can_change_a_result_changes_the_key() {
+        let library = Library::builtin();
+        let ocr = Ocr::new(crate::extract::ocr::OcrOptions {
+            mode: OcrMode::Never,
+            ..Default::default()
+        })
+        .unwrap();
+        let base = ScanOptions {
+            library: &library,
+            doc_type: None,
+            register: None,
+            limits: Limits::default(),
+            ocr: &ocr,
+            jobs: None,
+        };
+        let key = base.settings_key();
+        let limit = |change: fn(&mut Limits)| {
+            let mut limits = Limits::default();
+            change(&mut limits);
+            ScanOptions { limits, ..base }.settings_key()
+        };
+        let changed = [
+            limit(|l| l.max_file_bytes += 1),
+            limit(|l| l.max_decompressed_bytes += 1),
+            limit(|l| l.max_xml_depth += 1),
+            limit(|l| l.max_pdf_objects += 1),
+            limit(|l| l.max_pdf_depth += 1),
+            limit(|l| l.max_pdf_operations += 1),
+            limit(|l| l.max_text_chars += 1),
+            ScanOptions {
+                doc_type: Some(DocType::Tender),
+                ..base
+            }
+            .settings_key(),
+        ];
+        for (i, other) in changed.iter().enumerate() {
+            assert_ne!(*other, key, "setting {i} is not in the key");
+        }
+        let register = Register::from_csv("name,vendor,status\nFaceGate,Acme,approved\n").unwrap();
+        let with_register = ScanOptions {
+            register: Some(&register),
+            ..base
+        };
+        assert_ne!(with_register.settings_key(), key);
+        let ocr_options = |change: fn(&mut crate::extract::ocr::OcrOptions)| {
+            let mut options = ocr.options.clone();
+            change(&mut options);
+            let other = Ocr::new(options).unwrap();
+            ScanOptions {
+                ocr: &other,
+                ..base
+            }
+            .settings_key()
+        };
+        assert_ne!(ocr_options(|o| o.max_pages += 1), key);
+        assert_ne!(ocr_options(|o| o.max_seconds += 1), key);
+        // The number of threads changes no result.
+        let jobs = ScanOptions {
+            jobs: Some(3),
+            ..base
+        };
+        assert_eq!(jobs.settings_key(), key);
     }
 
     #[test]

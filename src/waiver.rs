@@ -16,7 +16,7 @@ use time::{Date, Month};
 
 use crate::model::{
     ClauseStatus, DocumentReport, FamilyReport, Lapse, LapsedWaiver, Pinned, Report, Review,
-    WaiverRecord,
+    WaiverRecord, upper_first,
 };
 
 /// Largest waivers file read.
@@ -268,7 +268,7 @@ impl Waiver {
             Lapse::Expired => format!(
                 "{} expired on {}, so this gap counts again. If the decision still stands, \
                  record it again with a new expiry date; otherwise fix the gap.",
-                capitalise(&self.named()),
+                upper_first(&self.named()),
                 self.expires
             ),
             Lapse::Changed => {
@@ -294,7 +294,7 @@ impl Waiver {
                     "{} no longer applies: {what}{which}; the waiver was for sha256 {}. Review \
                      the new text; if the gap is still acceptable, record a new waiver with \
                      `aiassure waive`.",
-                    capitalise(&self.named()),
+                    upper_first(&self.named()),
                     accepted
                         .iter()
                         .map(|h| short(h))
@@ -308,13 +308,6 @@ impl Waiver {
 
 fn short(hash: &str) -> String {
     hash.chars().take(12).collect::<String>() + "..."
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }
 
 /// 1-based line of a byte offset.

@@ -246,6 +246,7 @@ mod tests {
                 register: None,
                 limits,
                 ocr: &OCR_OFF,
+                jobs: None,
             },
             emit: Emit::Documents,
             tiers: library.tiers(),

@@ -27,6 +27,26 @@ pub fn skip(what: &str) {
     eprintln!("skipped: {what}");
 }
 
+/// A file of the shared spec (`$AIASSURE_SPEC` or `../shared/spec`), e.g. `report-json.md`;
+/// `None` (the test skips) when absent, a failure under CI.
+#[allow(dead_code)]
+pub fn spec(name: &str) -> Option<String> {
+    let dir = std::env::var_os("AIASSURE_SPEC")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared/spec"));
+    let path = dir.join(name);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Some(text),
+        Err(e) => {
+            skip(&format!(
+                "the shared spec file {} cannot be read ({e}; set AIASSURE_SPEC)",
+                path.display()
+            ));
+            None
+        }
+    }
+}
+
 /// The shared corpus of real documents (`$AIASSURE_CORPUS` or `../shared/corpus`); `None` (the
 /// test skips) when absent, a failure under CI.
 #[allow(dead_code)]
@@ -52,4 +72,57 @@ pub fn aiassure(args: &[&str]) -> Output {
         .current_dir(root())
         .output()
         .expect("the aiassure binary runs")
+}
+
+/// The skip rule itself: this test binary runs a probe whose tool is absent, once under
+/// `CI=true` (it must fail, naming the tool) and once without CI (it must pass, saying why it
+/// skipped).
+#[test]
+fn a_missing_tool_fails_under_ci_and_skips_locally() {
+    let exe = std::env::current_exe().expect("the test binary");
+    let probe = |ci: bool| {
+        let mut cmd = Command::new(&exe);
+        cmd.args([
+            "--ignored",
+            "--exact",
+            "common::probe_missing_tool",
+            "--nocapture",
+        ]);
+        if ci {
+            cmd.env("CI", "true");
+        } else {
+            cmd.env_remove("CI");
+        }
+        let out = cmd.output().expect("the test binary runs");
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            text.contains("1 passed") || text.contains("1 failed"),
+            "the probe did not run:\n{text}"
+        );
+        (out.status.success(), text)
+    };
+    let (passed, text) = probe(true);
+    assert!(!passed, "under CI=true a missing tool passed:\n{text}");
+    assert!(
+        text.contains("is a failure, not a skip") && text.contains(PROBE_TOOL),
+        "{text}"
+    );
+    let (passed, text) = probe(false);
+    assert!(passed, "without CI a missing tool failed:\n{text}");
+    assert!(text.contains(&format!("skipped: {PROBE_TOOL}")), "{text}");
+}
+
+/// What the probe lacks.
+const PROBE_TOOL: &str = "the probe's tool /nonexistent/aiassure-probe";
+
+#[test]
+#[ignore = "run by a_missing_tool_fails_under_ci_and_skips_locally in a child process"]
+fn probe_missing_tool() {
+    if !Path::new("/nonexistent/aiassure-probe").exists() {
+        skip(PROBE_TOOL);
+    }
 }

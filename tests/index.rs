@@ -18,6 +18,7 @@ use aiassure::model::{
     FeatureCategory, Format, Severity, Status,
 };
 use aiassure::scan::{self, ScanOptions};
+use aiassure::sink::FileStat;
 
 use crate::common::aiassure;
 
@@ -369,7 +370,7 @@ fn filters_on_rule_status_doc_type_and_feature() {
         );
         let report = report_for(name, &doc, doc_type);
         indexer
-            .put(&report, Some(&doc), index::FileStat::default())
+            .replace(&report, Some(&doc), FileStat::default())
             .unwrap();
     }
     indexer.finish().unwrap();
@@ -494,10 +495,10 @@ fn an_interrupted_run_leaves_the_last_commit() {
     {
         let mut indexer = Indexer::open(dir.path(), "s".into()).unwrap();
         indexer
-            .put(
+            .replace(
                 &report_for("one.txt", &doc, DocType::Contract),
                 Some(&doc),
-                index::FileStat::default(),
+                FileStat::default(),
             )
             .unwrap();
         indexer.commit().unwrap();
@@ -508,10 +509,10 @@ fn an_interrupted_run_leaves_the_last_commit() {
             "Penguins shall be delivered.\nAudit.\nCameras.",
         );
         indexer
-            .put(
+            .replace(
                 &report_for("two.txt", &doc2, DocType::Contract),
                 Some(&doc2),
-                index::FileStat::default(),
+                FileStat::default(),
             )
             .unwrap();
         indexer.remove("one.txt");
@@ -661,15 +662,12 @@ fn changed_settings_reanalyse_every_file() {
         register: None,
         limits: Default::default(),
         ocr: &aiassure::extract::ocr::OCR_OFF,
+        jobs: None,
     };
     let found = discover::discover(&[PathBuf::from(repo.path())]);
-    let mut indexer = Indexer::open(
-        dir.path(),
-        index::settings_key(&library, options.doc_type, None),
-    )
-    .unwrap();
-    let summary = indexer.update(&found, &options, &|_| {}).unwrap();
-    indexer.finish().unwrap();
+    let mut indexer = Indexer::open(dir.path(), options.settings_key()).unwrap();
+    scan::update(&found, &options, &mut indexer, &|_| {}).unwrap();
+    let summary = indexer.finish().unwrap();
     assert_eq!(
         (summary.updated, summary.settings_changed, summary.unchanged),
         (3, 3, 0)
@@ -777,4 +775,63 @@ fn scan_reuses_stored_reports_of_unchanged_files() {
     // The scan does not write to the index.
     let c = index_run(repo.path(), dir.path());
     assert_eq!(c["updated"], 1);
+}
+
+/// A file that failed under a limit is read again when the limit is raised, by `index` and by
+/// `scan --index`: the limits are part of the settings a stored report depends on.
+#[test]
+fn raising_a_limit_reads_again_the_files_that_failed_under_it() {
+    let repo = repo();
+    let dir = tempfile::tempdir().unwrap();
+    let run = |more: &[&str]| {
+        let mut args = vec!["index", s(repo.path()), "--index", s(dir.path())];
+        args.extend_from_slice(more);
+        let out = aiassure(&args);
+        let (stdout, stderr) = text(&out);
+        assert!(out.status.success(), "index failed: {stderr}");
+        (counts(&stdout), stderr)
+    };
+    let (c, _) = run(&["--max-text-chars", "50"]);
+    assert_eq!(
+        (c["added"], c["unreadable"]),
+        (3, 3),
+        "every file is over 50 characters"
+    );
+    // The limit raised (back to the default): every file is read again, and now analysed.
+    let (c, stderr) = run(&[]);
+    assert_eq!((c["updated"], c["unreadable"]), (3, 0), "{stderr}");
+    assert!(stderr.contains("a limit"), "{stderr}");
+    // `scan --index` with the limit raised does not reuse a report stored under the lower one;
+    // under the same lower limit, the stored errors are reused as they are.
+    run(&["--max-text-chars", "50"]);
+    let scan = |max_text_chars: &str| {
+        let out = aiassure(&[
+            "scan",
+            s(repo.path()),
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--index",
+            s(dir.path()),
+            "--max-text-chars",
+            max_text_chars,
+        ]);
+        let (stdout, stderr) = text(&out);
+        assert!(out.status.success(), "{stderr}");
+        let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        (report["summary"]["analysed"].as_u64(), stderr)
+    };
+    let (analysed, stderr) = scan("100000");
+    assert_eq!(analysed, Some(3), "{stderr}");
+    assert!(
+        stderr.contains("reused the stored results of 0 unchanged files"),
+        "{stderr}"
+    );
+    let (analysed, stderr) = scan("50");
+    assert_eq!(analysed, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("reused the stored results of 3 unchanged files"),
+        "{stderr}"
+    );
 }

@@ -296,7 +296,7 @@ fn document(index: usize) -> Doc {
     let title = format!(
         "{} between {} and {}",
         kinds[index % kinds.len()],
-        capitalise(buyer),
+        aiassure::model::upper_first(buyer),
         supplier
     );
     let mut number = 0;
@@ -334,14 +334,6 @@ fn document(index: usize) -> Doc {
         }
     }
     Doc { title, parts }
-}
-
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().collect::<String>() + chars.as_str(),
-        None => String::new(),
-    }
 }
 
 fn plain_text(doc: &Doc) -> String {

@@ -30,8 +30,8 @@ use aiassure::check::{self, CheckOptions};
 use aiassure::discover;
 use aiassure::extract::{self, Limits};
 use aiassure::library::Library;
+use aiassure::model::sha256_hex;
 use aiassure::model::{Format, Source};
-use aiassure::scan::sha256_hex;
 use aiassure::segment;
 
 /// The release binary cargo built for this bench.

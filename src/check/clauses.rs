@@ -32,7 +32,9 @@ use super::features::Features;
 use crate::library::matcher::ConceptId;
 use crate::library::rules::{Absent, Kind, Tier};
 use crate::library::{Library, Rule};
-use crate::model::{ClauseStatus, ClauseVerdict, DocType, Document, Evidence, Severity};
+use crate::model::{
+    ClauseStatus, ClauseVerdict, DocType, Document, Evidence, Severity, upper_first,
+};
 use sentences::{Analysed, Binding, DOCUMENT_AI_SENTENCES, Modality, Reading};
 
 /// A grant or licence in a sentence: when the buyer states it, the buyer gives a right away.
@@ -123,15 +125,6 @@ pub(crate) fn cite(doc: &Document, a: &Analysed) -> String {
         (Some(s), _) => s.clone(),
         (None, Some(p)) => format!("the text on page {p}"),
         (None, None) => "a sentence".into(),
-    }
-}
-
-/// Capitalises the first letter.
-pub(crate) fn upper_first(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
     }
 }
 

@@ -8,6 +8,12 @@ pub mod features;
 use crate::library::{Library, Register};
 use crate::model::{AiDeclaration, AiFeature, ClauseVerdict, DocType, Document};
 
+/// Whether a text has any of the characters, each looked for with `memchr` (a test of every
+/// character of the text against the list decodes it char by char, many times slower).
+pub(crate) fn has_any(text: &str, chars: &[char]) -> bool {
+    chars.iter().any(|&c| text.contains(c))
+}
+
 /// Options for one check.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CheckOptions<'a> {

@@ -13,7 +13,7 @@ use super::{
 use crate::discover;
 use crate::index::{self, Indexer, SearchRequest};
 use crate::model::{ClauseStatus, DocType};
-use crate::scan::ScanOptions;
+use crate::scan::{self, ScanOptions};
 
 /// Arguments of `aiassure index`.
 #[derive(Debug, Args)]
@@ -105,12 +105,6 @@ pub(crate) fn run_index(args: &IndexArgs) -> anyhow::Result<Outcome> {
     let library = load_library(args.library.as_ref())?;
     let register = args.register.as_ref().map(load_register).transpose()?;
     let ocr = args.ocr.ocr()?;
-    if let Some(jobs) = args.jobs {
-        // Fails only when the pool was already built, which cannot happen before a run.
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(jobs.max(1))
-            .build_global();
-    }
     let found = discover::discover(&args.paths);
     let missing: Vec<_> = args.paths.iter().filter(|p| !p.exists()).collect();
     if let Some(p) = missing.first() {
@@ -130,11 +124,9 @@ pub(crate) fn run_index(args: &IndexArgs) -> anyhow::Result<Outcome> {
         register: register.as_ref(),
         limits: args.limits.limits(),
         ocr: &ocr,
+        jobs: args.jobs,
     };
-    let mut indexer = Indexer::open(
-        &args.index,
-        index::settings_key(&library, options.doc_type, options.register),
-    )?;
+    let mut indexer = Indexer::open(&args.index, options.settings_key())?;
     if let Some(reason) = indexer.rebuilt()
         && !args.quiet
     {
@@ -151,7 +143,7 @@ pub(crate) fn run_index(args: &IndexArgs) -> anyhow::Result<Outcome> {
         );
         bar
     });
-    let summary = indexer.update(&found, &options, &|_| {
+    let updated = scan::update(&found, &options, &mut indexer, &|_| {
         if let Some(b) = &bar {
             b.inc(1);
         }
@@ -159,11 +151,11 @@ pub(crate) fn run_index(args: &IndexArgs) -> anyhow::Result<Outcome> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let summary = summary?;
-    indexer.finish()?;
+    updated?;
+    let summary = indexer.finish()?;
     if summary.settings_changed > 0 && !args.quiet {
         eprintln!(
-            "aiassure: {} files were checked again because aiassure, the clause library, the AI register or --doc-type changed since they were indexed",
+            "aiassure: {} files were checked again because aiassure, the clause library, the AI register, --doc-type, a limit or the OCR options changed since they were indexed",
             summary.settings_changed
         );
     }

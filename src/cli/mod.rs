@@ -66,38 +66,43 @@ enum Command {
     Worker(worker::WorkerArgs),
 }
 
-/// Limits on what one file may cost; shared by every command that reads documents.
+/// Bytes in a megabyte, as the `--max-*-mb` flags count them.
+const MB: u64 = 1024 * 1024;
+
+/// Limits on what one file may cost; shared by every command that reads documents. The defaults
+/// are [`Limits::default`]'s (and [`OcrOptions::default`]'s for OCR), the one place they are
+/// written; a test checks the README's table against them.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct LimitArgs {
     /// Largest file read, in MB.
-    #[arg(long, value_name = "MB", default_value_t = 200)]
+    #[arg(long, value_name = "MB", default_value_t = Limits::default().max_file_bytes / MB)]
     max_file_mb: u64,
     /// Largest decompressed size of one DOCX package or one PDF's streams, in MB.
-    #[arg(long, value_name = "MB", default_value_t = 512)]
+    #[arg(long, value_name = "MB", default_value_t = Limits::default().max_decompressed_bytes / MB)]
     max_decompressed_mb: u64,
     /// Deepest XML nesting accepted in a DOCX part.
-    #[arg(long, value_name = "N", default_value_t = 256)]
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_xml_depth)]
     max_xml_depth: usize,
     /// Most objects accepted in one PDF.
-    #[arg(long, value_name = "N", default_value_t = 2_000_000)]
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_pdf_objects)]
     max_pdf_objects: usize,
     /// Deepest nesting accepted in a PDF: page-tree levels and drawings (form XObjects) inside
     /// drawings.
-    #[arg(long, value_name = "N", default_value_t = 64)]
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_pdf_depth)]
     max_pdf_depth: usize,
     /// Most drawing operations run for one PDF (a few thousand per page is usual).
-    #[arg(long, value_name = "N", default_value_t = 10_000_000)]
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_pdf_operations)]
     max_pdf_operations: u64,
     /// Most characters of text kept from one file.
-    #[arg(long, value_name = "N", default_value_t = 50_000_000)]
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_text_chars)]
     max_text_chars: usize,
 }
 
 impl LimitArgs {
     pub(crate) fn limits(&self) -> Limits {
         Limits {
-            max_file_bytes: self.max_file_mb.saturating_mul(1024 * 1024),
-            max_decompressed_bytes: self.max_decompressed_mb.saturating_mul(1024 * 1024),
+            max_file_bytes: self.max_file_mb.saturating_mul(MB),
+            max_decompressed_bytes: self.max_decompressed_mb.saturating_mul(MB),
             max_xml_depth: self.max_xml_depth,
             max_pdf_objects: self.max_pdf_objects,
             max_pdf_depth: self.max_pdf_depth,
@@ -128,13 +133,13 @@ pub(crate) struct OcrArgs {
     ocr: OcrArg,
     /// Tesseract language(s) for OCR, joined by '+' (e.g. eng+cym); each needs its package
     /// (Debian: tesseract-ocr-LANG).
-    #[arg(long, value_name = "LANG", default_value = "eng")]
+    #[arg(long, value_name = "LANG", default_value_t = OcrOptions::default().language)]
     ocr_lang: String,
     /// Most pages read by OCR in one file.
-    #[arg(long, value_name = "N", default_value_t = 200)]
+    #[arg(long, value_name = "N", default_value_t = OcrOptions::default().max_pages)]
     max_ocr_pages: usize,
     /// Most seconds spent on OCR for one file (rendering and recognition).
-    #[arg(long, value_name = "SECONDS", default_value_t = 600)]
+    #[arg(long, value_name = "SECONDS", default_value_t = OcrOptions::default().max_seconds)]
     max_ocr_seconds: u64,
 }
 

@@ -93,6 +93,7 @@ pub(crate) fn run(args: &QuestionsArgs) -> anyhow::Result<Outcome> {
         register: None,
         limits: args.limits.limits(),
         ocr: &ocr,
+        jobs: None,
     };
     let mut documents = Vec::new();
     let Ok(()) = scan::scan_in_order(&found, &scan_options, None, &|_| {}, &mut |d| {

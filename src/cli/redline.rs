@@ -66,7 +66,13 @@ pub(crate) fn run(args: &RedlineArgs) -> anyhow::Result<Outcome> {
         .collect();
     let bytes = std::fs::read(&args.template)
         .with_context(|| format!("could not read {}", args.template.display()))?;
-    let amended = redline::redline(&bytes, &analysis.clauses, &rules, &now_iso8601(), &limits)?;
+    let amended = redline::redline(
+        &bytes,
+        &analysis.clauses,
+        &rules,
+        &redline::change_date(time::OffsetDateTime::now_utc()),
+        &limits,
+    )?;
     std::fs::write(&args.output, &amended.docx)
         .with_context(|| format!("could not write {}", args.output.display()))?;
     if !args.quiet {
@@ -102,40 +108,5 @@ fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
-    }
-}
-
-/// The current time as `YYYY-MM-DDTHH:MM:SSZ` (UTC), for the tracked changes' date.
-fn now_iso8601() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let days = i64::try_from(secs / 86_400).unwrap_or(0);
-    let rem = secs % 86_400;
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn dates_are_iso_8601() {
-        let d = super::now_iso8601();
-        assert_eq!(d.len(), 20, "{d}");
-        assert!(d.starts_with("20") && d.ends_with('Z'));
     }
 }

@@ -1,7 +1,6 @@
 //! `aiassure scan`: analyse files and folders and write a gap report.
 
 use std::collections::{BTreeSet, HashMap};
-use std::convert::Infallible;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -17,29 +16,8 @@ use crate::report::parquet::ParquetWriter;
 use crate::report::{self, OutputFormat};
 use crate::scan::{self, ScanOptions};
 use crate::select::{self, Shard};
+use crate::sink::Cache;
 use crate::waiver::{self, Waivers};
-
-/// Report formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum FormatArg {
-    /// Readable summary for a terminal.
-    Text,
-    /// The JSON report (a stable contract).
-    Json,
-    /// Markdown, for pull-request comments.
-    Markdown,
-    /// One self-contained HTML file.
-    Html,
-    /// CSV, one row per document and rule and one per AI feature.
-    Csv,
-    /// SARIF 2.1.0, for code scanning.
-    Sarif,
-    /// JSON lines: one document object of the JSON report per line, streamed.
-    Jsonl,
-    /// Parquet tables documents, verdicts and features in the folder given with -o
-    /// (docs/parquet.md).
-    Parquet,
-}
 
 /// How to group files into contract families.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -85,8 +63,8 @@ pub(crate) struct ScanArgs {
     #[arg(long, value_name = "RESULTS")]
     skip_known: Option<PathBuf>,
     /// Report format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
-    format: FormatArg,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    format: OutputFormat,
     /// Write the report to this file instead of standard output (a folder for --format parquet).
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -142,12 +120,6 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
         Some(dir) => report::Templates::from_dir(dir)?,
         None => report::Templates::builtin(),
     };
-    if let Some(jobs) = args.jobs {
-        // Fails only when the pool was already built, which cannot happen before a scan.
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(jobs.max(1))
-            .build_global();
-    }
     let (found, skipped) = select_files(&args)?;
     let plan = family::plan(
         &found,
@@ -181,6 +153,7 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
         register: register.as_ref(),
         limits: args.limits.limits(),
         ocr: &ocr,
+        jobs: args.jobs,
     };
     let bar =
         (!args.quiet && std::io::stderr().is_terminal() && found.sources.len() > 1).then(|| {
@@ -197,26 +170,18 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
     let cache = match &args.index {
         Some(dir) => Some(crate::index::StoredFiles::open(
             dir,
-            crate::index::settings_key(&library, options.doc_type, options.register),
+            options.settings_key(),
         )?),
         None => None,
     };
-    let cached = cache.as_ref().map(|c| c as &dyn scan::Cache);
+    let cached = cache.as_ref().map(|c| c as &dyn Cache);
     let progress = |_: &DocumentReport| {
         if let Some(b) = &bar {
             b.inc(1);
         }
     };
-    let format = match args.format {
-        FormatArg::Text => OutputFormat::Text,
-        FormatArg::Json | FormatArg::Jsonl | FormatArg::Parquet => OutputFormat::Json,
-        FormatArg::Markdown => OutputFormat::Markdown,
-        FormatArg::Html => OutputFormat::Html,
-        FormatArg::Csv => OutputFormat::Csv,
-        FormatArg::Sarif => OutputFormat::Sarif,
-    };
-    let mut tables = match (args.format, &args.output) {
-        (FormatArg::Parquet, Some(dir)) => Some(ParquetWriter::create(
+    let tables = match (args.format, &args.output) {
+        (OutputFormat::Parquet, Some(dir)) => Some(ParquetWriter::create(
             dir,
             &args.shard.map_or("part-1-of-1".into(), |s| {
                 format!("part-{}-of-{}", s.index, s.of)
@@ -224,12 +189,12 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
             library.tiers(),
             &library.version,
         )?),
-        (FormatArg::Parquet, None) => {
+        (OutputFormat::Parquet, None) => {
             anyhow::bail!("--format parquet writes a folder of tables: name it with -o DIR")
         }
         _ => None,
     };
-    let mut out = if tables.is_some() {
+    let mut out: Box<dyn Write> = if tables.is_some() {
         Box::new(std::io::sink())
     } else {
         open_output(args.output.as_ref())?
@@ -243,9 +208,22 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
     let mut cited: BTreeSet<String> = BTreeSet::new();
     // Members of families are kept until every member is in, to judge their family.
     let mut members: Vec<DocumentReport> = Vec::new();
-    let mut review = |d: &mut DocumentReport| {
+    let mut totals = scan::Totals::default();
+    let head = report::Head {
+        tool: scan::tool(),
+        library: scan::library_name(&library),
+    };
+    // Each document's report goes to the writer as soon as its turn in path order comes; the JSON
+    // writer writes it at once, so memory does not grow with the number of documents (but for
+    // families' members).
+    let mut writer: Box<dyn report::ReportWriter> = match tables {
+        Some(t) => Box::new(t),
+        None => report::writer(args.format, head, &templates, &found.folder, &mut out)
+            .context("could not write the report")?,
+    };
+    scan::scan_in_order(&found, &options, cached, &progress, &mut |mut d| {
         if let Some(w) = &waivers {
-            w.apply_document(d, today);
+            w.apply_document(&mut d, today);
             cited.extend(
                 d.clauses
                     .iter()
@@ -255,87 +233,34 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
         }
         let in_family = plan.family_of(&d.path).is_some();
         if let Some(c) = comparison.as_mut() {
-            c.mark_document(d, !in_family);
+            c.mark_document(&mut d, !in_family);
         }
         if in_family {
             members.push(d.clone());
         } else {
-            failed |= gate.document_fails(d);
+            failed |= gate.document_fails(&d);
         }
-    };
-    if let Some(mut writer) = tables
-        .take()
-        .map(|t| Streamed::Parquet(Box::new(t)))
-        .or_else(|| (args.format == FormatArg::Jsonl).then_some(Streamed::Lines))
-    {
-        // JSON lines and Parquet: each document as its turn comes; families are in JSON only.
-        scan::scan_in_order(&found, &options, cached, &progress, &mut |mut d| {
-            review(&mut d);
-            writer.document(&mut out, &d)
-        })?;
-        judge_families(
-            &plan,
-            &members,
-            waivers.as_ref(),
-            today,
-            comparison.as_mut(),
-            &mut cited,
-        )
-        .iter()
-        .for_each(|f| failed |= gate.family_fails(f));
-        writer.finish()?;
-    } else if format == OutputFormat::Json {
-        // Streamed: each document's report is written as soon as its turn in path order comes,
-        // so memory does not grow with the number of documents (but for families' members).
-        let mut stream =
-            report::json::JsonStream::begin(&mut out, &scan::tool(), &scan::library_name(&library))
-                .context("could not write the report")?;
-        let mut totals = scan::Totals::default();
-        scan::scan_in_order(&found, &options, cached, &progress, &mut |mut d| {
-            review(&mut d);
-            totals.add(&d);
-            stream.document(&d)
+        totals.add(&d);
+        writer.document(d)
+    })
+    .context("could not write the report")?;
+    let families = judge_families(
+        &plan,
+        &members,
+        waivers.as_ref(),
+        today,
+        comparison.as_mut(),
+        &mut cited,
+    );
+    failed |= families.iter().any(|f| gate.family_fails(f));
+    writer
+        .finish(report::Tail {
+            rules: totals.rules(&library),
+            summary: totals.summary,
+            families,
+            baseline: comparison.map(Comparison::finish),
         })
         .context("could not write the report")?;
-        let families = judge_families(
-            &plan,
-            &members,
-            waivers.as_ref(),
-            today,
-            comparison.as_mut(),
-            &mut cited,
-        );
-        failed |= families.iter().any(|f| gate.family_fails(f));
-        let summary_of_baseline = comparison.map(Comparison::finish);
-        stream
-            .finish(&report::json::Tail {
-                families: &families,
-                summary: &totals.summary,
-                baseline: summary_of_baseline.as_ref(),
-                rules: &totals.rules(&library),
-            })
-            .context("could not write the report")?;
-    } else {
-        let mut documents = Vec::new();
-        let Ok(()) = scan::scan_in_order(&found, &options, cached, &progress, &mut |mut d| {
-            review(&mut d);
-            documents.push(d);
-            Ok::<(), Infallible>(())
-        });
-        let mut report = scan::build_report(&library, documents);
-        report.families = judge_families(
-            &plan,
-            &members,
-            waivers.as_ref(),
-            today,
-            comparison.as_mut(),
-            &mut cited,
-        );
-        failed |= report.families.iter().any(|f| gate.family_fails(f));
-        report.baseline = comparison.map(Comparison::finish);
-        report::render(&report, format, &templates, &mut out)
-            .context("could not write the report")?;
-    }
     if let Some(b) = bar {
         b.finish_and_clear();
     }
@@ -398,32 +323,6 @@ fn select_files(args: &ScanArgs) -> anyhow::Result<(discover::Discovered, Option
         ));
     }
     Ok((found, (!said.is_empty()).then(|| said.join("; "))))
-}
-
-/// Where `--format jsonl` and `--format parquet` write each document as it comes.
-enum Streamed {
-    /// One JSON line per document.
-    Lines,
-    /// The Parquet tables.
-    Parquet(Box<ParquetWriter>),
-}
-
-impl Streamed {
-    fn document(&mut self, out: &mut dyn Write, d: &DocumentReport) -> anyhow::Result<()> {
-        match self {
-            Streamed::Lines => {
-                report::jsonl::write_document(out, d).context("could not write the report")
-            }
-            Streamed::Parquet(w) => Ok(w.document(d)?),
-        }
-    }
-
-    fn finish(self) -> anyhow::Result<()> {
-        if let Streamed::Parquet(w) = self {
-            w.finish()?;
-        }
-        Ok(())
-    }
 }
 
 /// Judges every planned family from its members' reports, then marks waivers and baseline

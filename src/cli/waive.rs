@@ -10,8 +10,7 @@ use clap::Args;
 use super::{Outcome, load_library, open_output};
 use crate::discover;
 use crate::family::{self, FamilyBy};
-use crate::model::Pinned;
-use crate::scan;
+use crate::model::{Pinned, sha256_hex};
 use crate::waiver::{self, Target, Waiver};
 
 /// Arguments of `aiassure waive`.
@@ -81,10 +80,7 @@ pub(crate) fn run(args: &WaiveArgs) -> anyhow::Result<Outcome> {
         let display = args.path.to_string_lossy().into_owned();
         let bytes = std::fs::read(&args.path)
             .with_context(|| format!("could not read {}", args.path.display()))?;
-        (
-            Target::Document(display),
-            Pinned::One(scan::sha256_hex(&bytes)),
-        )
+        (Target::Document(display), Pinned::One(sha256_hex(&bytes)))
     };
     let w = Waiver {
         rule: args.rule.clone(),
@@ -128,7 +124,7 @@ fn family_hashes(folder: &std::path::Path) -> anyhow::Result<(Target, Pinned)> {
             .find(|s| &s.display == m)
             .ok_or_else(|| anyhow::anyhow!("{m} was not found"))?;
         let bytes = std::fs::read(&source.path).with_context(|| format!("could not read {m}"))?;
-        hashes.push(scan::sha256_hex(&bytes));
+        hashes.push(sha256_hex(&bytes));
     }
     Ok((Target::Family(fam.name.clone()), Pinned::Members(hashes)))
 }

@@ -62,6 +62,7 @@ pub(crate) fn run(args: &WorkerArgs) -> anyhow::Result<Outcome> {
             register: register.as_ref(),
             limits: args.limits.limits(),
             ocr: &ocr,
+            jobs: Some(1),
         },
         emit: match args.emit {
             EmitArg::Documents => Emit::Documents,

@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use tantivy::collector::DocSetCollector;
 use tantivy::query::TermQuery;
@@ -14,45 +13,8 @@ use tantivy::{DocAddress, Index, Searcher, TantivyDocument, Term};
 
 use super::IndexError;
 use super::schema::{Fields, KIND_DOCUMENT};
-use crate::model::{DocumentReport, Source};
-use crate::scan::{Cache, sha256_hex};
-
-/// Size and modification time of a file.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct FileStat {
-    /// Size in bytes.
-    pub size: u64,
-    /// Modification time, in nanoseconds since 1970 (0 when unknown).
-    pub mtime: u64,
-}
-
-impl FileStat {
-    /// The size and modification time of the file at `path`.
-    pub fn of(path: &Path) -> std::io::Result<FileStat> {
-        let meta = std::fs::metadata(path)?;
-        Ok(FileStat {
-            size: meta.len(),
-            mtime: meta.modified().map_or(0, nanos_since_epoch),
-        })
-    }
-
-    /// True when the time is old enough, compared with `now`, that a later change of the file
-    /// within the file system's time resolution cannot go unnoticed (the "racy" case: a file
-    /// changed in the same second it was indexed keeps its size and time).
-    pub fn trustworthy(&self, now: SystemTime) -> bool {
-        const MARGIN: Duration = Duration::from_secs(2);
-        self.mtime != 0
-            && self.mtime.saturating_add(duration_nanos(MARGIN)) < nanos_since_epoch(now)
-    }
-}
-
-fn duration_nanos(d: Duration) -> u64 {
-    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
-}
-
-fn nanos_since_epoch(t: SystemTime) -> u64 {
-    t.duration_since(UNIX_EPOCH).map_or(0, duration_nanos)
-}
+use crate::model::{DocumentReport, Source, sha256_hex};
+use crate::sink::{Cache, FileStat};
 
 /// What the index holds about one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,7 +54,7 @@ impl std::fmt::Debug for StoredFiles {
 
 impl StoredFiles {
     /// Opens the index in `dir` read-only and loads what it holds, for a run with `settings`
-    /// (see [`super::settings_key`]).
+    /// (the scan options' `settings_key`).
     pub fn open(dir: &Path, settings: String) -> Result<StoredFiles, IndexError> {
         let (index, fields) = super::store::open_for_reading(dir)?;
         StoredFiles::load(&index, &fields, settings)

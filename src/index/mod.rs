@@ -6,13 +6,15 @@
 //! (path, sha256, size, modification time, status, and the whole [`DocumentReport`] as JSON). See
 //! [`schema`] for the fields.
 //!
-//! Updates are incremental ([`write`]): a file whose size and modification time are those stored
-//! is not read; one whose size or time changed is hashed and re-analysed only if its content
-//! changed; files no longer found are deleted. The state that decides this lives in the document
-//! entries themselves, so it is committed atomically with the entries it describes: a run that is
-//! interrupted leaves the index as of its last commit, and the next run picks up from there.
-//! Reports are reused only when the settings they were computed with (aiassure version, clause
-//! library name and version, options) are those of the run.
+//! Updates are incremental: the scan drives them and the index consumes the results, through
+//! the [`crate::sink`] traits its [`Indexer`] implements ([`write`]). A file whose size and
+//! modification time are those stored is not read; one whose size or time changed is hashed and
+//! re-analysed only if its content changed; files no longer found are deleted. The state that
+//! decides this lives in the document entries themselves, so it is committed atomically with the
+//! entries it describes: a run that is interrupted leaves the index as of its last commit, and
+//! the next run picks up from there. Reports are reused only when the settings they were computed
+//! with (aiassure version, clause library, register, document type, limits, OCR options: the key
+//! the scan's options give) are those of the run.
 //!
 //! This module never prints; the CLI reports what it returns.
 
@@ -24,12 +26,9 @@ pub mod write;
 
 use std::path::PathBuf;
 
-pub use cache::{FileStat, StoredFiles};
+pub use cache::StoredFiles;
 pub use search::{Hit, HitVerdict, SearchRequest, SearchResults, search};
 pub use write::{IndexSummary, Indexer};
-
-use crate::library::{Library, Register};
-use crate::model::DocType;
 
 /// Why the index could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -86,23 +85,4 @@ pub enum IndexError {
     /// tantivy failed.
     #[error("the index could not be read or written: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
-}
-
-/// The settings a report depends on besides the file itself, as one string stored with each
-/// document: a stored report is reused only under the same settings. The library and the
-/// register enter by content, so editing a rule or a register row re-analyses every file.
-pub fn settings_key(
-    library: &Library,
-    doc_type: Option<DocType>,
-    register: Option<&Register>,
-) -> String {
-    format!(
-        "aiassure {}; library {} {} {}; doc-type {}; register {}",
-        env!("CARGO_PKG_VERSION"),
-        library.name,
-        library.version,
-        library.fingerprint,
-        doc_type.map_or("auto", DocType::as_str),
-        register.map_or_else(|| "none".to_string(), Register::fingerprint)
-    )
 }

@@ -1,10 +1,11 @@
 //! Writing the index: one [`Indexer`] per run, owning the single tantivy `IndexWriter`.
 //!
-//! [`Indexer::update`] brings the index in line with the files discovered: unchanged files are
-//! skipped without being read, changed and new files are analysed through the scan's parallel
-//! seam ([`crate::scan::scan_located`], in batches so memory stays flat) and replaced
-//! (`delete_term(path)` then re-added), and files no longer found are deleted. It commits every
-//! few thousand files and at the end; the state that says what is indexed is part of each commit.
+//! The indexer consumes scan results; it does not drive the scan. As the [`Sink`] of the scan's
+//! `update`, it says which files it holds unchanged (same size and trusted time,
+//! under the same settings), serves stored reports as the [`Cache`] for files whose content proves
+//! unchanged, replaces the entries of every file analysed (`delete_term(path)` then re-added),
+//! and deletes the files no longer found. It commits every few thousand files and at the end; the
+//! state that says what is indexed is part of each commit.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -13,18 +14,14 @@ use std::time::{Duration, Instant, SystemTime};
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
 use super::IndexError;
-use super::cache::{FileStat, StoredFiles};
+use super::cache::StoredFiles;
 use super::schema::{Fields, KIND_BLOCK, KIND_DOCUMENT, term_text};
 use super::store::{Opened, open_for_writing};
-use crate::discover::Discovered;
 use crate::model::{Document, DocumentReport, Evidence, Source, Status};
-use crate::scan::{self, ScanOptions};
+use crate::sink::{Cache, FileStat, Scanned, Sink};
 
 /// Memory the tantivy writer may use before it flushes a segment.
 const WRITER_HEAP_BYTES: usize = 64 * 1024 * 1024;
-
-/// Files analysed per parallel batch (their located text is held until the batch is indexed).
-const BATCH: usize = 64;
 
 /// Files written between commits: what an interrupted run loses at most.
 const COMMIT_EVERY: usize = 2_000;
@@ -44,39 +41,66 @@ pub struct IndexSummary {
     pub hashed: usize,
     /// Files added or updated that could not be read (unreadable or error).
     pub unreadable: usize,
-    /// Files re-analysed because the settings (aiassure version, library, options) changed.
+    /// Files re-analysed because the settings (aiassure version, library, options, limits)
+    /// changed.
     pub settings_changed: usize,
     /// Files in the index after the run.
     pub total: usize,
     /// Why the index was rebuilt from scratch, if it was.
     pub rebuilt: Option<String>,
-    /// Time taken.
+    /// Time taken, from opening the index to the last commit.
     pub elapsed: Duration,
 }
 
 /// A writing run on one index: holds the lock and the single writer until dropped. Dropping it
-/// without [`Indexer::commit`] discards what was written since the last commit.
+/// without [`Indexer::finish`] or [`Indexer::commit`] discards what was written since the last
+/// commit.
 pub struct Indexer {
     opened: Opened,
     writer: IndexWriter,
     settings: String,
     started: SystemTime,
+    clock: Instant,
     uncommitted: usize,
+    /// What the last commit held when the run began; `None` when opened with
+    /// [`Indexer::open_appending`].
+    stored: Option<StoredFiles>,
+    summary: IndexSummary,
 }
 
 impl Indexer {
     /// Opens (or creates) the index in `dir` for a run whose reports are computed with
-    /// `settings` (see [`super::settings_key`]). Fails with [`IndexError::Busy`] when another run
-    /// holds the index.
+    /// `settings` (the scan options' `settings_key`), and loads what it holds about each file, to
+    /// be brought up to date by the scan's `update`. Fails with [`IndexError::Busy`] when
+    /// another run holds the index.
     pub fn open(dir: &Path, settings: String) -> Result<Indexer, IndexError> {
+        let mut indexer = Indexer::open_appending(dir, settings)?;
+        indexer.stored = Some(StoredFiles::load(
+            &indexer.opened.index,
+            &indexer.opened.fields,
+            indexer.settings.clone(),
+        )?);
+        Ok(indexer)
+    }
+
+    /// Opens the index for writing entries one at a time with [`Indexer::replace`] (the local
+    /// web page), without loading what it holds: as a [`Sink`] it would know of no stored file.
+    pub fn open_appending(dir: &Path, settings: String) -> Result<Indexer, IndexError> {
         let opened = open_for_writing(dir)?;
         let writer = opened.index.writer(WRITER_HEAP_BYTES)?;
+        let summary = IndexSummary {
+            rebuilt: opened.rebuilt.clone(),
+            ..IndexSummary::default()
+        };
         Ok(Indexer {
             opened,
             writer,
             settings,
             started: SystemTime::now(),
+            clock: Instant::now(),
             uncommitted: 0,
+            stored: None,
+            summary,
         })
     }
 
@@ -85,18 +109,9 @@ impl Indexer {
         self.opened.rebuilt.as_deref()
     }
 
-    /// What the last commit holds about each file.
-    pub fn stored(&self) -> Result<StoredFiles, IndexError> {
-        StoredFiles::load(
-            &self.opened.index,
-            &self.opened.fields,
-            self.settings.clone(),
-        )
-    }
-
     /// Replaces everything indexed for `report.path` with this report and, when given, the blocks
     /// of its located text. `stat` is the file's size and time, read before the file was.
-    pub fn put(
+    pub fn replace(
         &mut self,
         report: &DocumentReport,
         document: Option<&Document>,
@@ -150,85 +165,15 @@ impl Indexer {
         Ok(())
     }
 
-    /// Commits and waits for background segment merges, so the folder is left tidy.
-    pub fn finish(mut self) -> Result<(), IndexError> {
+    /// Commits, waits for background segment merges (so the folder is left tidy) and says what
+    /// the run did.
+    pub fn finish(mut self) -> Result<IndexSummary, IndexError> {
         self.commit()?;
         self.writer.wait_merging_threads()?;
-        Ok(())
-    }
-
-    /// Brings the index in line with the files `found`, analysing what changed with `options`
-    /// (whose settings must be those the indexer was opened with). Commits as it goes and at the
-    /// end. `progress` is called once per file analysed or hashed (from any thread).
-    pub fn update(
-        &mut self,
-        found: &Discovered,
-        options: &ScanOptions<'_>,
-        progress: &(dyn Fn(&DocumentReport) + Sync),
-    ) -> Result<IndexSummary, IndexError> {
-        let start = Instant::now();
-        let stored = self.stored()?;
-        let mut summary = IndexSummary {
-            rebuilt: self.opened.rebuilt.clone(),
-            ..IndexSummary::default()
-        };
-        // Stat every file first: a file is unchanged when its trusted size and time are stored.
-        let mut todo: Vec<(Source, FileStat)> = Vec::new();
-        for source in &found.sources {
-            let stat = FileStat::of(&source.path).unwrap_or_default();
-            if stored.unchanged_by_stat(&source.display, stat) {
-                summary.unchanged += 1;
-            } else {
-                todo.push((source.clone(), stat));
-            }
-        }
-        for batch in todo.chunks(BATCH) {
-            let sources: Vec<Source> = batch.iter().map(|(s, _)| s.clone()).collect();
-            let scanned = scan::scan_located(&sources, options, Some(&stored), progress);
-            for (item, (_, stat)) in scanned.iter().zip(batch) {
-                let path = item.report.path.as_str();
-                if item.reused {
-                    summary.unchanged += 1;
-                    summary.hashed += 1;
-                    self.refresh(&item.report, *stat)?;
-                    continue;
-                }
-                if stored.get(path).is_some() {
-                    summary.updated += 1;
-                    if stored.settings_changed(path) {
-                        summary.settings_changed += 1;
-                    }
-                } else {
-                    summary.added += 1;
-                }
-                if item.report.status != Status::Analysed {
-                    summary.unreadable += 1;
-                }
-                self.put(&item.report, item.document.as_ref(), *stat)?;
-            }
-            if self.uncommitted >= COMMIT_EVERY {
-                self.commit()?;
-            }
-        }
-        // Files no longer found, except under a folder that could not be walked this time.
-        let present: HashSet<&str> = found.sources.iter().map(|s| s.display.as_str()).collect();
-        let unwalked: Vec<String> = found
-            .problems
-            .iter()
-            .map(|p| p.path.to_string_lossy().into_owned())
-            .collect();
-        let gone: Vec<String> = stored
-            .paths()
-            .filter(|p| !present.contains(p) && !unwalked.iter().any(|u| p.starts_with(u.as_str())))
-            .map(str::to_string)
-            .collect();
-        for path in &gone {
-            self.remove(path);
-        }
-        summary.removed = gone.len();
-        self.commit()?;
-        summary.total = (stored.len() + summary.added).saturating_sub(summary.removed);
-        summary.elapsed = start.elapsed();
+        let stored = self.stored.as_ref().map_or(0, StoredFiles::len);
+        let mut summary = self.summary;
+        summary.total = (stored + summary.added).saturating_sub(summary.removed);
+        summary.elapsed = self.clock.elapsed();
         Ok(summary)
     }
 
@@ -258,6 +203,69 @@ impl Indexer {
         doc.add_text(f.settings, &self.settings);
         doc.add_text(f.report, json);
         Ok(doc)
+    }
+}
+
+impl Cache for Indexer {
+    fn lookup(&self, source: &Source) -> Option<DocumentReport> {
+        self.stored.as_ref()?.lookup(source)
+    }
+}
+
+impl Sink for Indexer {
+    type Error = IndexError;
+
+    fn unchanged(&mut self, source: &Source, stat: FileStat) -> bool {
+        let unchanged = self
+            .stored
+            .as_ref()
+            .is_some_and(|s| s.unchanged_by_stat(&source.display, stat));
+        self.summary.unchanged += usize::from(unchanged);
+        unchanged
+    }
+
+    fn put(&mut self, scanned: Scanned, stat: FileStat) -> Result<(), IndexError> {
+        let path = scanned.report.path.as_str();
+        if scanned.reused {
+            self.summary.unchanged += 1;
+            self.summary.hashed += 1;
+            return self.refresh(&scanned.report, stat);
+        }
+        let stored = self.stored.as_ref();
+        if stored.and_then(|s| s.get(path)).is_some() {
+            self.summary.updated += 1;
+            if stored.is_some_and(|s| s.settings_changed(path)) {
+                self.summary.settings_changed += 1;
+            }
+        } else {
+            self.summary.added += 1;
+        }
+        if scanned.report.status != Status::Analysed {
+            self.summary.unreadable += 1;
+        }
+        self.replace(&scanned.report, scanned.document.as_ref(), stat)
+    }
+
+    fn checkpoint(&mut self) -> Result<(), IndexError> {
+        if self.uncommitted >= COMMIT_EVERY {
+            self.commit()?;
+        }
+        Ok(())
+    }
+
+    fn retain(&mut self, kept: &dyn Fn(&str) -> bool) -> Result<(), IndexError> {
+        let gone: Vec<String> = self
+            .stored
+            .iter()
+            .flat_map(StoredFiles::paths)
+            .filter(|p| !kept(p))
+            .map(str::to_string)
+            .collect();
+        for path in &gone {
+            self.remove(path);
+        }
+        self.summary.removed += gone.len();
+        Ok(())
     }
 }
 
@@ -361,13 +369,10 @@ fn block_entries<'r>(
                 entry.add_text(f.feature, term_text(&feature.name));
                 entry.add_text(f.feature_name, &feature.name);
             }
-            let category = serde_json::to_value(feature.category)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default();
-            if !category.is_empty() && !seen.contains(&category) {
-                entry.add_text(f.feature, &category);
-                seen.insert(category);
+            let category = feature.category.as_str();
+            if !seen.contains(category) {
+                entry.add_text(f.feature, category);
+                seen.insert(category.to_string());
             }
         }
         out.push(entry);

@@ -15,15 +15,22 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::Regex;
 use serde::Deserialize;
 
+use super::diag::{Diagnostic, Span, render};
 use crate::model::{FeatureBasis, FeatureCategory};
 
 /// The built-in vocabulary's source.
 pub(super) const BUILTIN: &str = include_str!("../../clause-library/ai-lexicon.toml");
 
-/// A vocabulary that could not be loaded; the message names file and line of every problem.
+/// A vocabulary that could not be loaded, with the file and line of every problem.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct LexiconError(pub String);
+pub enum LexiconError {
+    /// The file is not valid TOML, or not in the vocabulary's format.
+    #[error("{0}")]
+    Syntax(Diagnostic),
+    /// The file was read, and these problems found in its entries.
+    #[error("{}", render(.0))]
+    Invalid(Vec<Diagnostic>),
+}
 
 /// Compiled AI-feature vocabulary. Cheap to clone (shared).
 #[derive(Debug, Clone)]
@@ -190,17 +197,12 @@ struct ProductDef {
     unless: Option<String>,
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
-    text.get(..offset)
-        .map_or(1, |t| t.bytes().filter(|&b| b == b'\n').count() + 1)
-}
-
 /// Accumulates entries and patterns while a file is validated.
 struct Builder<'a> {
     file: &'a str,
     source: &'a str,
     support: String,
-    problems: Vec<String>,
+    problems: Vec<Diagnostic>,
     entries: Vec<Entry>,
     ci: Vec<String>,
     ci_refs: Vec<(usize, bool)>,
@@ -211,12 +213,15 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
-    fn problem(&mut self, line: usize, what: &str, message: String) {
-        self.problems
-            .push(format!("{}:{line}: {what}: {message}", self.file));
+    fn problem(&mut self, at: Span, what: &str, message: String) {
+        self.problems.push(Diagnostic {
+            file: Some(self.file.to_string()),
+            span: Some(at),
+            message: format!("{what}: {message}"),
+        });
     }
 
-    fn regex(&mut self, line: usize, what: &str, field: &str, src: Option<&str>) -> Option<Regex> {
+    fn regex(&mut self, line: Span, what: &str, field: &str, src: Option<&str>) -> Option<Regex> {
         let src = src?;
         let expanded = src.replace("@support", &format!("(?:{})", self.support));
         match Regex::new(&expanded) {
@@ -232,7 +237,7 @@ impl Builder<'_> {
         }
     }
 
-    fn pattern(&mut self, line: usize, what: &str, text: &str, case_sensitive: bool, weak: bool) {
+    fn pattern(&mut self, line: Span, what: &str, text: &str, case_sensitive: bool, weak: bool) {
         let text = text.trim();
         if text.is_empty() {
             self.problem(line, what, "an empty name or term".into());
@@ -250,7 +255,7 @@ impl Builder<'_> {
                 v.to_lowercase()
             };
             match self.seen.get(&(key.clone(), case_sensitive)) {
-                Some(&other) if other == line => continue,
+                Some(&other) if other == line.line => continue,
                 Some(&other) => {
                     self.problem(
                         line,
@@ -261,7 +266,7 @@ impl Builder<'_> {
                 }
                 None => {}
             }
-            self.seen.insert((key, case_sensitive), line);
+            self.seen.insert((key, case_sensitive), line.line);
             if case_sensitive {
                 self.cs.push(v);
                 self.cs_refs.push((entry, weak));
@@ -273,7 +278,7 @@ impl Builder<'_> {
     }
 
     fn technique(&mut self, def: TechniqueDef) {
-        let line = line_of(self.source, def.label.span().start);
+        let line = Span::of(self.source, def.label.span().start);
         let label = def.label.into_inner();
         let what = format!("technique \"{label}\"");
         if !(1..=3).contains(&def.tier) {
@@ -320,7 +325,7 @@ impl Builder<'_> {
     }
 
     fn product(&mut self, def: ProductDef) {
-        let line = line_of(self.source, def.name.span().start);
+        let line = Span::of(self.source, def.name.span().start);
         let name = def.name.into_inner();
         let what = format!("product \"{name}\"");
         if def.aliases.is_empty() && def.names.is_empty() && def.weak.is_empty() {
@@ -393,13 +398,8 @@ impl Lexicon {
     /// Reads and validates a vocabulary in the format of `clause-library/ai-lexicon.toml`;
     /// `file` names it in error messages.
     pub fn from_toml(source: &str, file: &str) -> Result<Lexicon, LexiconError> {
-        let parsed: File = toml::from_str(source).map_err(|e| {
-            let line = e.span().map_or(1, |s| line_of(source, s.start));
-            LexiconError(format!(
-                "{file}:{line}: {}",
-                e.message().trim_end().replace('\n', " ")
-            ))
-        })?;
+        let parsed: File = toml::from_str(source)
+            .map_err(|e| LexiconError::Syntax(Diagnostic::toml(file, source, &e)))?;
         let support = parsed.support.pattern.clone();
         let mut b = Builder {
             file,
@@ -416,8 +416,9 @@ impl Lexicon {
         let support = match Regex::new(&support) {
             Ok(r) => Some(r),
             Err(e) => {
-                b.problems.push(format!(
-                    "{file}: [support] pattern is not a valid regular expression: {e}"
+                b.problems.push(Diagnostic::in_file(
+                    file,
+                    format!("[support] pattern is not a valid regular expression: {e}"),
                 ));
                 None
             }
@@ -446,9 +447,12 @@ impl Lexicon {
             (_, ci, cs) => {
                 let mut problems = b.problems;
                 for e in [ci.err(), cs.err()].into_iter().flatten() {
-                    problems.push(format!("{file}: the terms could not be compiled: {e}"));
+                    problems.push(Diagnostic::in_file(
+                        file,
+                        format!("the terms could not be compiled: {e}"),
+                    ));
                 }
-                Err(LexiconError(problems.join("\n")))
+                Err(LexiconError::Invalid(problems))
             }
         }
     }
@@ -627,7 +631,15 @@ mod tests {
     #[test]
     fn problems_name_file_and_line() {
         let src = "name = \"x\"\nversion = \"1\"\n[support]\npattern = 'AI'\n\n[[technique]]\nlabel = \"odd\"\ncategory = \"other\"\ntier = 3\nterms = [\"odd\"]\n\n[[product]]\nname = \"P\"\nvendor = \"V\"\ncategory = \"other\"\naliases = [\"odd\"]\nunless = '('\n";
-        let err = Lexicon::from_toml(src, "custom.toml").unwrap_err().0;
+        let Err(LexiconError::Invalid(problems)) = Lexicon::from_toml(src, "custom.toml") else {
+            panic!("the entries are invalid");
+        };
+        let at: Vec<(usize, usize)> = problems
+            .iter()
+            .filter_map(|d| d.span.map(|s| (s.line, s.column)))
+            .collect();
+        assert_eq!(at, [(7, 9), (13, 8), (13, 8)], "{problems:?}");
+        let err = render(&problems);
         assert!(
             err.contains("custom.toml:7: technique \"odd\": a tier 3"),
             "{err}"
@@ -642,16 +654,15 @@ mod tests {
             err.contains("custom.toml:13: product \"P\": `unless` is not a valid"),
             "{err}"
         );
-        let err = Lexicon::from_toml("name = \"x\"\nversion = 1\n", "bad.toml")
-            .unwrap_err()
-            .0;
-        assert!(err.starts_with("bad.toml:2:"), "{err}");
+        let err = Lexicon::from_toml("name = \"x\"\nversion = 1\n", "bad.toml").unwrap_err();
+        assert!(matches!(&err, LexiconError::Syntax(d) if d.span.is_some_and(|s| s.line == 2)));
+        assert!(err.to_string().starts_with("bad.toml:2:"), "{err}");
         let err = Lexicon::from_toml(
             "name = \"x\"\nversion = \"1\"\n[support]\npattern = 'AI'\n[[technique]]\nlabel = \"l\"\ncategory = \"magic\"\ntier = 1\nterms = [\"x\"]\n",
             "cat.toml",
         )
         .unwrap_err()
-        .0;
+        .to_string();
         assert!(err.starts_with("cat.toml:7:"), "{err}");
     }
 }

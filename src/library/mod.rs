@@ -9,6 +9,7 @@
 //! relies on, see [`words`]; a custom library adds words) and rule files (`rules/*.toml` or `*.toml`,
 //! each an array of `[[rule]]`). A custom rule with the id of a default rule replaces it.
 
+pub mod diag;
 pub mod lexicon;
 pub mod matcher;
 pub mod register;
@@ -16,7 +17,7 @@ pub mod rules;
 pub mod words;
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
 use serde::Deserialize;
@@ -25,6 +26,7 @@ use toml::Spanned;
 
 use crate::model::RuleInfo;
 
+pub use diag::{Diagnostic, Span};
 pub use lexicon::Lexicon;
 pub use matcher::Matcher;
 pub use register::Register;
@@ -33,10 +35,58 @@ pub use words::Words;
 
 use matcher::MatcherBuilder;
 
-/// A library that could not be loaded; the message names file and line of every problem.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct LibraryError(pub String);
+/// Largest library file read, in bytes.
+const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// A library that could not be loaded: a folder or file that could not be read, or the problems
+/// found in its files, each with file and line.
+#[derive(Debug, thiserror::Error)]
+pub enum LibraryError {
+    /// The library folder could not be listed.
+    #[error("could not read the library folder {}: {error}", path.display())]
+    Folder {
+        /// The folder.
+        path: PathBuf,
+        /// Why.
+        error: std::io::Error,
+    },
+    /// A library file could not be read.
+    #[error("could not read {}: {error}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        error: std::io::Error,
+    },
+    /// A library file is not UTF-8 text.
+    #[error("could not read {} as UTF-8 text: {error}", path.display())]
+    NotText {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        error: std::io::Error,
+    },
+    /// A library file is over the size limit.
+    #[error("{}: library files are at most {} MB", path.display(), max_bytes / (1024 * 1024))]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The limit, in bytes.
+        max_bytes: u64,
+    },
+    /// The folder holds no library file.
+    #[error(
+        "{} holds no library files (*.toml); see clause-library/README.md for the format",
+        dir.display()
+    )]
+    NoFiles {
+        /// The folder.
+        dir: PathBuf,
+    },
+    /// The files were read, and these problems found in them.
+    #[error("{}", diag::render(.0))]
+    Invalid(Vec<Diagnostic>),
+}
 
 /// A validated clause library.
 #[derive(Debug, Clone)]
@@ -146,26 +196,28 @@ fn compile(base: &Files, custom: &Files) -> Result<Library, LibraryError> {
                     name = m.name;
                     version = m.version;
                 }
-                Err(e) => errors.push(toml_error(path, text, &e)),
+                Err(e) => errors.push(Diagnostic::toml(path, text, &e)),
             },
             "concepts.toml" => match toml::from_str::<ConceptsFile>(text) {
                 Ok(c) => {
                     for (cname, concept) in &c.concept {
                         for term in &concept.terms {
                             if let Err(msg) = builder.define_concept(cname, &[term.get_ref()]) {
-                                errors.push(format!(
-                                    "{path}:{}: concept \"{cname}\": {msg}",
-                                    rules::line_of(text, term.span().start)
+                                errors.push(Diagnostic::at(
+                                    path,
+                                    text,
+                                    term.span().start,
+                                    format!("concept \"{cname}\": {msg}"),
                                 ));
                             }
                         }
                     }
                 }
-                Err(e) => errors.push(toml_error(path, text, &e)),
+                Err(e) => errors.push(Diagnostic::toml(path, text, &e)),
             },
             "reading.toml" => match toml::from_str::<words::WordsFile>(text) {
                 Ok(w) => words.extend(w.words),
-                Err(e) => errors.push(toml_error(path, text, &e)),
+                Err(e) => errors.push(Diagnostic::toml(path, text, &e)),
             },
             _ => {}
         }
@@ -173,9 +225,12 @@ fn compile(base: &Files, custom: &Files) -> Result<Library, LibraryError> {
     let core = match Core::resolve(&builder) {
         Ok(core) => Some(core),
         Err(missing) => {
-            errors.push(format!(
-                "concepts.toml: the concept \"{missing}\" is not defined; the checker needs: {}",
-                Core::NAMES.join(", ")
+            errors.push(Diagnostic::in_file(
+                "concepts.toml",
+                format!(
+                    "the concept \"{missing}\" is not defined; the checker needs: {}",
+                    Core::NAMES.join(", ")
+                ),
             ));
             None
         }
@@ -192,10 +247,14 @@ fn compile(base: &Files, custom: &Files) -> Result<Library, LibraryError> {
             }
             for rule in rules::compile_file(path, text, &mut builder, &mut errors) {
                 if let Some(first) = seen.insert(rule.id.clone(), rule.location.clone()) {
-                    errors.push(format!(
-                        "{}: rule id \"{}\" is defined twice (first at {first})",
-                        rule.location, rule.id
-                    ));
+                    errors.push(Diagnostic {
+                        file: Some(path.clone()),
+                        span: Some(rule.span),
+                        message: format!(
+                            "rule id \"{}\" is defined twice (first at {first})",
+                            rule.id
+                        ),
+                    });
                 }
                 if is_custom || !by_id.contains_key(&rule.id) {
                     by_id.insert(rule.id.clone(), rule);
@@ -204,12 +263,15 @@ fn compile(base: &Files, custom: &Files) -> Result<Library, LibraryError> {
         }
     }
     if name.is_empty() {
-        errors.push("library.toml: the library has no name and version".to_string());
+        errors.push(Diagnostic::in_file(
+            "library.toml",
+            "the library has no name and version",
+        ));
     }
     let matcher = match builder.build() {
         Ok(m) => Some(m),
         Err(e) => {
-            errors.push(e);
+            errors.push(Diagnostic::general(e));
             None
         }
     };
@@ -229,7 +291,7 @@ fn compile(base: &Files, custom: &Files) -> Result<Library, LibraryError> {
                     .chain([lexicon::BUILTIN]),
             ),
         }),
-        _ => Err(LibraryError(errors.join("\n"))),
+        _ => Err(LibraryError::Invalid(errors)),
     }
 }
 
@@ -248,11 +310,6 @@ pub(crate) fn fingerprint<'a>(parts: impl Iterator<Item = &'a str>) -> String {
         .collect()
 }
 
-fn toml_error(path: &str, text: &str, e: &toml::de::Error) -> String {
-    let line = e.span().map(|s| rules::line_of(text, s.start)).unwrap_or(1);
-    format!("{path}:{line}: {}", e.message().trim())
-}
-
 /// Reads the TOML files of a custom library folder (the folder and its `rules/` subfolder).
 fn read_folder(dir: &Path) -> Result<Vec<(String, String)>, LibraryError> {
     let mut files = Vec::new();
@@ -260,11 +317,9 @@ fn read_folder(dir: &Path) -> Result<Vec<(String, String)>, LibraryError> {
         if !sub.is_dir() {
             continue;
         }
-        let entries = std::fs::read_dir(&sub).map_err(|e| {
-            LibraryError(format!(
-                "could not read the library folder {}: {e}",
-                sub.display()
-            ))
+        let entries = std::fs::read_dir(&sub).map_err(|error| LibraryError::Folder {
+            path: sub.clone(),
+            error,
         })?;
         let mut paths: Vec<_> = entries
             .filter_map(Result::ok)
@@ -273,25 +328,27 @@ fn read_folder(dir: &Path) -> Result<Vec<(String, String)>, LibraryError> {
             .collect();
         paths.sort();
         for p in paths {
-            let meta = std::fs::metadata(&p)
-                .map_err(|e| LibraryError(format!("could not read {}: {e}", p.display())))?;
-            if meta.len() > 8 * 1024 * 1024 {
-                return Err(LibraryError(format!(
-                    "{}: library files are at most 8 MB",
-                    p.display()
-                )));
+            let meta = std::fs::metadata(&p).map_err(|error| LibraryError::Read {
+                path: p.clone(),
+                error,
+            })?;
+            if meta.len() > MAX_FILE_BYTES {
+                return Err(LibraryError::TooLarge {
+                    path: p,
+                    max_bytes: MAX_FILE_BYTES,
+                });
             }
-            let text = std::fs::read_to_string(&p).map_err(|e| {
-                LibraryError(format!("could not read {} as UTF-8 text: {e}", p.display()))
+            let text = std::fs::read_to_string(&p).map_err(|error| LibraryError::NotText {
+                path: p.clone(),
+                error,
             })?;
             files.push((p.display().to_string().replace('\\', "/"), text));
         }
     }
     if files.is_empty() {
-        return Err(LibraryError(format!(
-            "{} holds no library files (*.toml); see clause-library/README.md for the format",
-            dir.display()
-        )));
+        return Err(LibraryError::NoFiles {
+            dir: dir.to_path_buf(),
+        });
     }
     Ok(files)
 }

@@ -5,6 +5,7 @@
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::diag::{Diagnostic, Span};
 use super::matcher::{ConceptId, MatcherBuilder, TermSet};
 use crate::model::{ClauseStatus, DocType, RuleInfo, Severity};
 
@@ -195,6 +196,8 @@ pub struct Rule {
     pub examples: Vec<Example>,
     /// File and line where the rule is defined.
     pub location: String,
+    /// Line and column of the rule's id in that file.
+    pub span: Span,
 }
 
 impl Rule {
@@ -322,18 +325,17 @@ pub(super) fn line_of(source: &str, offset: usize) -> usize {
         + 1
 }
 
-/// Compiles the rules of one file; problems are appended to `errors` as "FILE:LINE: message".
+/// Compiles the rules of one file; problems are appended to `errors` with their place.
 pub(super) fn compile_file(
     file: &str,
     source: &str,
     builder: &mut MatcherBuilder,
-    errors: &mut Vec<String>,
+    errors: &mut Vec<Diagnostic>,
 ) -> Vec<Rule> {
     let parsed: RulesFile = match toml::from_str(source) {
         Ok(p) => p,
         Err(e) => {
-            let line = e.span().map(|s| line_of(source, s.start)).unwrap_or(1);
-            errors.push(format!("{file}:{line}: {}", e.message().trim()));
+            errors.push(Diagnostic::toml(file, source, &e));
             return Vec::new();
         }
     };
@@ -341,6 +343,8 @@ pub(super) fn compile_file(
     for raw in parsed.rule {
         let at = |span: std::ops::Range<usize>| format!("{file}:{}", line_of(source, span.start));
         let location = at(raw.id.span());
+        let id_at = raw.id.span().start;
+        let problem = |message: String| Diagnostic::at(file, source, id_at, message);
         let before = errors.len();
         let id = raw.id.into_inner();
         if id.is_empty()
@@ -348,24 +352,24 @@ pub(super) fn compile_file(
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         {
-            errors.push(format!(
-                "{location}: rule id \"{id}\" must be lower-case letters, digits and hyphens"
-            ));
+            errors.push(problem(format!(
+                "rule id \"{id}\" must be lower-case letters, digits and hyphens"
+            )));
         }
-        let mut set = |group: &[Spanned<String>], errors: &mut Vec<String>| -> TermSet {
+        let mut set = |group: &[Spanned<String>], errors: &mut Vec<Diagnostic>| -> TermSet {
             let mut ts = TermSet::default();
             for term in group {
                 if let Err(msg) = builder.add_to_set(&mut ts, term.get_ref()) {
-                    errors.push(format!("{}: {msg}", at(term.span())));
+                    errors.push(Diagnostic::at(file, source, term.span().start, msg));
                 }
             }
             ts
         };
         let d = raw.detect;
         if d.kind != Kind::Declaration && d.topic.is_empty() {
-            errors.push(format!(
-                "{location}: rule \"{id}\" has no [detect] topic: add at least one group of terms"
-            ));
+            errors.push(problem(format!(
+                "rule \"{id}\" has no [detect] topic: add at least one group of terms"
+            )));
         }
         let topic = d.topic.iter().map(|g| set(g, errors)).collect();
         let negative_topic = d.negative_topic.iter().map(|g| set(g, errors)).collect();
@@ -381,7 +385,7 @@ pub(super) fn compile_file(
                 absent: e.absent,
             })
             .collect();
-        let mut patterns = |ps: &[RawPattern], errors: &mut Vec<String>| -> Vec<Pattern> {
+        let mut patterns = |ps: &[RawPattern], errors: &mut Vec<Diagnostic>| -> Vec<Pattern> {
             ps.iter()
                 .map(|p| Pattern {
                     reason: p.reason.clone(),
@@ -444,6 +448,7 @@ pub(super) fn compile_file(
             },
             examples,
             location,
+            span: Span::of(source, id_at),
         });
     }
     out

@@ -4,6 +4,9 @@
 //! language knowledge lives in the library, not in the code; a custom library's `reading.toml`
 //! adds words to the lists.
 
+use std::sync::OnceLock;
+
+use rustc_hash::FxHashSet;
 use serde::Deserialize;
 
 /// The reading's word lists.
@@ -32,6 +35,57 @@ pub struct Words {
     /// Words that end a noun phrase read backwards from its noun ("using", "the").
     #[serde(default)]
     phrase_stops: Vec<String>,
+    /// The lists compared without case, hashed (built when first asked).
+    #[serde(skip)]
+    folded: OnceLock<Folded>,
+}
+
+/// The lists compared without case, as hashed sets of their lower-cased words: the reading asks
+/// them about most words of a clause, where a scan of a list costs more than a lookup.
+#[derive(Debug, Clone, Default)]
+struct Folded {
+    subordinators: FoldedSet,
+    statement_negations: FoldedSet,
+    verbs_after_subject: FoldedSet,
+    use_verbs: FoldedSet,
+    phrase_stops: FoldedSet,
+}
+
+/// A set of words compared without ASCII case (as `eq_ignore_ascii_case` compares).
+#[derive(Debug, Clone, Default)]
+struct FoldedSet {
+    words: FxHashSet<Vec<u8>>,
+    /// The length of the longest word: a longer word is in no list.
+    longest: usize,
+}
+
+impl FoldedSet {
+    fn new(list: &[String]) -> Self {
+        FoldedSet {
+            words: list
+                .iter()
+                .map(|w| w.as_bytes().to_ascii_lowercase())
+                .collect(),
+            longest: list.iter().map(String::len).max().unwrap_or(0),
+        }
+    }
+
+    fn contains(&self, word: &str) -> bool {
+        let w = word.as_bytes();
+        if w.len() > self.longest {
+            return false;
+        }
+        // (Lower-cased in a buffer on the stack: most words are short.)
+        let mut buf = [0u8; 32];
+        match buf.get_mut(..w.len()) {
+            Some(b) => {
+                b.copy_from_slice(w);
+                b.make_ascii_lowercase();
+                self.words.contains(&*b)
+            }
+            None => self.words.contains(&w.to_ascii_lowercase()),
+        }
+    }
 }
 
 /// The file: one `[words]` table.
@@ -45,11 +99,17 @@ fn has(list: &[String], word: &str) -> bool {
     list.iter().any(|w| w == word)
 }
 
-fn has_any_case(list: &[String], word: &str) -> bool {
-    list.iter().any(|w| w.eq_ignore_ascii_case(word))
-}
-
 impl Words {
+    fn folded(&self) -> &Folded {
+        self.folded.get_or_init(|| Folded {
+            subordinators: FoldedSet::new(&self.subordinators),
+            statement_negations: FoldedSet::new(&self.statement_negations),
+            verbs_after_subject: FoldedSet::new(&self.verbs_after_subject),
+            use_verbs: FoldedSet::new(&self.use_verbs),
+            phrase_stops: FoldedSet::new(&self.phrase_stops),
+        })
+    }
+
     /// Adds another file's words to these.
     pub(super) fn extend(&mut self, other: Words) {
         self.not_names.extend(other.not_names);
@@ -59,6 +119,7 @@ impl Words {
         self.verbs_after_subject.extend(other.verbs_after_subject);
         self.use_verbs.extend(other.use_verbs);
         self.phrase_stops.extend(other.phrase_stops);
+        self.folded = OnceLock::new();
     }
 
     /// A capitalised word that is not a name ("The", "Generative").
@@ -78,27 +139,27 @@ impl Words {
 
     /// A word opening a subordinate clause ("if").
     pub fn subordinator(&self, word: &str) -> bool {
-        has_any_case(&self.subordinators, word)
+        self.folded().subordinators.contains(word)
     }
 
     /// A negation that makes a statement ("does not").
     pub fn statement_negation(&self, words: &str) -> bool {
-        has_any_case(&self.statement_negations, words)
+        self.folded().statement_negations.contains(words)
     }
 
     /// A plain verb after a subject ("own").
     pub fn verb_after_subject(&self, word: &str) -> bool {
-        has_any_case(&self.verbs_after_subject, word)
+        self.folded().verbs_after_subject.contains(word)
     }
 
     /// A verb of using something ("use").
     pub fn use_verb(&self, word: &str) -> bool {
-        has_any_case(&self.use_verbs, word)
+        self.folded().use_verbs.contains(word)
     }
 
     /// A word ending a noun phrase read backwards ("using").
     pub fn phrase_stop(&self, word: &str) -> bool {
-        has_any_case(&self.phrase_stops, word)
+        self.folded().phrase_stops.contains(word)
     }
 }
 
@@ -124,6 +185,17 @@ mod tests {
             "[words]\nnot_name = [\"Zeta\"]\n".into(),
         )])
         .expect_err("an unknown list is an error");
-        assert!(err.0.contains("custom/reading.toml:2"), "{err}");
+        let crate::library::LibraryError::Invalid(problems) = &err else {
+            panic!("not a validation error: {err}");
+        };
+        assert_eq!(
+            problems.first().and_then(|d| d.file.as_deref()),
+            Some("custom/reading.toml")
+        );
+        assert_eq!(
+            problems.first().and_then(|d| d.span).map(|s| s.line),
+            Some(2)
+        );
+        assert!(err.to_string().contains("custom/reading.toml:2"), "{err}");
     }
 }

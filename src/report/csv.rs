@@ -72,9 +72,12 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         for f in &d.ai_features {
             let mut row = base(d, "ai_feature");
             row[10].clone_from(&f.name);
-            row[11] = name_of(f.category);
+            row[11] = f.category.as_str().to_string();
             row[12] = f.disclosed.to_string();
-            row[13] = f.register.map(name_of).unwrap_or_default();
+            row[13] = f
+                .register
+                .map(|r| r.as_str().to_string())
+                .unwrap_or_default();
             evidence(&mut row, Some(&f.evidence));
             row[18] = evidence_note(d, &f.evidence).unwrap_or_default();
             write(row)?;
@@ -114,7 +117,7 @@ fn base(d: &DocumentReport, record: &str) -> Vec<String> {
     row[1].clone_from(&d.path);
     row[2] = d.format.as_str().to_string();
     row[3] = d.doc_type.as_str().to_string();
-    row[4] = name_of(d.status);
+    row[4] = d.status.as_str().to_string();
     row
 }
 
@@ -129,7 +132,7 @@ fn clause_row(d: &DocumentReport, c: &ClauseVerdict) -> Vec<String> {
     let mut row = base(d, "clause");
     row[6].clone_from(&c.id);
     row[7].clone_from(&c.title);
-    row[8] = name_of(c.severity);
+    row[8] = c.severity.as_str().to_string();
     row[9] = c.status.as_str().to_string();
     evidence(&mut row, c.evidence.first());
     row[17].clone_from(&c.explanation);
@@ -147,14 +150,6 @@ fn evidence(row: &mut [String], e: Option<&Evidence>) {
         row[15] = e.section.clone().unwrap_or_default();
         row[16].clone_from(&e.quote);
     }
-}
-
-/// The serialised name of a unit enum value ("required", "not-in-register", ...).
-fn name_of<T: serde::Serialize>(v: T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 /// A cell that a spreadsheet would run as a formula, made inert with a leading `'`.

@@ -21,42 +21,29 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::{ReportWriter, Tail};
 use crate::model::{
     BaselineSummary, DocumentReport, FamilyReport, NameVersion, Report, RuleInfo, SCHEMA_VERSION,
     Summary, with_ocr_evidence,
 };
 
-/// What follows the documents: families (when any), totals, the baseline's summary (when one was
-/// given) and the rules cited.
-#[derive(Debug, Clone, Copy)]
-pub struct Tail<'a> {
-    /// Contract families; none are written when empty.
-    pub families: &'a [FamilyReport],
-    /// Totals.
-    pub summary: &'a Summary,
-    /// What changed since the baseline.
-    pub baseline: Option<&'a BaselineSummary>,
-    /// The rules cited.
-    pub rules: &'a [RuleInfo],
-}
-
 /// Writes the report as pretty-printed JSON followed by a newline.
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let mut stream = JsonStream::begin(out, &report.tool, &report.library)?;
     for d in &report.documents {
-        stream.document(d)?;
+        stream.write_document(d)?;
     }
-    stream.finish(&Tail {
-        families: &report.families,
-        summary: &report.summary,
-        baseline: report.baseline.as_ref(),
-        rules: &report.rules,
-    })
+    stream.write_tail(
+        &report.families,
+        &report.summary,
+        report.baseline.as_ref(),
+        &report.rules,
+    )
 }
 
 /// Writes the same bytes as [`render`], a document at a time, so that a scan of a whole repository
-/// never holds every document's report: `begin`, then `document` for each in path order, then
-/// `finish` with the totals and the rules cited.
+/// never holds every document's report: `begin`, then [`ReportWriter::document`] for each in path
+/// order, then [`ReportWriter::finish`] with the totals and the rules cited.
 pub struct JsonStream<'w> {
     out: &'w mut dyn Write,
     documents: usize,
@@ -80,7 +67,7 @@ impl<'w> JsonStream<'w> {
     }
 
     /// Writes one document.
-    pub fn document(&mut self, document: &DocumentReport) -> io::Result<()> {
+    fn write_document(&mut self, document: &DocumentReport) -> io::Result<()> {
         let sep = if self.documents == 0 { "" } else { "," };
         let text = with_ocr_evidence(document.ocr.as_ref(), || nested(document, 2))?;
         write!(self.out, "{sep}\n    {text}")?;
@@ -90,17 +77,38 @@ impl<'w> JsonStream<'w> {
 
     /// Writes the families, totals, baseline summary and rules, and ends the report (in the
     /// order of [`Report`]'s fields).
-    pub fn finish(self, tail: &Tail<'_>) -> io::Result<()> {
+    fn write_tail(
+        self,
+        families: &[FamilyReport],
+        summary: &Summary,
+        baseline: Option<&BaselineSummary>,
+        rules: &[RuleInfo],
+    ) -> io::Result<()> {
         let close = if self.documents == 0 { "]" } else { "\n  ]" };
         write!(self.out, "{close}")?;
-        if !tail.families.is_empty() {
-            write!(self.out, ",\n  \"families\": {}", nested(tail.families, 1)?)?;
+        if !families.is_empty() {
+            write!(self.out, ",\n  \"families\": {}", nested(families, 1)?)?;
         }
-        write!(self.out, ",\n  \"summary\": {}", nested(tail.summary, 1)?)?;
-        if let Some(b) = tail.baseline {
+        write!(self.out, ",\n  \"summary\": {}", nested(summary, 1)?)?;
+        if let Some(b) = baseline {
             write!(self.out, ",\n  \"baseline\": {}", nested(b, 1)?)?;
         }
-        writeln!(self.out, ",\n  \"rules\": {}\n}}", nested(tail.rules, 1)?)
+        writeln!(self.out, ",\n  \"rules\": {}\n}}", nested(rules, 1)?)
+    }
+}
+
+impl ReportWriter for JsonStream<'_> {
+    fn document(&mut self, document: DocumentReport) -> io::Result<()> {
+        self.write_document(&document)
+    }
+
+    fn finish(self: Box<Self>, tail: Tail) -> io::Result<()> {
+        self.write_tail(
+            &tail.families,
+            &tail.summary,
+            tail.baseline.as_ref(),
+            &tail.rules,
+        )
     }
 }
 
@@ -135,16 +143,17 @@ mod tests {
 
     fn streamed(report: &Report) -> String {
         let mut out = Vec::new();
-        let mut stream = JsonStream::begin(&mut out, &report.tool, &report.library).unwrap();
+        let mut stream: Box<dyn ReportWriter> =
+            Box::new(JsonStream::begin(&mut out, &report.tool, &report.library).unwrap());
         for d in &report.documents {
-            stream.document(d).unwrap();
+            stream.document(d.clone()).unwrap();
         }
         stream
-            .finish(&Tail {
-                families: &report.families,
-                summary: &report.summary,
-                baseline: report.baseline.as_ref(),
-                rules: &report.rules,
+            .finish(Tail {
+                families: report.families.clone(),
+                summary: report.summary,
+                baseline: report.baseline.clone(),
+                rules: report.rules.clone(),
             })
             .unwrap();
         String::from_utf8(out).unwrap()

@@ -8,7 +8,24 @@
 
 use std::io::{self, Write};
 
+use super::{ReportWriter, Tail};
 use crate::model::{DocumentReport, with_ocr_evidence};
+
+/// The JSON lines writer of `scan --format jsonl`: each document as it comes, nothing at the end.
+pub struct JsonLines<'w> {
+    /// Where the lines go.
+    pub out: &'w mut dyn Write,
+}
+
+impl ReportWriter for JsonLines<'_> {
+    fn document(&mut self, document: DocumentReport) -> io::Result<()> {
+        write_document(self.out, &document)
+    }
+
+    fn finish(self: Box<Self>, _tail: Tail) -> io::Result<()> {
+        Ok(())
+    }
+}
 
 /// Writes one document as one line.
 pub fn write_document(out: &mut dyn Write, document: &DocumentReport) -> io::Result<()> {

@@ -25,7 +25,9 @@ use std::io::Cursor;
 use docx_rs::{Docx, Paragraph, Run, Style, StyleType};
 
 use crate::check::clauses::tender::where_in_bid;
-use crate::model::{AiFeature, ClauseStatus, DocType, DocumentReport, Evidence, FeatureBasis};
+use crate::model::{
+    AiFeature, ClauseStatus, DocType, DocumentReport, Evidence, FeatureBasis, upper_first,
+};
 
 /// What the closing says when no reply-by date was given: the officer replaces it.
 pub const REPLY_BY_PLACEHOLDER: &str = "[reply-by date]";
@@ -207,7 +209,7 @@ pub fn letter(doc: &DocumentReport, options: &LetterOptions) -> Option<Letter> {
         signature: vec![
             "Yours faithfully,".to_string(),
             "Procurement Team".to_string(),
-            capitalise(buyer),
+            upper_first(buyer),
         ],
     })
 }
@@ -259,13 +261,6 @@ fn short(quote: &str) -> String {
         _ => cut.as_str(),
     };
     format!("{} ...", cut.trim_end_matches([',', ';', ':']))
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }
 
 /// The last part of a report path ("bids/acme.docx" -> "acme.docx").

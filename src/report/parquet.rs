@@ -133,6 +133,18 @@ impl ParquetWriter {
     }
 }
 
+impl super::ReportWriter for ParquetWriter {
+    fn document(&mut self, document: DocumentReport) -> std::io::Result<()> {
+        ParquetWriter::document(self, &document).map_err(std::io::Error::other)
+    }
+
+    fn finish(self: Box<Self>, _tail: super::Tail) -> std::io::Result<()> {
+        ParquetWriter::finish(*self)
+            .map(|_| ())
+            .map_err(std::io::Error::other)
+    }
+}
+
 /// `part`, or `part.2`, `part.3`, ... : the first name no table under `dir` has a file of.
 fn free_part_name(dir: &Path, part: &str) -> Result<String, TableError> {
     for n in 1u32.. {

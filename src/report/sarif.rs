@@ -419,10 +419,7 @@ fn fingerprint(parts: &[&str]) -> String {
         h.update(p.as_bytes());
         h.update([0]);
     }
-    h.finalize()[..16]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::model::hex(&h.finalize()[..16])
 }
 
 /// `no-training-on-buyer-data` -> `NoTrainingOnBuyerData`.

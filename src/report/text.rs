@@ -39,7 +39,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             let line = format!(
                 "{} ({}{}) in {}{}",
                 u.feature.name,
-                category(u.feature),
+                u.feature.category.as_str(),
                 if u.feature.basis == FeatureBasis::Inferred {
                     ", likely AI: ask the bidder"
                 } else {
@@ -287,13 +287,6 @@ fn family(out: &mut dyn Write, v: &FamilyView<'_>) -> io::Result<()> {
     Ok(())
 }
 
-fn category(f: &crate::model::AiFeature) -> String {
-    serde_json::to_value(f.category)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
 /// ", section 14.3, page 2" (whatever is known).
 fn location(e: &Evidence) -> String {
     let mut s = String::new();
@@ -394,7 +387,7 @@ fn document(out: &mut dyn Write, d: &DocView<'_>) -> io::Result<()> {
         let mut line = format!(
             "{kind}: {} ({}), {}",
             f.name,
-            category(f),
+            f.category.as_str(),
             if f.disclosed {
                 "disclosed"
             } else {
@@ -402,11 +395,7 @@ fn document(out: &mut dyn Write, d: &DocView<'_>) -> io::Result<()> {
             }
         );
         if let Some(r) = f.register {
-            let r = serde_json::to_value(r)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default();
-            line.push_str(&format!(", register: {r}"));
+            line.push_str(&format!(", register: {}", r.as_str()));
         }
         line.push_str(&location(&f.evidence));
         wrap_into(out, &line, "  * ", "    ")?;

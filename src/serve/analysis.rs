@@ -11,10 +11,10 @@ use std::sync::Arc;
 
 use super::App;
 use super::store::{FileState, StoreError};
-use crate::index::FileStat;
 use crate::library::Register;
 use crate::model::{DocType, Format, Source};
 use crate::scan::{self, ScanOptions};
+use crate::sink::FileStat;
 
 /// The document type a review asks for: `None` detects it.
 pub fn doc_type(name: &str) -> Option<DocType> {
@@ -77,6 +77,7 @@ fn analyse(app: &App, id: i64) -> Result<(), StoreError> {
         register: register.as_ref(),
         limits: app.limits,
         ocr: &app.ocr,
+        jobs: None,
     };
     let scanned = scan::scan_located(std::slice::from_ref(&source), &options, None, &|_| {});
     let Some(item) = scanned.into_iter().next() else {
@@ -96,7 +97,7 @@ fn analyse(app: &App, id: i64) -> Result<(), StoreError> {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         // Search is a convenience: a file that cannot be indexed is still reviewed.
         if indexer
-            .put(&indexed, item.document.as_ref(), FileStat::default())
+            .replace(&indexed, item.document.as_ref(), FileStat::default())
             .is_ok()
         {
             let _ = indexer.commit();

@@ -39,7 +39,7 @@ pub struct Secrets {
 fn random_hex(bytes: usize) -> Result<String, getrandom::Error> {
     let mut buf = vec![0u8; bytes];
     getrandom::fill(&mut buf)?;
-    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(crate::model::hex(&buf))
 }
 
 impl Secrets {

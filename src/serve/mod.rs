@@ -148,8 +148,18 @@ impl Server {
     pub fn bind(config: ServeConfig) -> Result<Server, ServeError> {
         let store = Store::open(&config.workspace)?;
         let index_dir = config.workspace.join("index");
-        let settings = crate::index::settings_key(&config.library, None, None);
-        let indexer = Indexer::open(&index_dir, settings).map_err(|e| match e {
+        // The index only serves search here (analyses are stored in the workspace), so the key
+        // names the server's own options.
+        let settings = crate::scan::ScanOptions {
+            library: &config.library,
+            doc_type: None,
+            register: None,
+            limits: config.limits,
+            ocr: &config.ocr,
+            jobs: None,
+        }
+        .settings_key();
+        let indexer = Indexer::open_appending(&index_dir, settings).map_err(|e| match e {
             IndexError::Busy(_) => ServeError::Busy(config.workspace.clone()),
             e => ServeError::Index(e),
         })?;

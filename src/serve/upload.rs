@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 
 use super::store::StoredFile;
 use super::{App, analysis, api};
-use crate::model::Format;
+use crate::model::{Format, hex};
 
 /// Longest document name kept, in characters.
 const MAX_NAME_CHARS: usize = 200;
@@ -287,11 +287,6 @@ fn keep(
     store.keep_blob(tmp, sha256)?;
     let file = store.put_file(review, name, sha256, size)?;
     store.file(file)
-}
-
-/// Lower-case hex of bytes.
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A fresh name for a file being received.

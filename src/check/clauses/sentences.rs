@@ -11,6 +11,7 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 use regex::Regex;
 
+use crate::check::has_any;
 use crate::library::matcher::{Annotation, Hit};
 use crate::library::{Library, Words};
 use crate::model::{Document, Sentence};
@@ -295,11 +296,15 @@ fn resolve_reference(text: &str, before: &str, lists: &Words) -> Option<String> 
 const AI_REACH: usize = 3;
 
 /// Tells proper names from common words: a word the document never writes in lower case is a name
-/// ("Acme uses", not "Information is"). The document's words are read once, when first asked.
+/// ("Acme uses", not "Information is"). Each word is looked for in the document when first asked
+/// (a document asks about a few dozen words, far fewer than it has).
 pub struct ProperNames<'d> {
     doc: &'d Document,
     words: &'d Words,
-    lower: std::cell::OnceCell<rustc_hash::FxHashSet<&'d str>>,
+    /// The document's blocks joined with newlines, searched for each word asked about.
+    text: std::cell::OnceCell<String>,
+    /// The answers so far, by the word in lower case.
+    asked: std::cell::RefCell<rustc_hash::FxHashMap<String, bool>>,
 }
 
 impl<'d> ProperNames<'d> {
@@ -307,15 +312,13 @@ impl<'d> ProperNames<'d> {
         ProperNames {
             doc,
             words,
-            lower: std::cell::OnceCell::new(),
+            text: std::cell::OnceCell::new(),
+            asked: std::cell::RefCell::default(),
         }
     }
 
     /// Whether a capitalised word is a name in this document.
     fn is_name(&self, word: &str) -> bool {
-        let lower = self
-            .lower
-            .get_or_init(|| lower_case_words(self.doc.blocks.iter().map(|b| b.text.as_str())));
         let lowered;
         let key = if word.bytes().all(|c| !c.is_ascii_uppercase()) {
             word
@@ -323,41 +326,41 @@ impl<'d> ProperNames<'d> {
             lowered = word.to_lowercase();
             lowered.as_str()
         };
-        !lower.contains(key)
+        if let Some(&known) = self.asked.borrow().get(key) {
+            return known;
+        }
+        // (A newline between blocks is neither a word byte nor part of an address.)
+        let text = self.text.get_or_init(|| self.doc.text());
+        let name = !written_in_lower_case(text, key);
+        self.asked.borrow_mut().insert(key.to_string(), name);
+        name
     }
 }
 
-/// The words of the texts that start with a lower-case letter, except words of web and e-mail
-/// addresses ("trust.acme.com", "openrouter.ai/privacy", "legal@acme.com"), which are written in
-/// lower case whatever they name. One pass over the bytes: a word is a run of ASCII letters and
-/// digits and non-ASCII bytes.
-fn lower_case_words<'t>(texts: impl Iterator<Item = &'t str>) -> rustc_hash::FxHashSet<&'t str> {
-    let word = |c: u8| c.is_ascii_alphanumeric() || c >= 0x80;
-    let mut set = rustc_hash::FxHashSet::default();
-    for text in texts {
-        let t = text.as_bytes();
-        let mut i = 0;
-        while i < t.len() {
-            if !word(t[i]) {
-                i += 1;
-                continue;
-            }
-            let start = i;
-            while i < t.len() && word(t[i]) {
-                i += 1;
-            }
-            if !t[start].is_ascii_lowercase() {
-                continue;
-            }
-            let after_address = start > 0 && matches!(t[start - 1], b'.' | b'/' | b'@');
-            let before_address = matches!(t.get(i), Some(b'.' | b'@' | b'/'))
-                && t.get(i + 1).is_some_and(u8::is_ascii_alphanumeric);
-            if !after_address && !before_address {
-                set.insert(&text[start..i]);
-            }
-        }
+/// A byte of a word, for [`written_in_lower_case`]: ASCII letters and digits and non-ASCII bytes.
+fn word_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c >= 0x80
+}
+
+/// Whether `text` has `word` as a whole word that starts with a lower-case
+/// letter, except in web and e-mail addresses ("trust.acme.com", "openrouter.ai/privacy",
+/// "legal@acme.com"), which are written in lower case whatever they name. A word is a run of
+/// [`word_byte`]s.
+fn written_in_lower_case(text: &str, word: &str) -> bool {
+    let w = word.as_bytes();
+    if !w.first().is_some_and(u8::is_ascii_lowercase) || !w.iter().all(|&c| word_byte(c)) {
+        return false;
     }
-    set
+    let t = text.as_bytes();
+    memchr::memmem::find_iter(t, w).any(|start| {
+        let end = start + w.len();
+        let whole =
+            (start == 0 || !word_byte(t[start - 1])) && t.get(end).is_none_or(|&c| !word_byte(c));
+        let after_address = start > 0 && matches!(t[start - 1], b'.' | b'/' | b'@');
+        let before_address = matches!(t.get(end), Some(b'.' | b'@' | b'/'))
+            && t.get(end + 1).is_some_and(u8::is_ascii_alphanumeric);
+        whole && !after_address && !before_address
+    })
 }
 
 /// A sentence that defines a term: `"Term" means`, `"Term" refers to` (not a term defined in
@@ -366,12 +369,6 @@ static DEFINITION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"["“']([A-Z][A-Za-z0-9\- ]{1,40}?)["”']\s*(?:means|shall mean|has the meaning|refers to|is defined)"#)
         .unwrap()
 });
-
-/// Whether a text has any of the characters (each looked for with `memchr`, which a test of
-/// every character against the list is many times slower than).
-fn has_any(text: &str, chars: &[char]) -> bool {
-    chars.iter().any(|&c| text.contains(c))
-}
 
 /// The cheap test before [`REFERENCE`], all its words in one pass.
 static REFERENCE_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
@@ -1054,7 +1051,7 @@ fn party_at(library: &Library, text: &str, hits: &[Hit], j: usize, hit: &Hit) ->
 
 #[cfg(test)]
 mod tests {
-    use super::{lower_case_words, resolve_reference};
+    use super::{resolve_reference, written_in_lower_case};
     use crate::library::Library;
 
     #[test]
@@ -1084,10 +1081,9 @@ mod tests {
 
     #[test]
     fn words_of_web_addresses_are_not_lower_case_words() {
-        let set = lower_case_words(
-            ["See trust.acme.com, (openrouter.ai/privacy) or mail legal@acme.com; it ends. Next"]
-                .into_iter(),
-        );
+        let text =
+            "See trust.acme.com, (openrouter.ai/privacy) or mail legal@acme.com; it ends. Next";
+        let lower = |w: &str| written_in_lower_case(text, w);
         for w in [
             "trust",
             "acme",
@@ -1097,11 +1093,14 @@ mod tests {
             "privacy",
             "legal",
         ] {
-            assert!(!set.contains(w), "{w}");
+            assert!(!lower(w), "{w}");
         }
         for w in ["mail", "or", "it", "ends"] {
-            assert!(set.contains(w), "{w}");
+            assert!(lower(w), "{w}");
         }
-        assert!(!set.contains("Next") && !set.contains("See"));
+        // Capitalised words, parts of words and phrases are not lower-case words.
+        for w in ["Next", "See", "next", "ma", "nds", "it ends", ""] {
+            assert!(!lower(w), "{w:?}");
+        }
     }
 }

@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::check::has_any;
 use crate::model::{Block, BlockKind};
 
 fn re(src: &str) -> Regex {
@@ -238,7 +239,7 @@ pub fn is_question(text: &str) -> bool {
     t.trim_end().ends_with('?')
         || QUESTION_START.is_match(t)
         // Every checkbox form has one of these characters: most sentences skip the search.
-        || (t.contains(['☐', '☑', '☒', '[', '/']) && CHECKBOX.is_match(t))
+        || (has_any(t, &['☐', '☑', '☒', '[', '/']) && CHECKBOX.is_match(t))
 }
 
 /// A definition ("'AI System' means ..."), or a sentence of a definitions section.

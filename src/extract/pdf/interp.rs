@@ -210,11 +210,7 @@ impl<'a> Interp<'_, 'a> {
             self.shared.operations += 1;
             let max = self.src.limits.max_pdf_operations;
             if self.shared.operations > max {
-                return Err(Stop(format!(
-                    "the PDF has more than the limit of {max} drawing operations, far beyond a \
-                     usual contract (it may be built to exhaust readers); raise it with \
-                     --max-pdf-operations if the file is genuine"
-                )));
+                return Err(Stop::Operations { max });
             }
             self.op(op.borrow(), res)?;
         }
@@ -501,12 +497,9 @@ impl<'a> Interp<'_, 'a> {
             return Ok(()); // a form that draws itself: skip the cycle
         }
         if self.forms.len() >= self.src.limits.max_pdf_depth {
-            return Err(Stop(format!(
-                "the PDF nests drawings inside drawings more than the limit of {} deep (a sign \
-                 of a damaged or malicious file); raise it with --max-pdf-depth if the file is \
-                 genuine",
-                self.src.limits.max_pdf_depth
-            )));
+            return Err(Stop::FormDepth {
+                max: self.src.limits.max_pdf_depth,
+            });
         }
         let form = match self.shared.forms.get(&id) {
             Some(form) => form.clone(),

@@ -63,7 +63,7 @@ fn extract_inner(bytes: &[u8], limits: &Limits, ocr: &Ocr) -> Result<Read, Extra
         )));
     }
     let src = Source::new(&doc, limits);
-    read_pages(&src, bytes, ocr).map_err(|Stop(reason)| ExtractError::Failed(reason))?
+    read_pages(&src, bytes, ocr)
 }
 
 /// Parses the file, opening it with the empty password when it is encrypted.
@@ -100,7 +100,10 @@ fn load_error(e: &lopdf::Error, limits: &Limits) -> ExtractError {
         lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. })
     ) {
         return ExtractError::Failed(
-            source::over_decompression_limit(limits.max_decompressed_bytes).0,
+            Stop::Decompressed {
+                max_bytes: limits.max_decompressed_bytes,
+            }
+            .to_string(),
         );
     }
     if lower.contains("password") || lower.contains("decrypt") || lower.contains("encrypt") {
@@ -112,16 +115,12 @@ fn load_error(e: &lopdf::Error, limits: &Limits) -> ExtractError {
 }
 
 /// Reads every page into blocks; pages without text (every page with `--ocr always`) by OCR.
-fn read_pages(
-    src: &Source<'_>,
-    bytes: &[u8],
-    ocr: &Ocr,
-) -> Result<Result<Read, ExtractError>, Stop> {
+fn read_pages(src: &Source<'_>, bytes: &[u8], ocr: &Ocr) -> Result<Read, ExtractError> {
     let pages = page_list(src)?;
     if pages.is_empty() {
-        return Ok(Err(ExtractError::Unreadable(
+        return Err(ExtractError::Unreadable(
             "the PDF has no pages, so there is no text to check".into(),
-        )));
+        ));
     }
     let mut shared = interp::Shared::new();
     let mut lines = Vec::with_capacity(pages.len());
@@ -135,7 +134,10 @@ fn read_pages(
         undecoded += text.undecoded;
         chars += text.text.chars().count();
         if chars > src.limits.max_text_chars {
-            return Err(Stop(over_text_limit(src.limits.max_text_chars)));
+            return Err(Stop::Text {
+                max_chars: src.limits.max_text_chars,
+            }
+            .into());
         }
         let page_lines = layout::page_lines(&text);
         let scanned = page_lines.is_empty() && (text.images > 0 || text.undecoded > 0);
@@ -147,43 +149,38 @@ fn read_pages(
     let count = u32::try_from(pages.len()).unwrap_or(u32::MAX);
     let session = match for_ocr.is_empty() {
         true => None,
-        false => match Session::start(ocr) {
-            Ok(s) => s,
-            Err(e) => return Ok(Err(e)),
-        },
+        false => Session::start(ocr)?,
     };
     if let Some(mut session) = session {
-        if let Err(e) = session.check_pages(for_ocr.len()) {
-            return Ok(Err(e));
-        }
+        session.check_pages(for_ocr.len())?;
         let mut read_by_ocr = Vec::with_capacity(for_ocr.len());
         for (i, text) in &for_ocr {
             let number = u32::try_from(i + 1).unwrap_or(u32::MAX);
-            match scanned::read_page(src, bytes, &mut session, pages[*i].0, number, text) {
-                Ok((page_lines, page)) => {
-                    chars += page_lines
-                        .iter()
-                        .map(|l| l.text.chars().count())
-                        .sum::<usize>();
-                    if chars > src.limits.max_text_chars {
-                        return Err(Stop(over_text_limit(src.limits.max_text_chars)));
-                    }
-                    lines[*i] = page_lines;
-                    read_by_ocr.push(page);
+            let (page_lines, page) =
+                scanned::read_page(src, bytes, &mut session, pages[*i].0, number, text)?;
+            chars += page_lines
+                .iter()
+                .map(|l| l.text.chars().count())
+                .sum::<usize>();
+            if chars > src.limits.max_text_chars {
+                return Err(Stop::Text {
+                    max_chars: src.limits.max_text_chars,
                 }
-                Err(e) => return Ok(Err(e)),
+                .into());
             }
+            lines[*i] = page_lines;
+            read_by_ocr.push(page);
         }
         let (name, language) = session.engine();
         let summary = OcrSummary::of(read_by_ocr, name, language);
-        return Ok(assembled(lines, count, Some(summary)));
+        return assembled(lines, count, Some(summary));
     }
     if lines.iter().all(Vec::is_empty) {
         if damaged > 0 {
-            return Ok(Err(ExtractError::Failed(format!(
+            return Err(ExtractError::Failed(format!(
                 "the PDF is damaged: the content of {damaged} page(s) could not be read (a wrong \
                  stream length, or a missing or incomplete object); ask the supplier for a new copy"
-            ))));
+            )));
         }
         let reason = if undecoded > 0 {
             format!(
@@ -203,17 +200,9 @@ fn read_pages(
              for a copy with text"
                 .to_string()
         };
-        return Ok(Err(ExtractError::Unreadable(reason)));
+        return Err(ExtractError::Unreadable(reason));
     }
-    Ok(assembled(lines, count, None))
-}
-
-/// The reason for a PDF whose text (from its text layer and OCR) is over the limit.
-fn over_text_limit(max: usize) -> String {
-    format!(
-        "the PDF holds more than the limit of {max} characters of text; raise it with \
-         --max-text-chars if the file is genuine"
-    )
+    assembled(lines, count, None)
 }
 
 /// Blocks from the lines of every page, with the OCR summary when pages were read by OCR.
@@ -333,11 +322,9 @@ fn walk<'a>(
         return Ok(()); // a page tree that contains itself
     }
     if depth > src.limits.max_pdf_depth {
-        return Err(Stop(format!(
-            "the PDF's page tree is nested more than the limit of {} levels deep; raise it with \
-             --max-pdf-depth if the file is genuine",
-            src.limits.max_pdf_depth
-        )));
+        return Err(Stop::PageTreeDepth {
+            max: src.limits.max_pdf_depth,
+        });
     }
     let Some(dict) = src.resolve(node).and_then(|o| o.as_dict().ok()) else {
         return Ok(());

@@ -1,7 +1,24 @@
-//! HTML: a small tokenizer of our own. Tags are dropped; `<script>`, `<style>`, `<template>` and the
-//! `<head>` are dropped with their content; comments are removed; block elements (p, div, li, h1-h6,
-//! td, th, tr, br, section, ...) end a block; headings, list items (numbered inside `<ol>`) and
-//! table cells keep their kind; entities are decoded (common named ones and numeric ones).
+//! HTML: tokenized by html5ever's tokenizer, which follows the WHATWG HTML standard (the one
+//! browsers use): every named and numeric character reference, unquoted and broken attributes,
+//! stray `<`, unclosed comments and the raw-text elements read as a browser reads them.
+//!
+//! The block structure is built here from the tokens, not by html5ever's tree builder: the tree
+//! builder searches its stack of open elements on many start tags, which costs time quadratic in
+//! the nesting depth of a hostile page (100,000 nested lists), and the text needs only the
+//! boundaries. Tags are dropped; `<script>`, `<style>`, `<template>`, `<noscript>`, `<title>`,
+//! `<svg>`, `<math>`, `<iframe>`, `<noembed>`, `<noframes>` and the `<head>` are dropped with their
+//! content (the head ends, as in a browser, at the first tag or text that cannot be in it);
+//! comments are removed; block elements (p, div, li, h1-h6, td, th, tr, br, section, ...) end a
+//! block; headings, list items (numbered inside `<ol>`) and table cells keep their kind.
+
+use std::cell::RefCell;
+
+use html5ever::TokenizerResult;
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::states::RawKind;
+use html5ever::tokenizer::{
+    BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer,
+};
 
 use crate::model::{BlockKind, RawBlock};
 
@@ -55,9 +72,29 @@ const BLOCK_ELEMENTS: &[&str] = &[
     "ul",
 ];
 
-/// Elements dropped with their content.
-const RAW_SKIPPED: &[&str] = &[
-    "script", "style", "template", "noscript", "title", "svg", "math",
+/// Elements dropped with their content, and how the tokenizer reads that content.
+fn skipped(name: &str) -> Option<Skip> {
+    Some(match name {
+        "script" => Skip::Raw(RawKind::ScriptData),
+        "style" | "noscript" | "iframe" | "noembed" | "noframes" => Skip::Raw(RawKind::Rawtext),
+        "title" => Skip::Raw(RawKind::Rcdata),
+        "template" | "svg" | "math" => Skip::Markup,
+        _ => return None,
+    })
+}
+
+/// How a dropped element's content is read.
+enum Skip {
+    /// Raw text up to the element's end tag.
+    Raw(RawKind),
+    /// Markup: nested elements of the same name are counted.
+    Markup,
+}
+
+/// Elements that may stay in the `<head>`; any other start tag ends it.
+const HEAD_ELEMENTS: &[&str] = &[
+    "base", "basefont", "bgsound", "link", "meta", "noscript", "noframes", "script", "style",
+    "template", "title", "head",
 ];
 
 /// Most nested headings, list items and table cells tracked at once.
@@ -76,9 +113,15 @@ struct Builder {
     out: Vec<RawBlock>,
     text: String,
     contexts: Vec<Context>,
-    /// Counters of open `<ol>` (Some) and `<ul>` (None) lists.
-    lists: Vec<Option<i64>>,
+    /// Open lists: the counter of an `<ol>` (`None` for a `<ul>`), and how many contexts were
+    /// open outside the list (a new item or the list's end closes the ones opened inside).
+    lists: Vec<(Option<i64>, usize)>,
+    /// Open tables: how many contexts were open outside each (a new row or cell, or the table's
+    /// end, closes the cells opened inside).
+    tables: Vec<usize>,
     in_head: bool,
+    /// The dropped element being skipped, and how many of that name are open inside it.
+    skipping: Option<(String, usize)>,
 }
 
 impl Builder {
@@ -105,18 +148,28 @@ impl Builder {
         }
     }
 
-    fn start(&mut self, name: &str, attrs: &str) {
+    fn start(&mut self, name: &str, attrs: &[html5ever::Attribute]) {
         if name == "head" {
             self.in_head = true;
             return;
         }
-        if name == "body" {
+        if !HEAD_ELEMENTS.contains(&name) {
             self.in_head = false;
         }
         if !BLOCK_ELEMENTS.contains(&name) {
             return;
         }
         self.flush();
+        // Implied ends, as a browser reads them: an item ends the list's previous item, a row or
+        // a cell ends the table's previous cell.
+        let outer = match name {
+            "li" => self.lists.last().map(|l| l.1),
+            "tr" | "td" | "th" => self.tables.last().copied(),
+            _ => None,
+        };
+        if let Some(outer) = outer {
+            self.contexts.truncate(outer);
+        }
         let context = match name {
             "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => Some(Context {
                 name: name.into(),
@@ -126,9 +179,11 @@ impl Builder {
             }),
             "li" => {
                 let depth = self.lists.len().saturating_sub(1);
+                // `<li value="9">` renumbers the item and the ones after it.
+                let value = number_attribute(attrs, "value");
                 let label = match self.lists.last_mut() {
-                    Some(Some(n)) => {
-                        *n += 1;
+                    Some((Some(n), _)) => {
+                        *n = value.unwrap_or(*n + 1);
                         Some(format!("{n}."))
                     }
                     _ => None,
@@ -147,15 +202,16 @@ impl Builder {
                 label: None,
             }),
             "ol" => {
-                let start = attribute(attrs, "start")
-                    .and_then(|s| s.trim().parse::<i64>().ok())
-                    .unwrap_or(1)
-                    .clamp(-1_000_000, 1_000_000);
-                self.lists.push(Some(start - 1));
+                let start = number_attribute(attrs, "start").unwrap_or(1);
+                self.lists.push((Some(start - 1), self.contexts.len()));
                 None
             }
             "ul" => {
-                self.lists.push(None);
+                self.lists.push((None, self.contexts.len()));
+                None
+            }
+            "table" => {
+                self.tables.push(self.contexts.len());
                 None
             }
             _ => None,
@@ -176,7 +232,13 @@ impl Builder {
             return;
         }
         self.flush();
-        if (name == "ol" || name == "ul") && self.lists.pop().is_none() {
+        let outer = match name {
+            "ol" | "ul" => self.lists.pop().map(|l| l.1),
+            "table" => self.tables.pop(),
+            _ => None,
+        };
+        if let Some(outer) = outer {
+            self.contexts.truncate(outer);
             return;
         }
         // Only these elements open a context; looking up any other (a `</div>` under 100,000
@@ -191,263 +253,118 @@ impl Builder {
             self.contexts.truncate(pos);
         }
     }
-}
 
-/// The value of an attribute in a start tag's attribute text.
-fn attribute(attrs: &str, name: &str) -> Option<String> {
-    let lower = attrs.to_ascii_lowercase();
-    let mut from = 0;
-    while let Some(pos) = lower.get(from..)?.find(name) {
-        let at = from + pos;
-        from = at + name.len();
-        let before_ok = at == 0
-            || lower
-                .as_bytes()
-                .get(at - 1)
-                .is_some_and(u8::is_ascii_whitespace);
-        let rest = attrs.get(from..)?.trim_start();
-        if before_ok && let Some(v) = rest.strip_prefix('=') {
-            let v = v.trim_start();
-            return Some(match v.chars().next() {
-                Some(q @ ('"' | '\'')) => v.get(1..)?.split(q).next()?.to_string(),
-                _ => v
-                    .split(|c: char| c.is_whitespace() || c == '>')
-                    .next()?
-                    .to_string(),
-            });
+    /// Takes one token. Returns how the tokenizer must read what follows a start tag.
+    fn token(&mut self, token: Token) -> TokenSinkResult<()> {
+        match token {
+            Token::CharacterTokens(t) => self.characters(&t),
+            Token::TagToken(tag) => return self.tag(&tag),
+            Token::EOFToken => self.flush(),
+            Token::DoctypeToken(_)
+            | Token::CommentToken(_)
+            | Token::NullCharacterToken
+            | Token::ParseError(_) => {}
         }
+        TokenSinkResult::Continue
     }
-    None
-}
 
-/// Decodes character references: numeric ones and the common named ones; others stay as written.
-pub(super) fn decode_entities(text: &str) -> String {
-    if !text.contains('&') {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(pos) = rest.find('&') {
-        out.push_str(rest.get(..pos).unwrap_or_default());
-        rest = rest.get(pos..).unwrap_or_default();
-        let end = rest.get(1..).and_then(|r| {
-            r.char_indices()
-                .take(32)
-                .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '#'))
-                .filter(|(_, c)| *c == ';')
-                .map(|(i, _)| i + 1)
-        });
-        let decoded = end.and_then(|e| entity(rest.get(1..e)?).map(|c| (c, e)));
-        match decoded {
-            Some((c, e)) => {
-                out.push(c);
-                rest = rest.get(e + 1..).unwrap_or_default();
+    fn characters(&mut self, t: &StrTendril) {
+        if self.skipping.is_some() {
+            return;
+        }
+        if self.in_head {
+            if t.trim().is_empty() {
+                return;
             }
-            None => {
-                out.push('&');
-                rest = rest.get(1..).unwrap_or_default();
+            // Text cannot be in the head: a browser shows it as the start of the body.
+            self.in_head = false;
+        }
+        // Zero-width joiners (`&zwnj;`, `&zwj;`) are invisible and split words for the checker.
+        self.text
+            .extend(t.chars().filter(|c| !matches!(c, '\u{200c}' | '\u{200d}')));
+    }
+
+    fn tag(&mut self, tag: &Tag) -> TokenSinkResult<()> {
+        let name = &*tag.name;
+        if let Some((skipped_name, open)) = &mut self.skipping {
+            if name == skipped_name.as_str() && !tag.self_closing {
+                match tag.kind {
+                    TagKind::StartTag => *open += 1,
+                    TagKind::EndTag if *open > 1 => *open -= 1,
+                    TagKind::EndTag => self.skipping = None,
+                }
             }
+            return TokenSinkResult::Continue;
         }
+        if tag.kind == TagKind::EndTag {
+            self.end(name);
+            return TokenSinkResult::Continue;
+        }
+        if let Some(skip) = skipped(name)
+            && !tag.self_closing
+        {
+            if !HEAD_ELEMENTS.contains(&name) {
+                self.in_head = false;
+            }
+            self.skipping = Some((name.to_string(), 1));
+            return match skip {
+                Skip::Raw(kind) => TokenSinkResult::RawData(kind),
+                Skip::Markup => TokenSinkResult::Continue,
+            };
+        }
+        if name == "plaintext" {
+            // Everything after `<plaintext>` is text, as a browser shows it.
+            self.start("pre", &[]);
+            return TokenSinkResult::Plaintext;
+        }
+        self.start(name, &tag.attrs);
+        if name == "br" || name == "hr" {
+            self.end(name);
+        }
+        TokenSinkResult::Continue
     }
-    out.push_str(rest);
-    out
 }
 
-fn entity(name: &str) -> Option<char> {
-    if let Some(num) = name.strip_prefix('#') {
-        let code = match num.strip_prefix(['x', 'X']) {
-            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-            None => num.parse::<u32>().ok()?,
-        };
-        // Browsers read the C1 range as Windows-1252.
-        if (0x80..0xA0).contains(&code) {
-            let byte = u8::try_from(code).ok()?;
-            return encoding_rs::WINDOWS_1252
-                .decode_without_bom_handling(&[byte])
-                .0
-                .chars()
-                .next();
-        }
-        return char::from_u32(code).filter(|&c| c != '\0');
-    }
-    Some(match name {
-        "amp" => '&',
-        "lt" => '<',
-        "gt" => '>',
-        "quot" => '"',
-        "apos" => '\'',
-        "nbsp" | "ensp" | "emsp" | "thinsp" => ' ',
-        "pound" => '£',
-        "euro" => '€',
-        "cent" => '¢',
-        "yen" => '¥',
-        "copy" => '©',
-        "reg" => '®',
-        "trade" => '™',
-        "sect" => '§',
-        "para" => '¶',
-        "deg" => '°',
-        "middot" => '·',
-        "bull" => '•',
-        "hellip" => '…',
-        "ndash" => '–',
-        "mdash" => '—',
-        "lsquo" => '‘',
-        "rsquo" => '’',
-        "sbquo" => '‚',
-        "ldquo" => '“',
-        "rdquo" => '”',
-        "bdquo" => '„',
-        "laquo" => '«',
-        "raquo" => '»',
-        "times" => '×',
-        "divide" => '÷',
-        "plusmn" => '±',
-        "frac12" => '½',
-        "frac14" => '¼',
-        "frac34" => '¾',
-        "shy" | "zwnj" | "zwj" => '\u{ad}',
-        "iexcl" => '¡',
-        "iquest" => '¿',
-        "aacute" => 'á',
-        "eacute" => 'é',
-        "iacute" => 'í',
-        "oacute" => 'ó',
-        "uacute" => 'ú',
-        "agrave" => 'à',
-        "egrave" => 'è',
-        "acirc" => 'â',
-        "ecirc" => 'ê',
-        "auml" => 'ä',
-        "euml" => 'ë',
-        "iuml" => 'ï',
-        "ouml" => 'ö',
-        "uuml" => 'ü',
-        "Auml" => 'Ä',
-        "Ouml" => 'Ö',
-        "Uuml" => 'Ü',
-        "szlig" => 'ß',
-        "ccedil" => 'ç',
-        "ntilde" => 'ñ',
-        "wcirc" => 'ŵ',
-        "ycirc" => 'ŷ',
-        _ => return None,
-    })
+/// A list number given by an attribute (`<ol start>`, `<li value>`), within a sane range.
+fn number_attribute(attrs: &[html5ever::Attribute], name: &str) -> Option<i64> {
+    attrs
+        .iter()
+        .find(|a| &*a.name.local == name)
+        .and_then(|a| a.value.trim().parse::<i64>().ok())
+        .map(|n| n.clamp(-1_000_000, 1_000_000))
 }
 
-/// Index of the first case-insensitive occurrence of an ASCII `needle` in `hay`.
-fn find_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
-    let n = needle.len();
-    hay.as_bytes()
-        .windows(n)
-        .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+/// The tokenizer's sink: the builder behind a `RefCell`, as html5ever hands tokens to `&self`.
+struct Sink(RefCell<Builder>);
+
+impl TokenSink for Sink {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+        self.0.borrow_mut().token(token)
+    }
 }
 
 /// Splits HTML into blocks.
 pub(super) fn blocks(html: &str) -> Vec<RawBlock> {
-    let mut b = Builder {
+    let sink = Sink(RefCell::new(Builder {
         out: Vec::new(),
         text: String::new(),
         contexts: Vec::new(),
         lists: Vec::new(),
+        tables: Vec::new(),
         in_head: false,
-    };
-    let mut rest = html;
-    while !rest.is_empty() {
-        let Some(lt) = rest.find('<') else {
-            if !b.in_head {
-                b.text.push_str(&decode_entities(rest));
-            }
-            break;
-        };
-        if !b.in_head {
-            b.text
-                .push_str(&decode_entities(rest.get(..lt).unwrap_or_default()));
-        }
-        rest = rest.get(lt..).unwrap_or_default();
-        // Comments, CDATA, doctype, processing instructions.
-        if let Some(after) = rest.strip_prefix("<!--") {
-            rest = after
-                .find("-->")
-                .map_or("", |e| after.get(e + 3..).unwrap_or_default());
-            continue;
-        }
-        if let Some(after) = rest.strip_prefix("<![CDATA[") {
-            let end = after.find("]]>").unwrap_or(after.len());
-            if !b.in_head {
-                b.text.push_str(after.get(..end).unwrap_or_default());
-            }
-            rest = after.get(end + 3..).unwrap_or_default();
-            continue;
-        }
-        if rest.starts_with("<!") || rest.starts_with("<?") {
-            rest = rest
-                .find('>')
-                .map_or("", |e| rest.get(e + 1..).unwrap_or_default());
-            continue;
-        }
-        let after = rest.get(1..).unwrap_or_default();
-        let closing = after.starts_with('/');
-        let name_start = if closing { 1 } else { 0 };
-        let name_len = after
-            .get(name_start..)
-            .unwrap_or_default()
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == ':'))
-            .unwrap_or(after.len().saturating_sub(name_start));
-        if name_len == 0
-            || !after
-                .get(name_start..)
-                .is_some_and(|s| s.starts_with(|c: char| c.is_ascii_alphabetic()))
-        {
-            // A lone "<" is text.
-            if !b.in_head {
-                b.text.push('<');
-            }
-            rest = after;
-            continue;
-        }
-        let name = after
-            .get(name_start..name_start + name_len)
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        // The tag ends at the first ">" outside quotes.
-        let tag_body = after.get(name_start + name_len..).unwrap_or_default();
-        let mut quote = None;
-        let mut end = tag_body.len();
-        for (i, c) in tag_body.char_indices() {
-            match (quote, c) {
-                (None, '"' | '\'') => quote = Some(c),
-                (Some(q), c) if c == q => quote = None,
-                (None, '>') => {
-                    end = i;
-                    break;
-                }
-                _ => {}
-            }
-        }
-        let attrs = tag_body.get(..end).unwrap_or_default();
-        rest = tag_body.get(end + 1..).unwrap_or_default();
-        if closing {
-            b.end(&name);
-            continue;
-        }
-        if RAW_SKIPPED.contains(&name.as_str()) && !attrs.trim_end().ends_with('/') {
-            let close = format!("</{name}");
-            rest = find_ascii_ci(rest, &close)
-                .and_then(|i| rest.get(i..))
-                .map_or("", |r| {
-                    r.find('>')
-                        .map_or("", |e| r.get(e + 1..).unwrap_or_default())
-                });
-            continue;
-        }
-        b.start(&name, attrs);
-        if name == "br" || name == "hr" {
-            b.end(&name);
-        }
-    }
-    b.flush();
-    b.out
+        skipping: None,
+    }));
+    let tokenizer = Tokenizer::new(sink, html5ever::tokenizer::TokenizerOpts::default());
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from_slice(html));
+    // The sink never asks for a script to run, so one feed reads everything.
+    while let TokenizerResult::Script(()) = tokenizer.feed(&input) {}
+    tokenizer.end();
+    let mut builder = tokenizer.sink.0.into_inner();
+    builder.flush();
+    builder.out
 }
 
 #[cfg(test)]
@@ -494,6 +411,34 @@ mod tests {
     }
 
     #[test]
+    fn implied_ends_close_items_and_cells() {
+        let got: Vec<(BlockKind, Option<String>, String)> = blocks(
+            "<ol><li>One<li value=7>Two<ul><li>inner</ul>tail</ol><p>After the list\
+             <table><tr><td>A<td>B<tr><th>C</table>Below the table",
+        )
+        .into_iter()
+        .map(|b| (b.kind, b.label, b.text))
+        .collect();
+        let item = |l: Option<&str>, t: &str| (BlockKind::ListItem, l.map(String::from), t.into());
+        let cell = |t: &str| (BlockKind::TableCell, None, t.to_string());
+        let para = |t: &str| (BlockKind::Paragraph, None, t.to_string());
+        assert_eq!(
+            got,
+            vec![
+                item(Some("1."), "1. One"),
+                item(Some("7."), "7. Two"),
+                item(None, "inner"),
+                item(None, "tail"),
+                para("After the list"),
+                cell("A"),
+                cell("B"),
+                cell("C"),
+                para("Below the table"),
+            ]
+        );
+    }
+
+    #[test]
     fn broken_html_never_panics() {
         for s in [
             "<",
@@ -509,7 +454,8 @@ mod tests {
         ] {
             let _ = blocks(s);
         }
-        assert_eq!(decode_entities("&#150;"), "–");
+        let text = |s: &str| blocks(s).into_iter().map(|b| b.text).collect::<Vec<_>>();
+        assert_eq!(text("&#150; &hyphen; &amp"), vec!["– ‐ &"]);
     }
 
     #[test]

@@ -1,275 +1,260 @@
-//! Markdown: ATX (`## Title`) and setext headings, list items (`-`, `*`, `+`, `1.`; the number kept
-//! as the label), pipe tables cell by cell, block quotes, code fences kept as paragraphs; inline
-//! markup removed (emphasis markers, link URLs: `[text](url)` reads "text", inline code ticks).
+//! Markdown, read by pulldown-cmark as CommonMark with the GitHub extensions vendors use (pipe
+//! tables, footnotes, strikethrough, task lists): headings (ATX and setext, with their level),
+//! list items (the number as the document writes it, `1.` or `1)`, kept as the label; nesting
+//! depth as the level), table cells one by one, block quotes and code read as their text,
+//! footnote definitions as paragraphs. Inline markup is removed: emphasis, escapes (`\*`), entity
+//! references (`&amp;`), link and image targets (inline, reference and autolinks read as their
+//! text), inline HTML tags. HTML blocks are read by the HTML reader ([`super::html`]), so a table
+//! or list written in HTML inside Markdown keeps its cells and items.
 
-use std::sync::LazyLock;
+use std::ops::Range;
 
-use regex::Regex;
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-use super::block;
+use super::{block, html};
 use crate::model::{BlockKind, RawBlock};
 
-static ATX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$").expect("valid regex")
-});
-static BULLET: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(\s*)[-*+][ \t]+(.*)$").expect("valid regex"));
-static ORDERED: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(\s*)(\d{1,9})([.)])[ \t]+(.*)$").expect("valid regex"));
-static RULE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^ {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
-        .expect("valid regex")
-});
-static TABLE_SEPARATOR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$").expect("valid regex")
-});
-static LINK_DEFINITION: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^ {0,3}\[[^\]]+\]:\s+\S").expect("valid regex"));
-static IMAGE_OR_LINK: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"!?\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])").expect("valid regex"));
-static AUTOLINK: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"<((?:https?|mailto):[^>\s]+)>").expect("valid regex"));
-static FOOTNOTE_REF: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\[\^[^\]]+\]").expect("valid regex"));
-static STRONG: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(\*\*|__)(\S(?:.*?\S)?)(\*\*|__)").expect("valid regex"));
-static EMPHASIS_STAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\*(\S(?:[^*]*?\S)?)\*").expect("valid regex"));
-static EMPHASIS_UNDERSCORE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(^|[^\w])_(\S(?:[^_]*?\S)?)_($|[^\w])").expect("valid regex"));
-static STRIKE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"~~(\S(?:.*?\S)?)~~").expect("valid regex"));
-static CODE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"`+([^`]*)`+").expect("valid regex"));
-static TAG: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>").expect("valid regex"));
+/// The CommonMark extensions read.
+const OPTIONS: Options = Options::ENABLE_TABLES
+    .union(Options::ENABLE_FOOTNOTES)
+    .union(Options::ENABLE_STRIKETHROUGH)
+    .union(Options::ENABLE_TASKLISTS);
 
-/// Removes inline markup.
-fn inline(text: &str) -> String {
-    let t = CODE.replace_all(text, "$1");
-    let t = IMAGE_OR_LINK.replace_all(&t, "$1");
-    let t = AUTOLINK.replace_all(&t, "$1");
-    let t = FOOTNOTE_REF.replace_all(&t, "");
-    let t = TAG.replace_all(&t, " ");
-    let t = STRONG.replace_all(&t, "$2");
-    let t = EMPHASIS_STAR.replace_all(&t, "$1");
-    let t = EMPHASIS_UNDERSCORE.replace_all(&t, "$1$2$3");
-    let t = STRIKE.replace_all(&t, "$1");
-    let mut out = String::with_capacity(t.len());
-    let mut chars = t.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\\'
-            && let Some(&n) = chars.peek()
-            && n.is_ascii_punctuation()
-        {
-            out.push(n);
-            chars.next();
-        } else {
-            out.push(c);
-        }
-    }
-    out
+/// Inline HTML elements that sit inside a word ("Supplier<sup>1</sup>"); any other inline tag
+/// (`<br>`) separates words.
+const PHRASING: &[&str] = &[
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "del", "dfn", "em", "font", "i", "ins", "kbd",
+    "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "u",
+    "var",
+];
+
+/// A list item being read.
+struct Item {
+    /// The number as written ("3.", "2)"), for ordered lists.
+    label: Option<String>,
+    /// Nesting depth (0 = top).
+    level: u8,
+    /// Whether the item's first block (the one that carries the label) is out.
+    used: bool,
 }
 
-/// What the open block is.
-enum Open {
-    None,
-    Paragraph(String),
-    Item {
-        text: String,
-        label: Option<String>,
-        level: u8,
-    },
-    Fence {
-        marker: String,
-        text: String,
-    },
-}
-
-struct Builder {
+struct Builder<'a> {
+    source: &'a str,
     out: Vec<RawBlock>,
-    open: Open,
+    /// Inline text of the open block.
+    text: String,
+    /// Heading level while inside a heading.
+    heading: Option<u8>,
+    /// Inside a table cell.
+    in_cell: bool,
+    /// Raw HTML of the open HTML block.
+    html: String,
+    /// Open lists, innermost last: the next number of an ordered one.
+    lists: Vec<Option<u64>>,
+    /// Open list items, innermost last.
+    items: Vec<Item>,
 }
 
-impl Builder {
+impl Builder<'_> {
+    /// Emits the open block's text, if any, with the kind its context gives it.
     fn flush(&mut self) {
-        match std::mem::replace(&mut self.open, Open::None) {
-            Open::None => {}
-            Open::Paragraph(t) => {
-                self.out
-                    .extend(block(BlockKind::Paragraph, &inline(&t), None, None))
+        let text = std::mem::take(&mut self.text);
+        let open_item = self.items.last().filter(|i| !i.used);
+        let (kind, label, level, text) = if let Some(level) = self.heading {
+            // A heading that opens a list item ("1.  Scope" underlined) reads with the item's
+            // number, as the page shows it.
+            match open_item.and_then(|i| i.label.clone()) {
+                Some(l) => (
+                    BlockKind::Heading,
+                    Some(l.clone()),
+                    Some(level),
+                    format!("{l} {text}"),
+                ),
+                None => (BlockKind::Heading, None, Some(level), text),
             }
-            Open::Item { text, label, level } => {
-                let body = inline(&text);
-                let full = match &label {
-                    Some(l) => format!("{l} {body}"),
-                    None => body,
-                };
-                self.out
-                    .extend(block(BlockKind::ListItem, &full, label, Some(level)));
+        } else if self.in_cell {
+            (BlockKind::TableCell, None, None, text)
+        } else if let Some(item) = open_item {
+            let full = match &item.label {
+                Some(l) => format!("{l} {text}"),
+                None => text.clone(),
+            };
+            if text.trim().is_empty() {
+                return;
             }
-            Open::Fence { text, .. } => {
-                self.out
-                    .extend(block(BlockKind::Paragraph, &text, None, None))
-            }
-        }
-    }
-
-    fn push(&mut self, kind: BlockKind, text: &str, level: Option<u8>) {
-        self.flush();
-        self.out.extend(block(kind, &inline(text), None, level));
-    }
-}
-
-fn indent_level(indent: &str) -> u8 {
-    let width: usize = indent.chars().map(|c| if c == '\t' { 4 } else { 1 }).sum();
-    u8::try_from((width / 2).min(8)).unwrap_or(8)
-}
-
-/// Splits a pipe-table row into cells (a `\|` stays inside its cell).
-fn cells(row: &str) -> Vec<String> {
-    let row = row.trim();
-    let row = row.strip_prefix('|').unwrap_or(row);
-    let row = row.strip_suffix('|').unwrap_or(row);
-    let mut out = vec![String::new()];
-    let mut chars = row.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' if chars.peek() == Some(&'|') => {
-                if let Some(cell) = out.last_mut() {
-                    cell.push('|');
-                }
-                chars.next();
-            }
-            '|' => out.push(String::new()),
-            c => {
-                if let Some(cell) = out.last_mut() {
-                    cell.push(c);
-                }
+            (
+                BlockKind::ListItem,
+                item.label.clone(),
+                Some(item.level),
+                full,
+            )
+        } else {
+            (BlockKind::Paragraph, None, None, text)
+        };
+        let labelled = label.is_some() || kind == BlockKind::ListItem;
+        if let Some(b) = block(kind, &text, label, level) {
+            self.out.push(b);
+            if labelled && let Some(item) = self.items.last_mut() {
+                item.used = true;
             }
         }
     }
-    out
+
+    fn start(&mut self, tag: &Tag, range: Range<usize>) {
+        match tag {
+            Tag::Heading { level, .. } => {
+                self.flush();
+                self.heading = Some(*level as u8);
+            }
+            Tag::TableCell => {
+                self.flush();
+                self.in_cell = true;
+            }
+            Tag::List(start) => {
+                self.flush();
+                self.lists.push(*start);
+            }
+            Tag::Item => {
+                self.flush();
+                let number = self.lists.last_mut().and_then(Option::as_mut).map(|n| {
+                    let this = *n;
+                    *n = n.saturating_add(1);
+                    this
+                });
+                let label = number.map(|n| {
+                    marker(self.source.get(range.start..).unwrap_or_default())
+                        .unwrap_or_else(|| format!("{n}."))
+                });
+                let depth = self.lists.len().saturating_sub(1);
+                self.items.push(Item {
+                    label,
+                    level: u8::try_from(depth).unwrap_or(u8::MAX),
+                    used: false,
+                });
+            }
+            Tag::HtmlBlock => {
+                self.flush();
+                self.html.clear();
+            }
+            Tag::Paragraph
+            | Tag::BlockQuote(_)
+            | Tag::CodeBlock(_)
+            | Tag::FootnoteDefinition(_)
+            | Tag::Table(_)
+            | Tag::TableHead
+            | Tag::TableRow
+            | Tag::DefinitionList
+            | Tag::DefinitionListTitle
+            | Tag::DefinitionListDefinition
+            | Tag::MetadataBlock(_) => self.flush(),
+            Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Superscript
+            | Tag::Subscript
+            | Tag::Link { .. }
+            | Tag::Image { .. } => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Heading(_) => {
+                self.flush();
+                self.heading = None;
+            }
+            TagEnd::TableCell => {
+                self.flush();
+                self.in_cell = false;
+            }
+            TagEnd::List(_) => {
+                self.flush();
+                self.lists.pop();
+            }
+            TagEnd::Item => {
+                self.flush();
+                self.items.pop();
+            }
+            TagEnd::HtmlBlock => {
+                let html = std::mem::take(&mut self.html);
+                self.out.extend(html::blocks(&html));
+            }
+            TagEnd::Paragraph
+            | TagEnd::BlockQuote(_)
+            | TagEnd::CodeBlock
+            | TagEnd::FootnoteDefinition
+            | TagEnd::Table
+            | TagEnd::TableHead
+            | TagEnd::TableRow
+            | TagEnd::DefinitionList
+            | TagEnd::DefinitionListTitle
+            | TagEnd::DefinitionListDefinition
+            | TagEnd::MetadataBlock(_) => self.flush(),
+            TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link
+            | TagEnd::Image => {}
+        }
+    }
+
+    fn event(&mut self, event: Event, range: Range<usize>) {
+        match event {
+            Event::Start(tag) => self.start(&tag, range),
+            Event::End(tag) => self.end(tag),
+            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
+                self.text.push_str(&t);
+            }
+            Event::Html(t) => self.html.push_str(&t),
+            Event::InlineHtml(t) => {
+                if !is_phrasing_tag(&t) {
+                    self.text.push(' ');
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => self.text.push(' '),
+            Event::Rule => self.flush(),
+            Event::FootnoteReference(_) | Event::TaskListMarker(_) => {}
+        }
+    }
+}
+
+/// Whether an inline HTML fragment is a comment or a tag of an element that sits inside a word.
+fn is_phrasing_tag(fragment: &str) -> bool {
+    if fragment.starts_with("<!--") {
+        return true;
+    }
+    let name: String = fragment
+        .trim_start_matches(['<', '/'])
+        .chars()
+        .take_while(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    PHRASING.contains(&name.as_str())
+}
+
+/// The ordered-list marker at the start of an item's source ("12." or "3)").
+fn marker(source: &str) -> Option<String> {
+    let digits = source.bytes().take_while(u8::is_ascii_digit).count();
+    let delimiter = source.get(digits..digits + 1)?;
+    (digits > 0 && (delimiter == "." || delimiter == ")")).then(|| source[..=digits].to_string())
 }
 
 /// Splits Markdown into blocks.
 pub(super) fn blocks(text: &str) -> Vec<RawBlock> {
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
-    let lines: Vec<&str> = text.split('\n').collect();
     let mut b = Builder {
+        source: text,
         out: Vec::new(),
-        open: Open::None,
+        text: String::new(),
+        heading: None,
+        in_cell: false,
+        html: String::new(),
+        lists: Vec::new(),
+        items: Vec::new(),
     };
-    let mut i = 0;
-    while let Some(&raw) = lines.get(i) {
-        i += 1;
-        if let Open::Fence { marker, text } = &mut b.open {
-            if raw.trim_start().starts_with(marker.as_str()) {
-                b.flush();
-            } else {
-                text.push('\n');
-                text.push_str(raw);
-            }
-            continue;
-        }
-        // Block quotes read as their content.
-        let mut line = raw;
-        while let Some(rest) = line.trim_start().strip_prefix('>') {
-            line = rest.strip_prefix(' ').unwrap_or(rest);
-        }
-        let trimmed = line.trim();
-        if trimmed.is_empty() {
-            b.flush();
-            continue;
-        }
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            b.flush();
-            let marker: String = trimmed
-                .chars()
-                .take_while(|&c| c == '`' || c == '~')
-                .collect();
-            b.open = Open::Fence {
-                marker,
-                text: String::new(),
-            };
-            continue;
-        }
-        if let Some(c) = ATX.captures(line) {
-            let level = c.get(1).map_or(1, |m| m.len());
-            let title = c.get(2).map_or("", |m| m.as_str());
-            b.push(BlockKind::Heading, title, u8::try_from(level).ok());
-            continue;
-        }
-        // Setext: a paragraph line underlined with = or -.
-        if let Open::Paragraph(p) = &b.open
-            && !p.contains('\n')
-            && (trimmed.chars().all(|c| c == '=')
-                || (trimmed.chars().all(|c| c == '-') && trimmed.len() >= 2))
-        {
-            let title = p.clone();
-            b.open = Open::None;
-            let level = if trimmed.starts_with('=') { 1 } else { 2 };
-            b.push(BlockKind::Heading, &title, Some(level));
-            continue;
-        }
-        if RULE.is_match(line) {
-            b.flush();
-            continue;
-        }
-        if LINK_DEFINITION.is_match(line) {
-            continue;
-        }
-        if trimmed.starts_with('|')
-            && lines
-                .get(i)
-                .is_some_and(|next| TABLE_SEPARATOR.is_match(next) && next.contains('-'))
-        {
-            b.flush();
-            let mut row = Some(trimmed);
-            while let Some(r) = row {
-                if !TABLE_SEPARATOR.is_match(r) || !r.contains('-') {
-                    for cell in cells(r) {
-                        b.out
-                            .extend(block(BlockKind::TableCell, &inline(&cell), None, None));
-                    }
-                }
-                row = lines
-                    .get(i)
-                    .map(|l| l.trim())
-                    .filter(|l| l.starts_with('|') || (l.contains('|') && !l.is_empty()));
-                if row.is_some() {
-                    i += 1;
-                }
-            }
-            continue;
-        }
-        if let Some(c) = ORDERED.captures(line) {
-            b.flush();
-            let indent = c.get(1).map_or("", |m| m.as_str());
-            let number = c.get(2).map_or("", |m| m.as_str());
-            let delim = c.get(3).map_or(".", |m| m.as_str());
-            b.open = Open::Item {
-                text: c.get(4).map_or("", |m| m.as_str()).to_string(),
-                label: Some(format!("{number}{delim}")),
-                level: indent_level(indent),
-            };
-            continue;
-        }
-        if let Some(c) = BULLET.captures(line) {
-            b.flush();
-            b.open = Open::Item {
-                text: c.get(2).map_or("", |m| m.as_str()).to_string(),
-                label: None,
-                level: indent_level(c.get(1).map_or("", |m| m.as_str())),
-            };
-            continue;
-        }
-        match &mut b.open {
-            Open::Paragraph(p) | Open::Item { text: p, .. } => {
-                p.push('\n');
-                p.push_str(trimmed);
-            }
-            _ => b.open = Open::Paragraph(trimmed.to_string()),
-        }
+    for (event, range) in Parser::new_ext(text, OPTIONS).into_offset_iter() {
+        b.event(event, range);
     }
     b.flush();
     b.out
@@ -284,6 +269,10 @@ mod tests {
             .into_iter()
             .map(|b| (b.kind, b.label, b.level, b.text))
             .collect()
+    }
+
+    fn texts(s: &str) -> Vec<String> {
+        got(s).into_iter().map(|b| b.3).collect()
     }
 
     #[test]
@@ -316,7 +305,96 @@ mod tests {
             (g[3].0, g[3].1.as_deref()),
             (BlockKind::ListItem, Some("1."))
         );
-        assert_eq!(g[5].2, Some(2));
+        // The nested item is one level down, whatever its indentation.
+        assert_eq!((g[5].1.as_deref(), g[5].2), (Some("1."), Some(1)));
         assert_eq!(g[7].0, BlockKind::TableCell);
+    }
+
+    #[test]
+    fn escapes_entities_and_reference_links() {
+        assert_eq!(
+            texts(
+                "The fee is \\*not\\* 5 \\_ &amp; &copy; see [the schedule][s] and [Annex A].\n\n\
+                 [s]: https://example.com/s \"Schedule\"\n[Annex A]: annex-a.md\n"
+            ),
+            vec!["The fee is *not* 5 _ & © see the schedule and Annex A."]
+        );
+    }
+
+    #[test]
+    fn nested_lists_keep_numbers_and_depth() {
+        let g = got("3) Third\n   1. inner one\n   2. inner two\n      - deepest\n4) Fourth\n");
+        let view: Vec<(Option<&str>, Option<u8>, &str)> = g
+            .iter()
+            .map(|b| (b.1.as_deref(), b.2, b.3.as_str()))
+            .collect();
+        assert_eq!(
+            view,
+            vec![
+                (Some("3)"), Some(0), "3) Third"),
+                (Some("1."), Some(1), "1. inner one"),
+                (Some("2."), Some(1), "2. inner two"),
+                (None, Some(2), "deepest"),
+                (Some("4)"), Some(0), "4) Fourth"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_heading_in_a_list_item_keeps_its_number() {
+        let g = got("1.  Scope\n    -----\n\n2.  These terms apply.\n");
+        let view: Vec<(BlockKind, Option<&str>, &str)> = g
+            .iter()
+            .map(|b| (b.0, b.1.as_deref(), b.3.as_str()))
+            .collect();
+        assert_eq!(
+            view,
+            vec![
+                (BlockKind::Heading, Some("1."), "1. Scope"),
+                (BlockKind::ListItem, Some("2."), "2. These terms apply."),
+            ]
+        );
+    }
+
+    #[test]
+    fn inline_and_block_html() {
+        let md = "The Supplier<sup>1</sup> shall<br>comply <!-- internal note -->now.\n\n\
+                  <table>\n<tr><td>AI system</td><td>none</td></tr>\n</table>\n\n\
+                  <!-- hidden reviewer comment -->\n\nAfter.\n";
+        let g = got(md);
+        let view: Vec<(BlockKind, &str)> = g.iter().map(|b| (b.0, b.3.as_str())).collect();
+        assert_eq!(
+            view,
+            vec![
+                (BlockKind::Paragraph, "The Supplier1 shall comply now."),
+                (BlockKind::TableCell, "AI system"),
+                (BlockKind::TableCell, "none"),
+                (BlockKind::Paragraph, "After."),
+            ]
+        );
+    }
+
+    #[test]
+    fn footnotes_and_task_lists_read_as_text() {
+        assert_eq!(
+            texts("Clause one.[^1]\n\n- [x] signed\n\n[^1]: The footnote binds too.\n"),
+            vec!["Clause one.", "signed", "The footnote binds too."]
+        );
+    }
+
+    #[test]
+    fn hostile_markdown_is_cheap() {
+        let deep = format!("{}deep clause\n", "> - ".repeat(50_000));
+        let brackets = "[".repeat(100_000) + &"]".repeat(100_000);
+        let emphasis = "*a ".repeat(100_000);
+        let start = std::time::Instant::now();
+        assert!(texts(&deep).iter().any(|t| t.contains("deep clause")));
+        let _ = blocks(&brackets);
+        let _ = blocks(&emphasis);
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(10),
+            "{:?}",
+            start.elapsed()
+        );
     }
 }
