@@ -11,6 +11,10 @@ use std::path::{Path, PathBuf};
 
 use crate::model::{Format, Source};
 
+/// Why a named file of another type is not read.
+pub const UNSUPPORTED_TYPE: &str =
+    "unsupported file type: aiassure reads .pdf, .docx, .txt, .md and .html files";
+
 /// A path that could not be walked. Reported to the user; the batch goes on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -68,7 +72,7 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
                 }),
                 None => found.unsupported.push(Problem {
                     path: root.clone(),
-                    message: "unsupported file type: aiassure reads .pdf, .docx, .txt, .md and .html files".into(),
+                    message: UNSUPPORTED_TYPE.into(),
                 }),
             }
         } else {

@@ -16,6 +16,10 @@
 //! contracts: [`family`] judges the documents of one contract (agreement, DPA, schedules) as one,
 //! [`waiver`] marks gaps accepted on purpose, pinned to the exact file, and [`baseline`] marks
 //! what changed since an earlier report.
+//!
+//! For registers too large for one run, [`select`] picks this run's files (a manifest, one shard
+//! of N, only files without results yet) before discovery's list reaches [`scan`], and
+//! [`worker`] answers requests one JSON line at a time for Spark or Ray (`docs/scale-out.md`).
 
 pub mod baseline;
 pub mod check;
@@ -30,6 +34,8 @@ pub mod redline;
 pub mod report;
 pub mod scan;
 pub mod segment;
+pub mod select;
 pub mod serve;
 pub mod sink;
 pub mod waiver;
+pub mod worker;

@@ -16,6 +16,7 @@ use std::io::Read;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use rayon::prelude::*;
+use sha2::{Digest, Sha256};
 
 use crate::check::{self, CheckOptions};
 use crate::discover::{Discovered, Problem};
@@ -131,24 +132,41 @@ fn read_limited(source: &Source, limits: &Limits) -> Result<Vec<u8>, ExtractErro
     let meta = file
         .metadata()
         .map_err(|e| ExtractError::Failed(format!("could not read the file: {e}")))?;
-    let too_large = |len: u64| {
-        ExtractError::Failed(format!(
-            "file too large: {} MB is over the limit of {} MB; raise it with --max-file-mb if the file is genuine",
-            len / (1024 * 1024),
-            limits.max_file_bytes / (1024 * 1024)
-        ))
-    };
     if meta.len() > limits.max_file_bytes {
-        return Err(too_large(meta.len()));
+        return Err(too_large(meta.len(), limits));
     }
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
     file.take(limits.max_file_bytes + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| ExtractError::Failed(format!("could not read the file: {e}")))?;
     if bytes.len() as u64 > limits.max_file_bytes {
-        return Err(too_large(bytes.len() as u64));
+        return Err(too_large(bytes.len() as u64, limits));
     }
     Ok(bytes)
+}
+
+/// The error of a file over the size limit.
+fn too_large(len: u64, limits: &Limits) -> ExtractError {
+    ExtractError::Failed(format!(
+        "file too large: {} MB is over the limit of {} MB; raise it with --max-file-mb if the file is genuine",
+        len / (1024 * 1024),
+        limits.max_file_bytes / (1024 * 1024)
+    ))
+}
+
+/// Hex sha256 of a file's bytes, read a block at a time (for `--skip-known`, before the file is
+/// analysed).
+pub fn file_sha256(path: &std::path::Path) -> std::io::Result<String> {
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut block = vec![0u8; 64 * 1024];
+    loop {
+        let n = file.read(&mut block)?;
+        if n == 0 {
+            return Ok(crate::model::hex(&hasher.finalize()));
+        }
+        hasher.update(&block[..n]);
+    }
 }
 
 /// A file read and turned into located text.
@@ -171,19 +189,22 @@ pub fn load(source: &Source, limits: &Limits) -> Loaded {
 /// Reads, extracts and segments one file, reading scans by OCR as `ocr` says. Never panics on
 /// user data: a panic in a reader becomes an error for this file.
 pub fn load_with(source: &Source, limits: &Limits, ocr: &Ocr) -> Loaded {
-    let bytes = match read_limited(source, limits) {
-        Ok(b) => b,
-        Err(e) => {
-            return Loaded {
-                sha256: String::new(),
-                document: Err(e),
-                ocr: None,
-            };
-        }
-    };
-    let sha256 = sha256_hex(&bytes);
+    match read_limited(source, limits) {
+        Ok(bytes) => load_bytes(source.format, &bytes, limits, ocr),
+        Err(e) => Loaded {
+            sha256: String::new(),
+            document: Err(e),
+            ocr: None,
+        },
+    }
+}
+
+/// Extracts and segments a file's bytes already in memory (as [`load_with`] does after reading
+/// the file), reading scans by OCR as `ocr` says. Never panics on user data.
+pub fn load_bytes(format: Format, bytes: &[u8], limits: &Limits, ocr: &Ocr) -> Loaded {
+    let sha256 = sha256_hex(bytes);
     let read = catch_unwind(AssertUnwindSafe(|| {
-        extract::extract_with(source.format, &bytes, limits, ocr).map(|read| {
+        extract::extract_with(format, bytes, limits, ocr).map(|read| {
             match read.ocr {
                 Some(text) => {
                     let (document, blocks) = segment::segment_marked(read.extracted, text.blocks);
@@ -258,12 +279,42 @@ pub fn scan_one(source: &Source, options: &ScanOptions<'_>) -> DocumentReport {
     analyse(source, options).0
 }
 
+/// Scans a file's bytes already in memory (`aiassure worker` requests that carry them), reporting
+/// it under `name`. Bytes over the file-size limit are an error for this file, as on disk.
+pub fn scan_bytes(
+    name: &str,
+    format: Format,
+    bytes: &[u8],
+    options: &ScanOptions<'_>,
+) -> DocumentReport {
+    let loaded = if bytes.len() as u64 > options.limits.max_file_bytes {
+        Loaded {
+            sha256: sha256_hex(bytes),
+            document: Err(too_large(bytes.len() as u64, &options.limits)),
+            ocr: None,
+        }
+    } else {
+        load_bytes(format, bytes, &options.limits, options.ocr)
+    };
+    checked(name, format, loaded, options).0
+}
+
 /// Scans one file and keeps its located text (for the index), or `None` when it could not be read.
 fn analyse(source: &Source, options: &ScanOptions<'_>) -> (DocumentReport, Option<Document>) {
     let loaded = load_with(source, &options.limits, options.ocr);
+    checked(&source.display, source.format, loaded, options)
+}
+
+/// Checks a loaded file, reporting it under `path`; keeps its located text when it was read.
+fn checked(
+    path: &str,
+    format: Format,
+    loaded: Loaded,
+    options: &ScanOptions<'_>,
+) -> (DocumentReport, Option<Document>) {
     let mut report = DocumentReport {
-        path: source.display.clone(),
-        format: source.format,
+        path: path.to_string(),
+        format,
         sha256: loaded.sha256,
         doc_type: options.doc_type.unwrap_or(DocType::Unknown),
         status: Status::Analysed,
@@ -515,13 +566,22 @@ pub fn update<S: Sink>(
 
 /// The report of a file of a type aiassure does not read.
 fn unsupported(problem: &Problem) -> DocumentReport {
+    not_analysed(
+        problem.path.to_string_lossy().into_owned(),
+        Status::Unreadable,
+        problem.message.clone(),
+    )
+}
+
+/// The report of a file that was not analysed, with why (no verdicts, no features).
+pub fn not_analysed(path: String, status: Status, reason: String) -> DocumentReport {
     DocumentReport {
-        path: problem.path.to_string_lossy().into_owned(),
+        path,
         format: Format::Text,
         sha256: String::new(),
         doc_type: DocType::Unknown,
-        status: Status::Unreadable,
-        error: Some(problem.message.clone()),
+        status,
+        error: Some(reason),
         pages: None,
         clauses: Vec::new(),
         ai_features: Vec::new(),

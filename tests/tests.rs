@@ -22,13 +22,18 @@
 //!   an officer's whole review in Chromium through chromedriver.
 //! - `ocr`: scans of a contract of our own (200 and 300 dpi, rotated, noisy; image-only PDF, PNG,
 //!   TIFF) read by Tesseract: word accuracy, verdicts equal to the source's, OCR marks, no Tesseract.
+//! - `scale`: results as data and input in parts: `scan --format jsonl|parquet` (Parquet read back),
+//!   `--files-from`, `--shard`, `--skip-known`, and `aiassure worker` (order, bad requests as data).
+//! - `spark`: the Spark job of `deploy/spark/` in local mode on the shared corpus: the same verdicts
+//!   as `scan`, tables read by pyarrow (needs Java, pyspark and pyarrow).
 //! - `realworld`: the real development corpus (`../shared/corpus/realworld-dev`): clause passages,
 //!   whole documents and product descriptions, with floors that ratchet up as the checker improves.
 //!
 //! Tests that read the shared corpus (`../shared/corpus`, or `$AIASSURE_CORPUS`) or the shared spec
 //! (`../shared/spec`, or `$AIASSURE_SPEC`), both only through the helpers in `common`, or need a
-//! tool (chromium, LibreOffice, pdftotext, strace, Tesseract) skip with a message when it is
-//! absent; under CI (`CI=true`) they fail instead (`common` tests that rule itself).
+//! tool (chromium, LibreOffice, pdftotext, strace, Tesseract, Java with pyspark) skip with a
+//! message when it is absent; under CI (`CI=true`) they fail instead (`common` tests that rule
+//! itself).
 
 #![allow(clippy::print_stdout, clippy::print_stderr)] // tests print their measurements
 
@@ -46,5 +51,7 @@ mod pdf;
 mod questions;
 mod realworld;
 mod report;
+mod scale;
 mod security;
 mod serve;
+mod spark;

@@ -11,6 +11,7 @@ mod rules;
 mod scan;
 mod serve;
 mod waive;
+mod worker;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -60,6 +61,9 @@ enum Command {
     /// The local web page for procurement officers: reviews, uploads, gaps bid by bid,
     /// decisions and reports (prints http://127.0.0.1:PORT/?token=...; API in docs/http-api.md).
     Serve(serve::ServeArgs),
+    /// A long-lived worker for Spark or Ray: JSON lines in on standard input ({"path": ...} or
+    /// {"name": ..., "bytes_b64": ...}), one JSON line of results out per request, in order.
+    Worker(worker::WorkerArgs),
 }
 
 /// Bytes in a megabyte, as the `--max-*-mb` flags count them.
@@ -244,6 +248,7 @@ pub fn main(cli: Cli) -> ExitCode {
         Command::Questions(args) => questions::run(&args),
         Command::Waive(args) => waive::run(&args),
         Command::Serve(args) => serve::run(&args),
+        Command::Worker(args) => worker::run(&args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

@@ -1,6 +1,6 @@
 //! `aiassure scan`: analyse files and folders and write a gap report.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -12,8 +12,10 @@ use crate::baseline::{Baseline, Comparison};
 use crate::discover;
 use crate::family::{self, FamilyBy};
 use crate::model::{Change, ClauseStatus, DocumentReport, FamilyReport, Review, Severity, Status};
+use crate::report::parquet::ParquetWriter;
 use crate::report::{self, OutputFormat};
 use crate::scan::{self, ScanOptions};
+use crate::select::{self, Shard};
 use crate::sink::Cache;
 use crate::waiver::{self, Waivers};
 
@@ -46,12 +48,24 @@ enum FailOn {
 pub(crate) struct ScanArgs {
     /// Files and folders to analyse (folders recursively: .pdf, .docx, .txt, .md, .html, and
     /// scans as .png, .jpg, .tif).
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(required_unless_present = "files_from", value_name = "PATH")]
     paths: Vec<PathBuf>,
+    /// Also analyse the files this file lists, one per line: a path, or a JSON object with
+    /// "path" and optionally "sha256" (a JSON lines results file is such a list); - for stdin.
+    #[arg(long, value_name = "FILE")]
+    files_from: Option<PathBuf>,
+    /// Analyse only part K of N (1-based), chosen by a hash of each file's path: N runs with the
+    /// same inputs cover every file exactly once.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<Shard>,
+    /// Skip files whose sha256 already has results in RESULTS: a JSON lines file, a JSON report
+    /// or a Parquet folder (of `scan` or the Spark job).
+    #[arg(long, value_name = "RESULTS")]
+    skip_known: Option<PathBuf>,
     /// Report format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     format: OutputFormat,
-    /// Write the report to this file instead of standard output.
+    /// Write the report to this file instead of standard output (a folder for --format parquet).
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
     /// A folder of extra or replacement rules (same format as clause-library/).
@@ -106,7 +120,7 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
         Some(dir) => report::Templates::from_dir(dir)?,
         None => report::Templates::builtin(),
     };
-    let found = discover::discover(&args.paths);
+    let (found, skipped) = select_files(&args)?;
     let plan = family::plan(
         &found,
         args.family_by.map(|FamilyByArg::Folder| FamilyBy::Folder),
@@ -114,7 +128,7 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
     let waivers = args.waivers.as_deref().map(Waivers::read).transpose()?;
     let baseline = args.baseline.as_deref().map(Baseline::read).transpose()?;
     let today = waiver::today();
-    if found.sources.is_empty() && found.unsupported.is_empty() {
+    if found.sources.is_empty() && found.unsupported.is_empty() && skipped.is_none() {
         for p in &found.problems {
             eprintln!("aiassure: {}: {}", p.path.display(), p.message);
         }
@@ -128,6 +142,9 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
         }
         for w in &plan.warnings {
             eprintln!("aiassure: {w}");
+        }
+        if let Some(s) = &skipped {
+            eprintln!("aiassure: {s}");
         }
     }
     let options = ScanOptions {
@@ -163,7 +180,25 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
             b.inc(1);
         }
     };
-    let mut out = open_output(args.output.as_ref())?;
+    let tables = match (args.format, &args.output) {
+        (OutputFormat::Parquet, Some(dir)) => Some(ParquetWriter::create(
+            dir,
+            &args.shard.map_or("part-1-of-1".into(), |s| {
+                format!("part-{}-of-{}", s.index, s.of)
+            }),
+            library.tiers(),
+            &library.version,
+        )?),
+        (OutputFormat::Parquet, None) => {
+            anyhow::bail!("--format parquet writes a folder of tables: name it with -o DIR")
+        }
+        _ => None,
+    };
+    let mut out: Box<dyn Write> = if tables.is_some() {
+        Box::new(std::io::sink())
+    } else {
+        open_output(args.output.as_ref())?
+    };
     let gate = Gate {
         level: args.fail_on,
         baseline: baseline.as_ref(),
@@ -181,8 +216,11 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
     // Each document's report goes to the writer as soon as its turn in path order comes; the JSON
     // writer writes it at once, so memory does not grow with the number of documents (but for
     // families' members).
-    let mut writer = report::writer(args.format, head, &templates, &found.folder, &mut out)
-        .context("could not write the report")?;
+    let mut writer: Box<dyn report::ReportWriter> = match tables {
+        Some(t) => Box::new(t),
+        None => report::writer(args.format, head, &templates, &found.folder, &mut out)
+            .context("could not write the report")?,
+    };
     scan::scan_in_order(&found, &options, cached, &progress, &mut |mut d| {
         if let Some(w) = &waivers {
             w.apply_document(&mut d, today);
@@ -251,6 +289,40 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Clean
     })
+}
+
+/// The files of this run: discovered from the paths and `--files-from`, then this `--shard`'s,
+/// less those `--skip-known` has results for (and what was skipped, said for the user).
+fn select_files(args: &ScanArgs) -> anyhow::Result<(discover::Discovered, Option<String>)> {
+    let mut paths = args.paths.clone();
+    let mut given = HashMap::new();
+    if let Some(list) = &args.files_from {
+        let manifest = select::read_manifest(list)?;
+        paths.extend(manifest.paths);
+        given = manifest.hashes;
+    }
+    let mut found = discover::discover(&paths);
+    let mut said = Vec::new();
+    if let Some(shard) = args.shard {
+        let all = found.sources.len();
+        shard.select(&mut found);
+        said.push(format!(
+            "shard {shard}: {} of {all} files",
+            found.sources.len()
+        ));
+    }
+    if let Some(results) = &args.skip_known {
+        let known = report::known::known_hashes(results)?;
+        let skipped = select::skip_known(&mut found, &known, &given, &|s| {
+            scan::file_sha256(&s.path).ok()
+        });
+        said.push(format!(
+            "skipped {skipped} files that already have results in {}; {} left to analyse",
+            results.display(),
+            found.sources.len()
+        ));
+    }
+    Ok((found, (!said.is_empty()).then(|| said.join("; "))))
 }
 
 /// Judges every planned family from its members' reports, then marks waivers and baseline

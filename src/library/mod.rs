@@ -393,4 +393,12 @@ impl Library {
     pub fn rule_info(&self, id: &str) -> Option<RuleInfo> {
         self.rule(id).map(Rule::info)
     }
+
+    /// Each rule's tier (`A`, `B`, `recommended`, `tender`), by rule id: for the results tables.
+    pub fn tiers(&self) -> std::collections::BTreeMap<String, String> {
+        self.rules
+            .iter()
+            .map(|r| (r.id.clone(), r.tier.as_str().to_string()))
+            .collect()
+    }
 }

@@ -2,6 +2,8 @@
 //!
 //! - [`text`]: the terminal summary (leads with undisclosed AI features and contradicted rules);
 //! - [`json`]: the JSON contract (`serde_json` on the model, described in `docs/report.schema.json`);
+//! - [`jsonl`]: JSON lines, one document object per line (`--format jsonl`, `aiassure worker`);
+//! - [`parquet`]: the flat [`tables`] `documents`, `verdicts` and `features` as Parquet files;
 //! - Markdown and HTML: minijinja templates (`templates/report.md.j2`, `templates/report.html.j2`)
 //!   over a [`view::View`] of the report, overridable with `--template DIR` ([`Templates`]);
 //! - [`csv`]: one row per document, per document and rule, and per AI feature;
@@ -9,6 +11,7 @@
 //! - [`letter`]: clarification letters to bidders (`aiassure questions`), DOCX and Markdown.
 //!
 //! Renderers never analyse: everything they show is in the report or derived from it in [`view`].
+//! [`known`] reads results back (JSON lines, JSON, Parquet) for `scan --skip-known`.
 //!
 //! `aiassure scan` writes through one path, [`writer`]: a [`ReportWriter`] takes the documents in
 //! path order and the [`Tail`] at the end. JSON streams each document as it comes; the formats that
@@ -17,10 +20,14 @@
 
 pub mod csv;
 pub mod json;
+pub mod jsonl;
+pub mod known;
 pub mod letter;
 mod ocr;
+pub mod parquet;
 mod paths;
 pub mod sarif;
+pub mod tables;
 mod templates;
 pub mod text;
 pub mod view;
@@ -51,6 +58,11 @@ pub enum OutputFormat {
     Csv,
     /// SARIF 2.1.0, for code scanning.
     Sarif,
+    /// JSON lines: one document object of the JSON report per line, streamed.
+    Jsonl,
+    /// Parquet tables documents, verdicts and features in the folder given with -o
+    /// (docs/parquet.md).
+    Parquet,
 }
 
 impl OutputFormat {
@@ -78,6 +90,13 @@ pub fn render(
     match format {
         OutputFormat::Text => text::render(report, out),
         OutputFormat::Json => json::render(report, out),
+        OutputFormat::Jsonl => report
+            .documents
+            .iter()
+            .try_for_each(|d| jsonl::write_document(out, d)),
+        OutputFormat::Parquet => Err(io::Error::other(
+            "the Parquet report is a folder of tables, written by parquet::ParquetWriter",
+        )),
         OutputFormat::Markdown => {
             let page = templates
                 .render_markdown(&view::View::of(report))
@@ -143,6 +162,7 @@ pub fn writer<'w>(
 ) -> io::Result<Box<dyn ReportWriter + 'w>> {
     Ok(match format {
         OutputFormat::Json => Box::new(json::JsonStream::begin(out, &head.tool, &head.library)?),
+        OutputFormat::Jsonl => Box::new(jsonl::JsonLines { out }),
         _ => Box::new(Buffered {
             format,
             head,
