@@ -228,9 +228,10 @@ mod tests {
         }
         // The documented formula, fixed: the same part on every machine and release.
         assert_eq!(Shard::of_path("register/0.pdf", 1), 1);
-        let expected =
-            u64::from_str_radix(&crate::scan::sha256_hex(b"register/0.pdf")[..16], 16).unwrap() % 7
-                + 1;
+        let expected = u64::from_str_radix(&crate::model::sha256_hex(b"register/0.pdf")[..16], 16)
+            .unwrap()
+            % 7
+            + 1;
         assert_eq!(Shard::of_path("register/0.pdf", 7), expected);
     }
 

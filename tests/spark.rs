@@ -107,7 +107,12 @@ fn same_tables(out: &Path, documents: &[DocumentReport]) {
             }
         }
         let want = expected.get(table).cloned().unwrap_or_default();
-        assert!(!want.is_empty(), "{table}: the corpus gives rows");
+        // A folder of plain contracts may describe no AI feature, so only the first two tables
+        // must have rows; the whole corpus's features are checked by the caller.
+        assert!(
+            !want.is_empty() || table == "features",
+            "{table}: the corpus gives rows"
+        );
         assert_eq!(sorted(got), sorted(want), "{table}: Spark against scan");
     }
 }
@@ -129,6 +134,10 @@ fn spark_job_gives_the_verdicts_of_a_single_machine_scan() {
     std::fs::write(&manifest, paths.join("\n") + "\n").unwrap();
     let out = dir.path().join("from-manifest");
     spark_job(&["--manifest", manifest.to_str().unwrap()], &out);
+    assert!(
+        all.iter().any(|d| !d.ai_features.is_empty()),
+        "the corpus describes AI features"
+    );
     same_tables(&out, &all);
 
     // 2. Spark's binaryFile source over a folder: the bytes travel in the requests.
