@@ -115,7 +115,7 @@ pub struct Hit {
 }
 
 /// What the library's vocabulary finds in one text (a sentence or a heading).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Annotation {
     /// Literal hits, by start; terms strictly inside a longer concept term are dropped
     /// ("shall" inside "shall not", "not" inside "not to be unreasonably withheld").
@@ -145,6 +145,14 @@ impl Annotation {
     }
 }
 
+/// The literal hits and gates of one text before they are ordered and its concepts worked out:
+/// what [`Matcher::annotate_joined`] composes the annotation of two texts read as one from.
+#[derive(Debug, Clone, Default)]
+pub struct Raw {
+    hits: Vec<Hit>,
+    gates: Vec<u32>,
+}
+
 /// The compiled vocabulary.
 #[derive(Debug, Clone)]
 pub struct Matcher {
@@ -161,6 +169,8 @@ pub struct Matcher {
     gate_only: Vec<bool>,
     /// Concept regular expressions: (concept, regex).
     concept_regexes: Vec<(ConceptId, Gated)>,
+    /// The longest term, in bytes.
+    longest: usize,
 }
 
 impl Matcher {
@@ -178,7 +188,21 @@ impl Matcher {
     /// The ranges must be bounded by the text's ends, white space or punctuation (as sentences
     /// are), so that a word boundary at a range's edge reads the same inside the text.
     pub fn annotate_sentences(&self, text: &str, ranges: &[(usize, usize)]) -> Vec<Annotation> {
-        let raw = self.occurrences(text);
+        self.annotate_sentences_keeping(text, ranges, |_| false)
+            .into_iter()
+            .map(|(a, _)| a)
+            .collect()
+    }
+
+    /// As [`Matcher::annotate_sentences`], also giving the [`Raw`] hits of the ranges `keep`
+    /// asks for (by index), for [`Matcher::annotate_joined`].
+    pub fn annotate_sentences_keeping(
+        &self,
+        text: &str,
+        ranges: &[(usize, usize)],
+        keep: impl Fn(usize) -> bool,
+    ) -> Vec<(Annotation, Option<Raw>)> {
+        let raw = self.occurrences(text, 0, text.len());
         // Per ungated concept regular expression, whether it matches the text at all (asked once,
         // when a range first needs it): a match inside a range is a match in the text. (A gated
         // one runs only on the ranges its gate opens, which is cheaper than the whole text.)
@@ -186,44 +210,81 @@ impl Matcher {
         let mut lo = 0;
         ranges
             .iter()
-            .map(|&(s, e)| {
+            .enumerate()
+            .map(|(k, &(s, e))| {
                 while raw.get(lo).is_some_and(|r| (r.start as usize) < s) {
                     lo += 1;
                 }
                 let sentence = &text[s..e];
-                let bytes = sentence.as_bytes();
-                let mut a = Annotation::default();
+                let mut found = Raw::default();
                 for r in raw[lo..].iter().take_while(|r| (r.start as usize) < e) {
-                    if r.end as usize > e {
-                        continue;
-                    }
-                    let rs = r.start as usize - s;
-                    let re = r.end as usize - s;
                     // (A term starting inside the text after a word character never starts a
                     // range: ranges begin after white space or at the start.)
-                    let before_ok = rs == 0 || !is_word_byte(bytes[rs - 1]);
-                    let after_ok = self.prefix[r.term as usize]
-                        || re >= bytes.len()
-                        || !is_word_byte(bytes[re]);
-                    if before_ok && after_ok {
-                        let t = r.term as usize;
-                        a.gates.extend_from_slice(&self.term_gates[t]);
-                        if !self.gate_only[t] {
-                            a.hits.push(Hit {
-                                start: rs as u32,
-                                end: re as u32,
-                                term: r.term,
-                            });
-                        }
+                    if r.end as usize <= e {
+                        self.push_if_whole(&mut found, sentence.as_bytes(), r, s);
                     }
                 }
-                self.finish(&mut a, sentence, |i| {
+                let kept = keep(k).then(|| found.clone());
+                let a = self.finish(found, sentence, |i| {
                     let re = &self.concept_regexes[i].1;
                     re.gate.is_some() || *in_text[i].get_or_insert_with(|| re.re.is_match(text))
                 });
-                a
+                (a, kept)
             })
             .collect()
+    }
+
+    /// The annotation of `lead`, a space and `item` without its leading white space (a list
+    /// item read with its lead-in), exactly as [`Matcher::annotate`] gives it, composed from the
+    /// two texts' [`Raw`] hits: only the terms that run from one into the other are looked for
+    /// again. Returns the joined text too.
+    pub fn annotate_joined(
+        &self,
+        (lead, lead_raw): (&str, &Raw),
+        (item, item_raw): (&str, &Raw),
+    ) -> (String, Annotation) {
+        let trimmed = item.trim_start();
+        let text = format!("{lead} {trimmed}");
+        let shift = (lead.len() + 1) as u32 - (item.len() - trimmed.len()) as u32;
+        let mut found = lead_raw.clone();
+        // Terms that start in the lead-in and end past it (the longest term reaches back
+        // furthest).
+        let from = lead.len().saturating_sub(self.longest);
+        for r in self.occurrences(&text, from, lead.len()) {
+            if r.end as usize > lead.len() {
+                self.push_if_whole(&mut found, text.as_bytes(), &r, 0);
+            }
+        }
+        found.gates.extend_from_slice(&item_raw.gates);
+        found.hits.extend(item_raw.hits.iter().map(|h| Hit {
+            start: h.start + shift,
+            end: h.end + shift,
+            term: h.term,
+        }));
+        let a = self.finish(found, &text, |_| true);
+        (text, a)
+    }
+
+    /// Adds occurrence `r` (of a text that `bytes`, starting at offset `base` of it, is part of)
+    /// when it is a whole word, or a prefix term, in `bytes`: its gates, and the hit unless the
+    /// term is only a gate.
+    fn push_if_whole(&self, found: &mut Raw, bytes: &[u8], r: &Hit, base: usize) {
+        let rs = r.start as usize - base;
+        let re = r.end as usize - base;
+        let before_ok = rs == 0 || !is_word_byte(bytes[rs - 1]);
+        let after_ok =
+            self.prefix[r.term as usize] || re >= bytes.len() || !is_word_byte(bytes[re]);
+        if before_ok && after_ok {
+            let t = r.term as usize;
+            found.gates.extend_from_slice(&self.term_gates[t]);
+            if !self.gate_only[t] {
+                found.hits.push(Hit {
+                    start: rs as u32,
+                    end: re as u32,
+                    term: r.term,
+                });
+            }
+        }
     }
 
     /// Every occurrence of every term in `text` that starts at the start or after a byte that is
@@ -231,7 +292,10 @@ impl Matcher {
     /// start. The automaton is walked from each such position for as long as some term continues,
     /// which reads each byte only a few times, instead of an unanchored pass that reports every
     /// term inside every word ("no" in "notice").
-    fn occurrences(&self, text: &str) -> Vec<Hit> {
+    ///
+    /// Only occurrences starting in `from..until` are given (the byte before `from` still decides
+    /// whether a term may start there).
+    fn occurrences(&self, text: &str, from: usize, until: usize) -> Vec<Hit> {
         let mut out = Vec::new();
         let Some(dfa) = &self.automaton else {
             return out;
@@ -240,8 +304,8 @@ impl Matcher {
             return out;
         };
         let bytes = text.as_bytes();
-        let mut prev_word = false;
-        for (p, &b) in bytes.iter().enumerate() {
+        let mut prev_word = from > 0 && is_word_byte(bytes[from - 1]);
+        for (p, &b) in bytes.iter().enumerate().take(until).skip(from) {
             let can_start = !prev_word;
             prev_word = is_word_byte(b);
             if !can_start {
@@ -274,7 +338,17 @@ impl Matcher {
     /// Orders the literal hits of one text, drops concept terms inside longer ones, and adds the
     /// concepts, the terms and the concept regular expressions that match (`may_match(i)` false
     /// rules expression `i` out without running it).
-    fn finish(&self, a: &mut Annotation, text: &str, mut may_match: impl FnMut(usize) -> bool) {
+    fn finish(
+        &self,
+        found: Raw,
+        text: &str,
+        mut may_match: impl FnMut(usize) -> bool,
+    ) -> Annotation {
+        let mut a = Annotation {
+            hits: found.hits,
+            gates: found.gates,
+            ..Annotation::default()
+        };
         a.hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
         // Drop concept terms strictly inside a longer concept term.
         // (They still count as literals of a rule: "notice" inside "without notice".)
@@ -306,7 +380,7 @@ impl Matcher {
         let mut regex_hit = false;
         for (i, (c, re)) in self.concept_regexes.iter().enumerate() {
             if a.concepts & (1u64 << c) == 0
-                && re.open(a)
+                && re.open(&a)
                 && may_match(i)
                 && let Some(m) = re.re.find(text)
             {
@@ -324,6 +398,7 @@ impl Matcher {
         if regex_hit {
             a.hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
         }
+        a
     }
 
     /// The term id standing for concept regular expression `i` in hits: after the literals.
@@ -501,7 +576,9 @@ impl MatcherBuilder {
                     .map_err(|e| format!("the term list could not be compiled: {e}"))?,
             )
         };
+        let longest = dfa.as_ref().map_or(0, |d| d.max_pattern_len());
         Ok(Matcher {
+            longest,
             automaton: dfa,
             prefix: self.prefix,
             term_concepts: self.term_concepts,
@@ -579,6 +656,61 @@ fn compile_regex(pattern: &str) -> Result<Regex, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A list item read with its lead-in: the composed annotation is the one of the joined text,
+    /// with terms that run across the junction ("shall not" + "use", a regular expression over
+    /// both), on the built-in library and every pair of neighbouring sentences of the examples.
+    #[test]
+    fn joined_annotations_equal_the_joined_texts() {
+        let library = crate::library::Library::builtin();
+        let m = &library.matcher;
+        let mut texts: Vec<String> = vec![
+            "The Supplier shall not:".into(),
+            "  use Buyer Data to train any model; or".into(),
+            "Provider will not, without the Customer's prior written".into(),
+            "consent, use Customer Content for machine".into(),
+            "learning.".into(),
+            "Data is deleted within".into(),
+            "30 days of termination.".into(),
+            "artificial".into(),
+            "intelligence".into(),
+        ];
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/eval");
+        let mut dirs = vec![root];
+        while let Some(dir) = dirs.pop() {
+            for path in std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()) {
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "txt" || e == "md")
+                    && let Ok(text) = std::fs::read_to_string(&path)
+                {
+                    texts.extend(
+                        text.lines()
+                            .filter(|l| !l.trim().is_empty())
+                            .map(String::from),
+                    );
+                }
+            }
+        }
+        assert!(texts.len() > 100, "{} lines", texts.len());
+        let raw = |t: &str| {
+            m.annotate_sentences_keeping(t, &[(0, t.len())], |_| true)
+                .pop()
+                .and_then(|(_, r)| r)
+                .unwrap()
+        };
+        let mut crossing = 0;
+        for pair in texts.windows(2) {
+            let (lead, item) = (pair[0].as_str(), pair[1].as_str());
+            let (text, got) = m.annotate_joined((lead, &raw(lead)), (item, &raw(item)));
+            assert_eq!(text, format!("{lead} {}", item.trim_start()));
+            let want = m.annotate(&text);
+            assert_eq!(got, want, "{text:?}");
+            let apart = m.annotate(lead).hits.len() + m.annotate(item).hits.len();
+            crossing += usize::from(want.hits.len() != apart);
+        }
+        assert!(crossing > 0, "some pairs have a term across the junction");
+    }
 
     #[test]
     fn whole_words_prefixes_and_containment() {

@@ -12,7 +12,7 @@ use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 use crate::check::has_any;
-use crate::library::matcher::{Annotation, Hit};
+use crate::library::matcher::{Annotation, Hit, Raw};
 use crate::library::{Library, Words};
 use crate::model::{Document, Sentence};
 
@@ -414,27 +414,37 @@ pub fn read(library: &Library, doc: &Document) -> Reading {
         }
     };
     let names = ProperNames::new(doc, &library.words);
-    // One pass of the vocabulary per block, split into its sentences.
-    let mut anns: Vec<Annotation> = Vec::with_capacity(doc.sentences.len());
-    let mut ranges: Vec<(usize, usize)> = Vec::new();
-    for run in doc.sentences.chunk_by(|a, b| a.block == b.block) {
-        ranges.clear();
-        ranges.extend(run.iter().map(|s| (s.start, s.end)));
-        anns.extend(m.annotate_sentences(&doc.blocks[run[0].block].text, &ranges));
-    }
     // List items under a lead-in are read with it.
     let lead_in = lead_ins(doc);
+    let is_lead: Vec<bool> = {
+        let mut v = vec![false; doc.blocks.len()];
+        lead_in.iter().flatten().for_each(|&l| v[l] = true);
+        v
+    };
+    // One pass of the vocabulary per block, split into its sentences; the raw hits of list items
+    // and lead-ins are kept to compose their joined reading from.
+    let mut anns: Vec<Annotation> = Vec::with_capacity(doc.sentences.len());
+    let mut raws: Vec<Option<Raw>> = Vec::with_capacity(doc.sentences.len());
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    for run in doc.sentences.chunk_by(|a, b| a.block == b.block) {
+        let block = run[0].block;
+        let keep = lead_in[block].is_some() || is_lead[block];
+        ranges.clear();
+        ranges.extend(run.iter().map(|s| (s.start, s.end)));
+        for (a, raw) in m.annotate_sentences_keeping(&doc.blocks[block].text, &ranges, |_| keep) {
+            anns.push(a);
+            raws.push(raw);
+        }
+    }
     let mut joined: Vec<Option<String>> = vec![None; doc.sentences.len()];
     for (k, s) in doc.sentences.iter().enumerate() {
         if let Some(l) = lead_in[s.block]
-            && let Some(last) = doc.sentences[..k].iter().rev().find(|x| x.block == l)
+            && let Some(last) = (0..k).rev().find(|&j| doc.sentences[j].block == l)
+            && let (Some(lead_raw), Some(item_raw)) = (&raws[last], &raws[k])
         {
-            let text = format!(
-                "{} {}",
-                doc.sentence_text(last),
-                doc.sentence_text(s).trim_start()
-            );
-            anns[k] = m.annotate(&text);
+            let lead = (doc.sentence_text(&doc.sentences[last]), lead_raw);
+            let (text, ann) = m.annotate_joined(lead, (doc.sentence_text(s), item_raw));
+            anns[k] = ann;
             joined[k] = Some(text);
         }
     }
