@@ -78,6 +78,59 @@ fn jsonl_lines_are_the_json_reports_documents() {
     assert_eq!(got, json_documents(&files));
 }
 
+/// `extract --format jsonl`: one line per block of `--format json`, each carrying its file's path,
+/// sha256 and format (what a search engine's bulk ingest needs); a file that cannot be read gives
+/// no line, a message on standard error, and the others still come.
+#[test]
+fn extract_jsonl_is_one_line_per_block_with_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.pdf");
+    std::fs::write(&broken, b"%PDF-1.7 this is not a PDF").unwrap();
+    let mut files = examples();
+    files.insert(2, broken.to_string_lossy().into_owned());
+    let run = |format: &str| {
+        let mut args = vec!["extract", "--format", format];
+        args.extend(files.iter().map(String::as_str));
+        let out = aiassure(&args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    };
+    let json: Value = serde_json::from_slice(&run("json").stdout).unwrap();
+    let jsonl = run("jsonl");
+    assert!(
+        String::from_utf8_lossy(&jsonl.stderr).contains("broken.pdf"),
+        "the unreadable file is named on standard error"
+    );
+    let mut expected = Vec::new();
+    for d in json["documents"].as_array().unwrap() {
+        assert_eq!(d["sha256"].as_str().unwrap().len(), 64, "{}", d["path"]);
+        for block in d["blocks"].as_array().unwrap() {
+            let mut line = block.as_object().unwrap().clone();
+            line.insert("path".into(), d["path"].clone());
+            line.insert("sha256".into(), d["sha256"].clone());
+            line.insert("format".into(), d["format"].clone());
+            expected.push(Value::Object(line));
+        }
+    }
+    let got: Vec<Value> = String::from_utf8(jsonl.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is one JSON object"))
+        .collect();
+    assert!(got.len() > 50, "{} blocks", got.len());
+    assert_eq!(got, expected);
+    assert!(
+        got.iter()
+            .all(|l| !l["path"].as_str().unwrap().ends_with("broken.pdf"))
+    );
+    let paged = got.iter().filter(|l| l["page"].is_u64()).count();
+    assert!(paged > 0 && got.iter().any(|l| l["section"].is_string()));
+}
+
 /// Every row of a table under `dir` (all its parts, partitions included), as column -> value.
 pub(crate) fn read_table(dir: &Path) -> Vec<BTreeMap<String, Value>> {
     let mut rows = Vec::new();

@@ -1,15 +1,17 @@
-//! `aiassure extract`: the text the checker reads, block by block, with page and section.
+//! `aiassure extract`: the text the checker reads, block by block, with page and section; as
+//! JSON lines, one block per line, for a search engine's bulk ingest (`docs/scale-out.md`).
 
 use std::io::Write;
 use std::path::PathBuf;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 use serde::Serialize;
 
-use super::{LimitArgs, OcrArgs, Outcome, TextOrJson, open_output};
+use super::{LimitArgs, OcrArgs, Outcome, open_output};
 use crate::discover;
-use crate::extract::ExtractError;
-use crate::model::{Block, Format, OcrBlock, OcrSummary, Status};
+use crate::extract::ocr::Ocr;
+use crate::extract::{ExtractError, Limits};
+use crate::model::{Block, Format, OcrBlock, OcrSummary, Source, Status};
 use crate::report::ocr_note;
 use crate::scan;
 
@@ -20,8 +22,8 @@ pub(crate) struct ExtractArgs {
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
-    format: TextOrJson,
+    #[arg(long, value_enum, default_value_t = ExtractFormat::Text)]
+    format: ExtractFormat,
     /// Write to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -31,9 +33,22 @@ pub(crate) struct ExtractArgs {
     ocr: OcrArgs,
 }
 
+/// The formats of `aiassure extract`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ExtractFormat {
+    /// Human-readable text.
+    Text,
+    /// JSON: every file with its blocks.
+    Json,
+    /// JSON lines, one block per line with its file's path and sha256, written file by file.
+    Jsonl,
+}
+
 #[derive(Serialize)]
 struct Extraction {
     path: String,
+    /// sha256 of the file's bytes (empty when it could not be read).
+    sha256: String,
     format: Format,
     status: Status,
     error: Option<String>,
@@ -58,6 +73,16 @@ struct Output {
     documents: Vec<Extraction>,
 }
 
+/// One line of `--format jsonl`: a block and the file it comes from.
+#[derive(Serialize)]
+struct BlockLine<'a> {
+    path: &'a str,
+    sha256: &'a str,
+    format: Format,
+    #[serde(flatten)]
+    block: &'a Marked,
+}
+
 pub(crate) fn run(args: &ExtractArgs) -> anyhow::Result<Outcome> {
     let found = discover::discover(&args.files);
     for p in found.problems.iter().chain(&found.unsupported) {
@@ -65,46 +90,36 @@ pub(crate) fn run(args: &ExtractArgs) -> anyhow::Result<Outcome> {
     }
     let limits = args.limits.limits();
     let ocr = args.ocr.ocr()?;
-    let documents: Vec<Extraction> = found
-        .sources
-        .iter()
-        .map(|s| {
-            let loaded = scan::load_with(s, &limits, &ocr);
-            let (marks, summary) = match loaded.ocr {
-                Some(o) => (o.blocks, Some(o.summary)),
-                None => (Vec::new(), None),
-            };
-            let (status, error, pages, blocks) = match loaded.document {
-                Ok(d) => (Status::Analysed, None, d.pages, d.blocks),
-                Err(ExtractError::Unreadable(e)) => (Status::Unreadable, Some(e), None, Vec::new()),
-                Err(ExtractError::Failed(e)) => (Status::Error, Some(e), None, Vec::new()),
-            };
-            let mut marks = marks.into_iter();
-            let blocks = blocks
-                .into_iter()
-                .map(|block| Marked {
-                    block,
-                    ocr: marks.next().flatten(),
-                })
-                .collect();
-            Extraction {
-                path: s.display.clone(),
-                format: s.format,
-                status,
-                error,
-                pages,
-                blocks,
-                ocr: summary,
-            }
-        })
-        .collect();
     let mut out = open_output(args.output.as_ref())?;
+    let extract = |s: &Source| extraction(s, &limits, &ocr);
+    if args.format == ExtractFormat::Jsonl {
+        // Streamed: one file's blocks in memory at a time, however many files are given.
+        for source in &found.sources {
+            let d = extract(source);
+            if let Some(e) = &d.error {
+                eprintln!("aiassure: {}: {e}", d.path);
+            }
+            for block in &d.blocks {
+                let line = BlockLine {
+                    path: &d.path,
+                    sha256: &d.sha256,
+                    format: d.format,
+                    block,
+                };
+                serde_json::to_writer(&mut out, &line)?;
+                writeln!(out)?;
+            }
+        }
+        out.flush()?;
+        return Ok(Outcome::Clean);
+    }
+    let documents: Vec<Extraction> = found.sources.iter().map(extract).collect();
     match args.format {
-        TextOrJson::Json => {
+        ExtractFormat::Json => {
             serde_json::to_writer_pretty(&mut out, &Output { documents })?;
             writeln!(out)?;
         }
-        TextOrJson::Text => {
+        ExtractFormat::Text | ExtractFormat::Jsonl => {
             for d in &documents {
                 writeln!(out, "== {} ({})", d.path, d.format.as_str())?;
                 if let Some(e) = &d.error {
@@ -136,6 +151,38 @@ pub(crate) fn run(args: &ExtractArgs) -> anyhow::Result<Outcome> {
     }
     out.flush()?;
     Ok(Outcome::Clean)
+}
+
+/// Reads one file into its blocks, each with its OCR mark.
+fn extraction(s: &Source, limits: &Limits, ocr: &Ocr) -> Extraction {
+    let loaded = scan::load_with(s, limits, ocr);
+    let (marks, summary) = match loaded.ocr {
+        Some(o) => (o.blocks, Some(o.summary)),
+        None => (Vec::new(), None),
+    };
+    let (status, error, pages, blocks) = match loaded.document {
+        Ok(d) => (Status::Analysed, None, d.pages, d.blocks),
+        Err(ExtractError::Unreadable(e)) => (Status::Unreadable, Some(e), None, Vec::new()),
+        Err(ExtractError::Failed(e)) => (Status::Error, Some(e), None, Vec::new()),
+    };
+    let mut marks = marks.into_iter();
+    let blocks = blocks
+        .into_iter()
+        .map(|block| Marked {
+            block,
+            ocr: marks.next().flatten(),
+        })
+        .collect();
+    Extraction {
+        path: s.display.clone(),
+        sha256: loaded.sha256,
+        format: s.format,
+        status,
+        error,
+        pages,
+        blocks,
+        ocr: summary,
+    }
 }
 
 fn kind_name(b: &Block) -> &'static str {
