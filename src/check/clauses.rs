@@ -852,6 +852,35 @@ mod tests {
         (v.status, v.explanation)
     }
 
+    /// What the people a decision is about may do ("the resident may ask for a review") is their
+    /// right, not a permission of the supplier; a passive, or the supplier's own people, still is.
+    /// And a person trained for a task is not a model trained.
+    #[test]
+    fn a_right_of_the_people_a_decision_is_about_is_not_a_supplier_permission() {
+        let rule = "no-training-on-buyer-data";
+        let duty = "The Supplier shall not use Council Data to train any AI model.";
+        for beside in [
+            "A resident may ask the Supplier to retrain the AI model on their corrected records.",
+            // People trained for a task are not models trained.
+            "Where an AI system informs a decision about a resident, the Supplier shall ensure \
+             that a suitably trained officer reviews the output and makes the final decision.",
+        ] {
+            let (status, explanation) = explain(&format!("{duty}\n\n{beside}"), rule);
+            assert_eq!(status, ClauseStatus::Present, "{beside}: {explanation}");
+        }
+        for contrary in [
+            "Data subjects' records may be used to train the Supplier's AI models.",
+            "Our people may use Council Data to train AI models.",
+        ] {
+            let (status, explanation) = explain(&format!("{duty}\n\n{contrary}"), rule);
+            assert_eq!(
+                status,
+                ClauseStatus::Contradicted,
+                "{contrary}: {explanation}"
+            );
+        }
+    }
+
     #[test]
     fn explanations_say_whom_a_clause_binds_and_how_that_was_read() {
         let rule = "no-training-on-buyer-data";

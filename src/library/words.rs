@@ -35,6 +35,10 @@ pub struct Words {
     /// Words that end a noun phrase read backwards from its noun ("using", "the").
     #[serde(default)]
     phrase_stops: Vec<String>,
+    /// The people a decision or a service is about, neither party ("individual", "data
+    /// subjects"): what they may do is their right, not a permission of the supplier.
+    #[serde(default)]
+    affected_people: Vec<String>,
     /// The lists compared without case, hashed (built when first asked).
     #[serde(skip)]
     folded: OnceLock<Folded>,
@@ -49,6 +53,7 @@ struct Folded {
     verbs_after_subject: FoldedSet,
     use_verbs: FoldedSet,
     phrase_stops: FoldedSet,
+    affected_people: FoldedSet,
 }
 
 /// A set of words compared without ASCII case (as `eq_ignore_ascii_case` compares).
@@ -107,6 +112,7 @@ impl Words {
             verbs_after_subject: FoldedSet::new(&self.verbs_after_subject),
             use_verbs: FoldedSet::new(&self.use_verbs),
             phrase_stops: FoldedSet::new(&self.phrase_stops),
+            affected_people: FoldedSet::new(&self.affected_people),
         })
     }
 
@@ -119,6 +125,7 @@ impl Words {
         self.verbs_after_subject.extend(other.verbs_after_subject);
         self.use_verbs.extend(other.use_verbs);
         self.phrase_stops.extend(other.phrase_stops);
+        self.affected_people.extend(other.affected_people);
         self.folded = OnceLock::new();
     }
 
@@ -135,6 +142,48 @@ impl Words {
     /// Whether a name ends with a defined term for a thing ("Customer Data").
     pub fn ends_with_thing(&self, name: &str) -> bool {
         self.things.iter().any(|t| name.ends_with(t.as_str()))
+    }
+
+    /// Where the people a decision is about are named at the very end of `text` ("... and that
+    /// the individual", "data subjects"): the byte offset of that name, with the determiner or
+    /// adjective before it ("the", "any affected"). A name is one to three words, as listed.
+    pub fn affected_people_at_end(&self, text: &str) -> Option<usize> {
+        let set = &self.folded().affected_people;
+        let t = text.trim_end();
+        // Word starts, from the last word back.
+        let starts: Vec<usize> = t
+            .char_indices()
+            .filter(|&(i, c)| {
+                !c.is_whitespace() && (i == 0 || t[..i].ends_with(char::is_whitespace))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let found = (1..=3).rev().find_map(|n| {
+            let at = *starts.len().checked_sub(n).and_then(|k| starts.get(k))?;
+            let phrase: String = t[at..].split_whitespace().collect::<Vec<_>>().join(" ");
+            set.contains(&phrase).then_some(at)
+        })?;
+        // Take in a determiner or "affected" before it.
+        let before = t[..found].trim_end();
+        let word_start = before.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+        let word = &before[word_start..];
+        // "our people", "the Supplier's staff": someone's own people, not the public.
+        let possessive = ["our", "its", "their", "your", "his", "her"]
+            .iter()
+            .any(|d| word.eq_ignore_ascii_case(d))
+            || word.ends_with("'s")
+            || word.ends_with("’s");
+        if possessive {
+            return None;
+        }
+        let leading = [
+            "the", "a", "an", "any", "each", "every", "affected", "such", "that",
+        ];
+        Some(if leading.iter().any(|d| word.eq_ignore_ascii_case(d)) {
+            word_start
+        } else {
+            found
+        })
     }
 
     /// A word opening a subordinate clause ("if").

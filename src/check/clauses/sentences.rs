@@ -773,7 +773,21 @@ fn predications(
                 .or_else(|| name_before(text, h.start as usize, names))
                 .or(party)
         };
-        let (actor, binding) = before.unwrap_or_else(|| {
+        // "... and that the individual may ask for a review": a right of the people a decision
+        // is about (neither party), given in the active voice, is not a permission of the supplier.
+        let affected = || {
+            if modality != Modality::Permissive || passive_after(text, h.end as usize) {
+                return None;
+            }
+            let span = text.get(since..h.start as usize)?;
+            let at = library.words.affected_people_at_end(span)?;
+            let end = since + span.trim_end().len();
+            Some((
+                Actor::Buyer,
+                Binding::Named((since + at) as u32, end as u32),
+            ))
+        };
+        let (actor, binding) = before.or_else(affected).unwrap_or_else(|| {
             // "by the Supplier" after a passive modal.
             hits[i + 1..]
                 .iter()
@@ -886,6 +900,18 @@ fn predications(
         });
     }
     out
+}
+
+/// Whether the verb after the modal ending at byte `end` is a passive ("may be used", "may
+/// only be shared"), whose subject is what is acted on, not who acts.
+fn passive_after(text: &str, end: usize) -> bool {
+    let mut words = text.get(end..).unwrap_or("").split_whitespace();
+    let first = words.next().unwrap_or("");
+    let second = words.next().unwrap_or("");
+    let adverb = ["only", "also", "then", "still", "not", "otherwise"]
+        .iter()
+        .any(|a| first.eq_ignore_ascii_case(a));
+    first.eq_ignore_ascii_case("be") || (adverb && second.eq_ignore_ascii_case("be"))
 }
 
 /// Whether a passive duty before byte `at` is on a thing the buyer uses, named in a condition
