@@ -2,6 +2,9 @@
 //! or weak rule inserted as tracked changes (author "aiassure"), so a lawyer accepts or rejects
 //! each insertion in Word.
 //!
+//! The template is read as the extractor reads it ([`crate::extract::docx::Template`]): the same
+//! package reader and limits, and the same heading levels.
+//!
 //! The wording goes at the end of the template's AI section (the first heading that mentions
 //! artificial intelligence, AI or machine learning, down to the next heading of the same or a
 //! higher level), or, when there is none, into a new section "Artificial intelligence" at the end
@@ -12,12 +15,13 @@
 //!
 //! This module does no analysis: it is given the verdicts and the rules' wording.
 
-use std::io::{Cursor, Read, Write};
+use std::io::{Cursor, Write};
 
 use docx_rs::{BuildXML, Insert, Paragraph, Run};
-use quick_xml::events::Event;
 
-use crate::extract::Limits;
+use crate::extract::docx::Template;
+use crate::extract::docx::xml::{Node, XmlReader, attr, local};
+use crate::extract::{ExtractError, Limits};
 use crate::model::{ClauseStatus, ClauseVerdict, RuleInfo};
 
 /// The author of every tracked change.
@@ -42,14 +46,14 @@ pub fn change_date(at: time::OffsetDateTime) -> String {
 /// Why a template could not be redlined.
 #[derive(Debug, thiserror::Error)]
 pub enum RedlineError {
-    /// Not a DOCX package, or damaged.
+    /// Not a DOCX package, damaged, or over a limit, as the extractor says.
+    #[error("the template is not a readable DOCX file: {0}")]
+    Read(#[from] ExtractError),
+    /// A DOCX package whose main document part has no body.
     #[error(
         "the template is not a readable DOCX file ({0}); open it in Word and save it again as .docx"
     )]
     Package(String),
-    /// Over a size or nesting limit.
-    #[error("the template is over a limit: {0}")]
-    Limit(String),
     /// The amended package could not be written.
     #[error("could not write the amended copy: {0}")]
     Write(String),
@@ -130,10 +134,10 @@ pub fn redline(
             ClauseStatus::Present => {}
         }
     }
-    let mut archive = zip::ZipArchive::new(Cursor::new(template))
-        .map_err(|e| RedlineError::Package(e.to_string()))?;
-    let xml = read_document_xml(&mut archive, limits)?;
-    let body = scan_body(&xml, limits)?;
+    let mut docx = Template::open(template, limits)?;
+    let xml = String::from_utf8(std::mem::take(&mut docx.xml))
+        .map_err(|_| RedlineError::Package(format!("{} is not UTF-8 text", docx.main)))?;
+    let body = scan_body(&docx, &xml, limits)?;
     let (at, placement) = match ai_section(&body) {
         Some((heading, end)) => (end, Placement::AiSection(heading)),
         None => (body.end, Placement::NewSection),
@@ -166,7 +170,8 @@ pub fn redline(
     amended.push_str(xml.get(..at).unwrap_or(&xml));
     amended.push_str(&fragment);
     amended.push_str(xml.get(at..).unwrap_or_default());
-    let docx = repackage(&mut archive, amended.as_bytes())?;
+    let main = docx.main.clone();
+    let docx = repackage(docx.zip(), &main, amended.as_bytes())?;
     Ok(Redline {
         docx,
         inserted: wording.into_iter().map(|(id, _)| id).collect(),
@@ -222,59 +227,26 @@ fn renumber_ids(fragment: &str, max_id: u64) -> String {
     out
 }
 
-fn read_document_xml(
-    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
-    limits: &Limits,
-) -> Result<String, RedlineError> {
-    let file = archive
-        .by_name("word/document.xml")
-        .map_err(|_| RedlineError::Package("it has no word/document.xml part".to_string()))?;
-    if file.size() > limits.max_decompressed_bytes {
-        return Err(RedlineError::Limit(format!(
-            "word/document.xml is {} MB uncompressed, over the limit of {} MB",
-            file.size() / (1024 * 1024),
-            limits.max_decompressed_bytes / (1024 * 1024)
-        )));
-    }
-    let mut xml = String::new();
-    file.take(limits.max_decompressed_bytes + 1)
-        .read_to_string(&mut xml)
-        .map_err(|e| RedlineError::Package(format!("word/document.xml: {e}")))?;
-    if xml.len() as u64 > limits.max_decompressed_bytes {
-        return Err(RedlineError::Limit(
-            "word/document.xml is larger uncompressed than it declares".to_string(),
-        ));
-    }
-    Ok(xml)
-}
-
-/// Finds the body's top-level paragraphs, headings and end.
-fn scan_body(xml: &str, limits: &Limits) -> Result<Body, RedlineError> {
-    let mut reader = quick_xml::Reader::from_str(xml);
+/// Finds the body's top-level paragraphs, headings and end in the main part `xml` of `docx`.
+fn scan_body(docx: &Template<'_>, xml: &str, limits: &Limits) -> Result<Body, RedlineError> {
+    let mut reader = XmlReader::new(xml.as_bytes(), &docx.main, limits.max_xml_depth);
     let mut body = Body::default();
-    let mut depth = 0usize;
     let mut body_depth = None;
     let mut body_end = None;
     // The top-level paragraph being read: (start, style, outline level, text).
-    let mut current: Option<(usize, Option<String>, Option<u8>, String)> = None;
+    let mut current: Option<(usize, Option<String>, Option<String>, String)> = None;
     let mut in_text = false;
+    // Depth of the element the reader is in (1 = the root).
+    let mut depth = 0;
     loop {
-        let before = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
-        let event = reader
-            .read_event()
-            .map_err(|e| RedlineError::Package(format!("word/document.xml: {e}")))?;
-        match event {
-            Event::Start(e) => {
-                depth += 1;
-                if depth > limits.max_xml_depth {
-                    return Err(RedlineError::Limit(format!(
-                        "word/document.xml is nested deeper than {} levels",
-                        limits.max_xml_depth
-                    )));
-                }
+        let node = reader.next()?;
+        let before = reader.node_start();
+        match node {
+            Node::Open(e, d) => {
+                depth = d;
                 note_id(&e, &mut body.max_id);
-                let name = e.local_name();
-                let name = name.as_ref();
+                let qname = e.name();
+                let name = local(qname.as_ref());
                 if name == b"body" && body_depth.is_none() {
                     body_depth = Some(depth);
                 } else if body_depth.is_some_and(|b| depth == b + 1) {
@@ -287,15 +259,19 @@ fn scan_body(xml: &str, limits: &Limits) -> Result<Body, RedlineError> {
                     in_text = true;
                 }
             }
-            Event::Empty(e) => {
+            Node::Empty(e) => {
                 note_id(&e, &mut body.max_id);
-                let name = e.local_name();
-                let name = name.as_ref();
-                if let Some((_, style, level, _)) = current.as_mut() {
+                let qname = e.name();
+                let name = local(qname.as_ref());
+                // The paragraph's own properties (`w:p/w:pPr/*`), not those of a property
+                // change or of a paragraph in a text box inside it.
+                if body_depth.is_some_and(|b| depth == b + 2)
+                    && let Some((_, style, level, _)) = current.as_mut()
+                {
                     if name == b"pStyle" {
                         *style = attr(&e, b"val");
                     } else if name == b"outlineLvl" {
-                        *level = attr(&e, b"val").and_then(|v| v.parse::<u8>().ok());
+                        *level = attr(&e, b"val");
                     }
                 }
                 if body_depth.is_some_and(|b| depth == b) {
@@ -311,14 +287,15 @@ fn scan_body(xml: &str, limits: &Limits) -> Result<Body, RedlineError> {
                     }
                 }
             }
-            Event::Text(t) => {
+            Node::Text(t) => {
                 if in_text && let Some((_, _, _, text)) = current.as_mut() {
-                    text.push_str(&String::from_utf8_lossy(t.as_ref()));
+                    text.push_str(&t);
                 }
             }
-            Event::End(e) => {
-                let name = e.local_name();
-                let name = name.as_ref();
+            Node::Close(e, d) => {
+                depth = d;
+                let qname = e.name();
+                let name = local(qname.as_ref());
                 if name == b"t" {
                     in_text = false;
                 }
@@ -328,7 +305,7 @@ fn scan_body(xml: &str, limits: &Limits) -> Result<Body, RedlineError> {
                 {
                     body.paragraphs.push(BodyParagraph {
                         start,
-                        heading: heading_level(style.as_deref(), outline),
+                        heading: docx.heading(style.as_deref(), outline),
                         text,
                         style,
                     });
@@ -337,14 +314,13 @@ fn scan_body(xml: &str, limits: &Limits) -> Result<Body, RedlineError> {
                     body_end.get_or_insert(before);
                     body_depth = None;
                 }
-                depth = depth.saturating_sub(1);
+                depth -= 1;
             }
-            Event::Eof => break,
-            _ => {}
+            Node::Eof => break,
         }
     }
-    body.end = body_end
-        .ok_or_else(|| RedlineError::Package("word/document.xml has no w:body".to_string()))?;
+    body.end =
+        body_end.ok_or_else(|| RedlineError::Package(format!("{} has no w:body", docx.main)))?;
     Ok(body)
 }
 
@@ -358,30 +334,6 @@ fn note_id(e: &quick_xml::events::BytesStart<'_>, max: &mut u64) {
     {
         *max = (*max).max(id);
     }
-}
-
-/// The value of an attribute by local name.
-fn attr(e: &quick_xml::events::BytesStart<'_>, local: &[u8]) -> Option<String> {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.local_name().as_ref() == local)
-        .map(|a| String::from_utf8_lossy(&a.value).into_owned())
-}
-
-/// Heading level from a paragraph style ("Heading2", "heading 2", "Title") or outline level.
-fn heading_level(style: Option<&str>, outline: Option<u8>) -> Option<u8> {
-    if let Some(o) = outline.filter(|o| *o < 9) {
-        return Some(o + 1);
-    }
-    let s = style?.to_ascii_lowercase();
-    if s == "title" {
-        return Some(1);
-    }
-    if s.starts_with("heading") || s.starts_with("berschrift") || s.starts_with("titre") {
-        let digits: String = s.chars().filter(char::is_ascii_digit).collect();
-        return Some(digits.parse::<u8>().unwrap_or(1).max(1));
-    }
-    None
 }
 
 /// True when a heading is about AI.
@@ -413,6 +365,7 @@ fn ai_section(body: &Body) -> Option<(String, usize)> {
 /// The package with `word/document.xml` replaced and every other part copied as it was.
 fn repackage(
     archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    main: &str,
     document_xml: &[u8],
 ) -> Result<Vec<u8>, RedlineError> {
     let write_err = |e: zip::result::ZipError| RedlineError::Write(e.to_string());
@@ -421,12 +374,16 @@ fn repackage(
         let file = archive
             .by_index_raw(i)
             .map_err(|e| RedlineError::Package(e.to_string()))?;
-        if file.name() == "word/document.xml" {
+        if file
+            .name()
+            .trim_start_matches('/')
+            .eq_ignore_ascii_case(main)
+        {
+            let name = file.name().to_string();
             drop(file);
             let options = zip::write::SimpleFileOptions::default()
                 .compression_method(zip::CompressionMethod::Deflated);
-            out.start_file("word/document.xml", options)
-                .map_err(write_err)?;
+            out.start_file(name, options).map_err(write_err)?;
             out.write_all(document_xml)
                 .map_err(|e| RedlineError::Write(e.to_string()))?;
         } else {
@@ -466,11 +423,61 @@ mod tests {
     }
 
     #[test]
-    fn heading_levels() {
-        assert_eq!(heading_level(Some("Heading2"), None), Some(2));
-        assert_eq!(heading_level(Some("Title"), None), Some(1));
-        assert_eq!(heading_level(Some("BodyText"), Some(0)), Some(1));
-        assert_eq!(heading_level(Some("BodyText"), None), None);
+    fn heading_levels_are_the_extractors() {
+        // A localised heading style (Word keeps the built-in name "heading 1" whatever the id),
+        // a style based on it, a paragraph's own outline level, and body text.
+        let mut out = Cursor::new(Vec::new());
+        docx_rs::Docx::new()
+            .add_style(
+                docx_rs::Style::new("berschrift1", docx_rs::StyleType::Paragraph).name("heading 1"),
+            )
+            .add_style(
+                docx_rs::Style::new("Clause", docx_rs::StyleType::Paragraph)
+                    .name("Clause heading")
+                    .based_on("berschrift1"),
+            )
+            .add_paragraph(
+                Paragraph::new()
+                    .add_run(Run::new().add_text("AI & data"))
+                    .style("berschrift1"),
+            )
+            .add_paragraph(
+                Paragraph::new()
+                    .add_run(Run::new().add_text("Approval"))
+                    .style("Clause"),
+            )
+            .add_paragraph(
+                Paragraph::new()
+                    .add_run(Run::new().add_text("Schedule"))
+                    .outline_lvl(1),
+            )
+            .add_paragraph(Paragraph::new().add_run(Run::new().add_text("Body text")))
+            .build()
+            .pack(&mut out)
+            .expect("docx-rs writes the template");
+        let bytes = out.into_inner();
+        let limits = Limits::default();
+        let docx = Template::open(&bytes, &limits).expect("a DOCX");
+        let xml = String::from_utf8(docx.xml.clone()).expect("UTF-8");
+        let body = scan_body(&docx, &xml, &limits).expect("a body");
+        let levels: Vec<_> = body
+            .paragraphs
+            .iter()
+            .map(|p| (p.text.as_str(), p.heading))
+            .collect();
+        assert_eq!(
+            levels,
+            [
+                ("AI & data", Some(1)),
+                ("Approval", Some(1)),
+                ("Schedule", Some(2)),
+                ("Body text", None)
+            ]
+        );
+        assert_eq!(
+            ai_section(&body).map(|(h, _)| h).as_deref(),
+            Some("AI & data")
+        );
     }
 
     #[test]

@@ -126,7 +126,7 @@ impl Pool {
 
 /// A file's bytes, read within the size limit (checked before reading and again after, for a
 /// file that grows, or a pipe or device named on the command line, whose size is unknown).
-fn read_limited(source: &Source, limits: &Limits) -> Result<Vec<u8>, ExtractError> {
+pub fn read_limited(source: &Source, limits: &Limits) -> Result<Vec<u8>, ExtractError> {
     let file = std::fs::File::open(&source.path)
         .map_err(|e| ExtractError::Failed(format!("could not open the file: {e}")))?;
     let meta = file

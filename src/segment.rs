@@ -6,7 +6,7 @@
 //! from the start of its text. Sub-items such as "(a)" and "(ii)" attach to the clause above them;
 //! numbered paragraphs inside a schedule, annex or part are cited within it.
 //!
-//! Text read by OCR is first cleaned of the noise OCR commonly adds ([`noise`]): ligature
+//! Text read by OCR is first cleaned of the noise OCR commonly adds (`noise`): ligature
 //! characters, uneven spaces, "1" or "|" for "l" inside words (and "l" for "1" inside clause
 //! numbers), words broken by a hyphen that the rest of the document writes whole, and stray marks
 //! from the page (blocks with no word in them, or a few words read with very low confidence).

@@ -1,6 +1,6 @@
 //! Clause verdicts: present, weak, contradicted or missing, with evidence and an explanation.
 //!
-//! Every sentence is read once ([`sentences`](super::sentences)): actor, modality, negation, AI
+//! Every sentence is read once ([`sentences`]): actor, modality, negation, AI
 //! scope and concept hits. Each rule then looks for sentences on its topic and classifies them:
 //!
 //! - a supplier (or passive) obligation of the rule's shape, in AI scope, is a **candidate**; effort

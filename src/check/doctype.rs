@@ -3,7 +3,7 @@
 //! ahead gives `unknown`, which is checked as a contract.
 //!
 //! Every signal of both kinds is compiled into one [`RegexSet`], so a block is read once for all of
-//! them (see [`SIGNALS`] for how word boundaries stay exact).
+//! them (see `SIGNALS` for how word boundaries stay exact).
 
 use std::sync::LazyLock;
 

@@ -8,7 +8,7 @@
 //!    Supplier shall not use AI"), a policy statement, a negated statement ("we do not use AI"), or
 //!    a description of the offering. Only descriptions become features; negated statements feed
 //!    the declaration.
-//! 3. Disclosure regions ([`disclosure`]): sections headed as AI disclosures or FactSheets, and
+//! 3. Disclosure regions (`disclosure`): sections headed as AI disclosures or FactSheets, and
 //!    answers to questions about AI. Each yields a declaration (AI used or not) and what it names
 //!    (products, vendors, techniques, categories). A feature is disclosed when a declaration that
 //!    does not deny AI covers it.

@@ -8,6 +8,7 @@ use clap::Args;
 
 use super::{LimitArgs, Outcome, load_library};
 use crate::check::{self, CheckOptions};
+use crate::extract::ocr::OCR_OFF;
 use crate::model::{DocType, Format, Source};
 use crate::redline::{self, Placement};
 use crate::scan;
@@ -47,10 +48,12 @@ pub(crate) fn run(args: &RedlineArgs) -> anyhow::Result<Outcome> {
         display: args.template.display().to_string(),
         format: Format::Docx,
     };
-    let loaded = scan::load(&source, &limits);
-    let document = loaded
+    // The template is read once: the bytes analysed are the bytes amended.
+    let not_read = |e| anyhow::anyhow!("could not read {}: {e}", args.template.display());
+    let bytes = scan::read_limited(&source, &limits).map_err(not_read)?;
+    let document = scan::load_bytes(Format::Docx, &bytes, &limits, &OCR_OFF)
         .document
-        .map_err(|e| anyhow::anyhow!("could not read {}: {e}", args.template.display()))?;
+        .map_err(not_read)?;
     let analysis = check::check(
         &library,
         &document,
@@ -64,8 +67,6 @@ pub(crate) fn run(args: &RedlineArgs) -> anyhow::Result<Outcome> {
         .iter()
         .filter_map(|c| library.rule_info(&c.id))
         .collect();
-    let bytes = std::fs::read(&args.template)
-        .with_context(|| format!("could not read {}", args.template.display()))?;
     let amended = redline::redline(
         &bytes,
         &analysis.clauses,

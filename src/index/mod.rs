@@ -3,11 +3,11 @@
 //!
 //! One tantivy index holds an entry per block of text (path, document type, page, section, text,
 //! and the verdicts and AI features whose evidence cites the block) and one entry per document
-//! (path, sha256, size, modification time, status, and the whole [`DocumentReport`] as JSON). See
+//! (path, sha256, size, modification time, status, and the whole [`DocumentReport`](crate::model::DocumentReport) as JSON). See
 //! [`schema`] for the fields.
 //!
 //! Updates are incremental: the scan drives them and the index consumes the results, through
-//! the [`crate::sink`] traits its [`Indexer`] implements ([`write`]). A file whose size and
+//! the [`crate::sink`] traits its [`Indexer`] implements ([`write`](mod@write)). A file whose size and
 //! modification time are those stored is not read; one whose size or time changed is hashed and
 //! re-analysed only if its content changed; files no longer found are deleted. The state that
 //! decides this lives in the document entries themselves, so it is committed atomically with the

@@ -1,4 +1,4 @@
-//! Renderers: one per output format, all fed the same [`Report`](crate::model::Report).
+//! Renderers: one per output format, all fed the same [`Report`].
 //!
 //! - [`text`]: the terminal summary (leads with undisclosed AI features and contradicted rules);
 //! - [`json`]: the JSON contract (`serde_json` on the model, described in `docs/report.schema.json`);

@@ -344,7 +344,7 @@ const SHORT_TITLES: &[(&str, &str)] = &[
     ("tender-ai-change-and-incident", "Changes and incidents"),
 ];
 
-/// A rule's short heading ([`SHORT_TITLES`]), or its title.
+/// A rule's short heading (`SHORT_TITLES`), or its title.
 pub fn short_title(id: &str, title: &str) -> String {
     SHORT_TITLES
         .iter()
@@ -822,7 +822,7 @@ fn portfolio(report: &Report) -> Option<Portfolio> {
     })
 }
 
-/// The bid comparison, when at least [`BIDS_MIN_TENDERS`] tenders were scanned together.
+/// The bid comparison, when at least `BIDS_MIN_TENDERS` tenders were scanned together.
 pub fn bids(report: &Report) -> Option<BidMatrix> {
     let tenders: Vec<(usize, &DocumentReport)> = report
         .documents

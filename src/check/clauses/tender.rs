@@ -124,7 +124,7 @@ static BID_PHRASES: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
     .collect()
 });
 
-/// A pack verdict's explanation in the words of a bid ([`BID_PHRASES`]).
+/// A pack verdict's explanation in the words of a bid (`BID_PHRASES`).
 pub fn bid_wording(explanation: &str) -> String {
     let mut out = explanation.to_string();
     for (pattern, to) in BID_PHRASES.iter() {

@@ -118,6 +118,11 @@ fn damaged(e: &ZipError) -> ExtractError {
 }
 
 impl<'a> Package<'a> {
+    /// The zip archive itself (to copy parts unchanged when writing an amended package).
+    pub(super) fn zip(&mut self) -> &mut ZipArchive<Cursor<&'a [u8]>> {
+        &mut self.zip
+    }
+
     /// Opens a package, refusing what is not one and packages with too many entries.
     pub(super) fn open(bytes: &'a [u8], limits: &Limits) -> Result<Self, ExtractError> {
         if !bytes.starts_with(b"PK") {

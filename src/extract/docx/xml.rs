@@ -10,7 +10,7 @@ use quick_xml::events::{BytesEnd, BytesStart, Event};
 use crate::extract::ExtractError;
 
 /// One step through an XML part.
-pub(super) enum Node<'a> {
+pub(crate) enum Node<'a> {
     /// An element with content opens, at this depth (1 = root).
     Open(BytesStart<'a>, usize),
     /// An element without content.
@@ -24,8 +24,10 @@ pub(super) enum Node<'a> {
 }
 
 /// Streaming reader over one part, with a depth limit.
-pub(super) struct XmlReader<'a> {
+pub(crate) struct XmlReader<'a> {
     reader: Reader<&'a [u8]>,
+    /// Byte offset where the node last returned begins.
+    start: usize,
     depth: usize,
     max_depth: usize,
     part: &'a str,
@@ -33,9 +35,10 @@ pub(super) struct XmlReader<'a> {
 
 impl<'a> XmlReader<'a> {
     /// Reads `bytes`, the part named `part` (for messages), refusing nesting deeper than `max_depth`.
-    pub(super) fn new(bytes: &'a [u8], part: &'a str, max_depth: usize) -> Self {
+    pub(crate) fn new(bytes: &'a [u8], part: &'a str, max_depth: usize) -> Self {
         XmlReader {
             reader: Reader::from_reader(bytes),
+            start: 0,
             depth: 0,
             max_depth,
             part,
@@ -44,8 +47,9 @@ impl<'a> XmlReader<'a> {
 
     /// The next node that matters; comments, declarations, processing instructions and DOCTYPEs
     /// (with any entities they declare, which are never expanded) are passed over.
-    pub(super) fn next(&mut self) -> Result<Node<'a>, ExtractError> {
+    pub(crate) fn next(&mut self) -> Result<Node<'a>, ExtractError> {
         loop {
+            self.start = usize::try_from(self.reader.buffer_position()).unwrap_or(usize::MAX);
             let event = self.reader.read_event().map_err(|e| {
                 ExtractError::Failed(format!(
                     "the document is damaged: its part {} is not well-formed XML ({e}); \
@@ -101,10 +105,16 @@ impl<'a> XmlReader<'a> {
             });
         }
     }
+
+    /// Byte offset in the part where the node last returned by [`XmlReader::next`] begins (its
+    /// `<`, for an element).
+    pub(crate) fn node_start(&self) -> usize {
+        self.start
+    }
 }
 
 /// The local part of a (possibly prefixed) name: `w:p` -> `p`.
-pub(super) fn local(name: &[u8]) -> &[u8] {
+pub(crate) fn local(name: &[u8]) -> &[u8] {
     match name.iter().rposition(|&b| b == b':') {
         Some(i) => name.get(i + 1..).unwrap_or_default(),
         None => name,
@@ -112,7 +122,7 @@ pub(super) fn local(name: &[u8]) -> &[u8] {
 }
 
 /// The value of the attribute with this local name (`val` matches `w:val`), references resolved.
-pub(super) fn attr(e: &BytesStart<'_>, name: &[u8]) -> Option<String> {
+pub(crate) fn attr(e: &BytesStart<'_>, name: &[u8]) -> Option<String> {
     e.attributes().with_checks(false).flatten().find_map(|a| {
         (local(a.key.as_ref()) == name).then(|| {
             let raw = String::from_utf8_lossy(&a.value);

@@ -1,12 +1,12 @@
 //! PDF reader: a text layer of our own over lopdf's object model.
 //!
 //! lopdf parses the file (objects, streams, encryption); everything after that is here:
-//! - [`source`]: safe object lookup and stream decompression charged against the limits;
-//! - [`cmap`], [`glyphs`], [`fonts`]: character codes to text and glyph widths;
-//! - [`interp`]: the content-stream interpreter (text state, matrices, form XObjects);
-//! - [`layout`]: glyphs to words and lines in reading order (columns);
-//! - [`assemble`]: lines to blocks (paragraphs, headers and footers, hyphens, page breaks);
-//! - [`scanned`]: pages without a text layer read by OCR, when it is on (see [`super::ocr`]).
+//! - `source`: safe object lookup and stream decompression charged against the limits;
+//! - `cmap`, `glyphs`, `fonts`: character codes to text and glyph widths;
+//! - `interp`: the content-stream interpreter (text state, matrices, form XObjects);
+//! - `layout`: glyphs to words and lines in reading order (columns);
+//! - `assemble`: lines to blocks (paragraphs, headers and footers, hyphens, page breaks);
+//! - `scanned`: pages without a text layer read by OCR, when it is on (see [`super::ocr`]).
 //!
 //! Status: an encrypted file opens when its user password is empty; one that needs a password,
 //! a scan without a text layer and a file with no text are `Unreadable` with the reason; a
