@@ -4,7 +4,9 @@
 //!
 //! 1. the release binary scans the CUAD PDFs (`aiassure scan DIR --format json -o /dev/null
 //!    --fail-on never -j N`), alternating with poppler's `pdftotext` on the same PDFs through
-//!    `xargs -P N` (N = cores); medians of the repetitions and the ratio scan / pdftotext;
+//!    `xargs -P N` (N = cores) and with MuPDF's `mutool draw -F txt` (text extraction alone, Debian
+//!    `mupdf-tools`); medians of the repetitions, the ratios scan / pdftotext and scan / mutool,
+//!    and pages per CPU second;
 //! 2. the same with one and with two threads: the speed-up from `-j 1` to `-j 2` (and pdftotext's
 //!    as the ceiling the machine allows at the time);
 //! 3. scans of a generated repository of 1k, 2k and 4k documents (text, Markdown, DOCX, PDF) with
@@ -141,9 +143,9 @@ fn scan(paths: &[PathBuf], jobs: usize) -> Run {
     scan_to(paths, jobs, "/dev/null")
 }
 
-/// Scans once, keeping the report, and says how many documents were analysed: a scan that read
-/// nothing would be fast for the wrong reason.
-fn validate(paths: &[PathBuf], jobs: usize) -> String {
+/// Scans once, keeping the report, and says how many documents were analysed (a scan that read
+/// nothing would be fast for the wrong reason) and how many pages they have.
+fn validate(paths: &[PathBuf], jobs: usize) -> (String, u64) {
     let report = std::env::temp_dir().join(format!("aiassure-e2e-{}.json", std::process::id()));
     scan_to(paths, jobs, &report.to_string_lossy());
     let json: serde_json::Value = std::fs::read(&report)
@@ -152,13 +154,17 @@ fn validate(paths: &[PathBuf], jobs: usize) -> String {
         .unwrap_or_default();
     let _ = std::fs::remove_file(&report);
     let n = |k: &str| json["summary"][k].as_u64().unwrap_or(0);
-    format!(
+    let pages = json["documents"]
+        .as_array()
+        .map_or(0, |d| d.iter().filter_map(|d| d["pages"].as_u64()).sum());
+    let said = format!(
         "the report counts {} documents: {} analysed, {} unreadable, {} error",
         n("documents"),
         n("analysed"),
         n("unreadable"),
         n("error")
-    )
+    );
+    (said, pages)
 }
 
 /// `pdftotext` on every PDF under `dir`, `jobs` at a time (text thrown away).
@@ -166,6 +172,21 @@ fn pdftotext(dir: &Path, jobs: usize) -> Run {
     let script = r#"find "$1" -type f -iname '*.pdf' -print0 | xargs -0 -P "$2" -I{} pdftotext -q {} /dev/null; exit 0"#;
     let dir = dir.to_string_lossy();
     timed("sh", &["-c", script, "sh", &dir, &jobs.to_string()])
+}
+
+/// MuPDF's `mutool draw -F txt` on every PDF under `dir`, `jobs` at a time (text thrown away):
+/// extraction alone, by the fastest PDF text extractor.
+fn mutool(dir: &Path, jobs: usize) -> Run {
+    let script = r#"find "$1" -type f -iname '*.pdf' -print0 | xargs -0 -P "$2" -I{} mutool draw -q -F txt -o /dev/null {}; exit 0"#;
+    let dir = dir.to_string_lossy();
+    timed("sh", &["-c", script, "sh", &dir, &jobs.to_string()])
+}
+
+fn have_mutool() -> bool {
+    Command::new("mutool")
+        .arg("-v")
+        .output()
+        .is_ok_and(|o| o.status.success() || !o.stderr.is_empty())
 }
 
 fn have_pdftotext() -> bool {
@@ -234,40 +255,58 @@ fn cuad(dir: &Path, reps: usize) {
         .filter_map(|p| std::fs::metadata(p).ok())
         .map(|m| m.len())
         .sum();
-    // Warms the page cache and both programs before timing.
-    let checked = validate(&[dir.to_path_buf()], n);
+    // Warms the page cache and the programs before timing.
+    let (checked, pages) = validate(&[dir.to_path_buf()], n);
     pdftotext(dir, n);
+    let mupdf = have_mutool();
+    if mupdf {
+        mutool(dir, n);
+    }
     println!(
-        "### CUAD PDFs against pdftotext\n\n{} PDFs, {:.1} MB, in {}; {checked}. Medians of {reps} \
-         alternating runs.\n",
+        "### CUAD PDFs against pdftotext and mutool\n\n{} PDFs ({pages} pages), {:.1} MB, in {}; \
+         {checked}. Medians of {reps} alternating runs. {}\n",
         files.len(),
         bytes as f64 / 1e6,
-        dir.display()
+        dir.display(),
+        if mupdf {
+            "MuPDF's `mutool draw -F txt` only extracts the text, one process per file."
+        } else {
+            "mutool is not installed (apt-get install mupdf-tools): its columns are n/a."
+        }
     );
     let mut jobs = vec![n, 1, 2];
     jobs.retain(|&j| j <= n.max(1));
     jobs.sort_unstable();
     jobs.dedup();
     println!(
-        "| threads | aiassure scan | its CPU time | pdftotext | its CPU time | **ratio scan / pdftotext** (target <= 1.0) | scan, MB of PDF/s | scan peak memory |"
+        "| threads | aiassure scan | its CPU time | pdftotext | its CPU time | **ratio scan / pdftotext** (target <= 1.0) | mutool | **ratio scan / mutool** (target <= 0.5 at 1 thread) | scan, pages per CPU second | scan, MB of PDF/s | scan peak memory |"
     );
-    println!("|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
     let mut at = std::collections::BTreeMap::new();
     for j in jobs {
-        let (mut s, mut p) = (Vec::new(), Vec::new());
+        let (mut s, mut p, mut m) = (Vec::new(), Vec::new(), Vec::new());
         for r in 0..reps {
             eprintln!("e2e: CUAD, {j} thread(s), run {}/{reps}", r + 1);
             s.push(scan(&[dir.to_path_buf()], j));
             p.push(pdftotext(dir, j));
+            if mupdf {
+                m.push(mutool(dir, j));
+            }
         }
         let (s, p) = (summarise(&s), summarise(&p));
+        let m = (!m.is_empty()).then(|| summarise(&m));
         println!(
-            "| {j} | {:.2} s | {} | {:.2} s | {} | **{:.3}** | {:.1} MB/s | {} |",
+            "| {j} | {:.2} s | {} | {:.2} s | {} | **{:.3}** | {} | **{}** | {} | {:.1} MB/s | {} |",
             s.wall,
             secs(s.cpu),
             p.wall,
             secs(p.cpu),
             s.wall / p.wall,
+            secs(m.as_ref().map(|m| m.wall)),
+            m.as_ref()
+                .map_or("n/a".into(), |m| format!("{:.3}", s.wall / m.wall)),
+            s.cpu
+                .map_or("n/a".into(), |c| format!("{:.0}", pages as f64 / c)),
             bytes as f64 / 1e6 / s.wall,
             mb(s.rss_kb)
         );
@@ -317,7 +356,7 @@ fn generated(root: &Path, largest: usize, reps: usize) -> Vec<PathBuf> {
         made.bytes += g.bytes;
         folders.push(folder);
         from = size;
-        let checked = validate(&folders, n); // also warms the page cache
+        let (checked, _) = validate(&folders, n); // also warms the page cache
         let runs: Vec<Run> = (0..reps)
             .map(|r| {
                 eprintln!("e2e: generated {size} documents, run {}/{reps}", r + 1);

@@ -313,7 +313,7 @@ impl Matcher {
             }
             let mut sid = start;
             for (k, &c) in bytes[p..].iter().enumerate() {
-                sid = dfa.next_state(Anchored::Yes, sid, c);
+                sid = dfa.next_state(Anchored::Yes, sid, c.to_ascii_lowercase());
                 if dfa.is_dead(sid) {
                     break;
                 }
@@ -569,8 +569,9 @@ impl MatcherBuilder {
             None
         } else {
             Some(
+                // The terms are lower case and the walk lower-cases each byte it reads: half
+                // the transitions of an ASCII case-insensitive automaton.
                 contiguous::Builder::new()
-                    .ascii_case_insensitive(true)
                     .match_kind(MatchKind::Standard)
                     .build(&self.terms)
                     .map_err(|e| format!("the term list could not be compiled: {e}"))?,
