@@ -188,19 +188,19 @@ impl Matcher {
     /// The ranges must be bounded by the text's ends, white space or punctuation (as sentences
     /// are), so that a word boundary at a range's edge reads the same inside the text.
     pub fn annotate_sentences(&self, text: &str, ranges: &[(usize, usize)]) -> Vec<Annotation> {
-        self.annotate_sentences_keeping(text, ranges, |_| false)
+        self.annotate_sentences_keeping(text, ranges, false)
             .into_iter()
             .map(|(a, _)| a)
             .collect()
     }
 
-    /// As [`Matcher::annotate_sentences`], also giving the [`Raw`] hits of the ranges `keep`
-    /// asks for (by index), for [`Matcher::annotate_joined`].
+    /// As [`Matcher::annotate_sentences`], also giving each range's [`Raw`] hits when `keep`
+    /// (for [`Matcher::annotate_joined`]).
     pub fn annotate_sentences_keeping(
         &self,
         text: &str,
         ranges: &[(usize, usize)],
-        keep: impl Fn(usize) -> bool,
+        keep: bool,
     ) -> Vec<(Annotation, Option<Raw>)> {
         let raw = self.occurrences(text, 0, text.len());
         // Per ungated concept regular expression, whether it matches the text at all (asked once,
@@ -210,8 +210,7 @@ impl Matcher {
         let mut lo = 0;
         ranges
             .iter()
-            .enumerate()
-            .map(|(k, &(s, e))| {
+            .map(|&(s, e)| {
                 while raw.get(lo).is_some_and(|r| (r.start as usize) < s) {
                     lo += 1;
                 }
@@ -224,7 +223,7 @@ impl Matcher {
                         self.push_if_whole(&mut found, sentence.as_bytes(), r, s);
                     }
                 }
-                let kept = keep(k).then(|| found.clone());
+                let kept = keep.then(|| found.clone());
                 let a = self.finish(found, sentence, |i| {
                     let re = &self.concept_regexes[i].1;
                     re.gate.is_some() || *in_text[i].get_or_insert_with(|| re.re.is_match(text))
@@ -695,7 +694,7 @@ mod tests {
         }
         assert!(texts.len() > 100, "{} lines", texts.len());
         let raw = |t: &str| {
-            m.annotate_sentences_keeping(t, &[(0, t.len())], |_| true)
+            m.annotate_sentences_keeping(t, &[(0, t.len())], true)
                 .pop()
                 .and_then(|(_, r)| r)
                 .unwrap()

@@ -431,7 +431,7 @@ pub fn read(library: &Library, doc: &Document) -> Reading {
         let keep = lead_in[block].is_some() || is_lead[block];
         ranges.clear();
         ranges.extend(run.iter().map(|s| (s.start, s.end)));
-        for (a, raw) in m.annotate_sentences_keeping(&doc.blocks[block].text, &ranges, |_| keep) {
+        for (a, raw) in m.annotate_sentences_keeping(&doc.blocks[block].text, &ranges, keep) {
             anns.push(a);
             raws.push(raw);
         }
