@@ -15,7 +15,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::model::{Block, BlockKind, Document, Extracted, OcrBlock, RawBlock, Sentence};
+use crate::model::{
+    Block, BlockKind, Document, Extracted, OcrBlock, RawBlock, Sentence, upper_first,
+};
 
 /// A clause number at the start of a block, and what kind of number it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,23 +52,22 @@ static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap()
 });
 
-fn capitalise(word: &str) -> String {
-    let lower = word.to_ascii_lowercase();
-    let mut chars = lower.chars();
-    match chars.next() {
-        Some(c) => c.to_ascii_uppercase().to_string() + chars.as_str(),
-        None => String::new(),
-    }
-}
-
 /// Reads a clause number from a structural label or the start of a text.
 fn parse_label(text: &str) -> Option<Label> {
     let text = text.trim_start();
     if let Some(c) = NAMED.captures(text) {
-        return Some(Label::Named(format!("{} {}", capitalise(&c[1]), &c[2])));
+        return Some(Label::Named(format!(
+            "{} {}",
+            upper_first(&c[1].to_ascii_lowercase()),
+            &c[2]
+        )));
     }
     if let Some(c) = CONTAINER.captures(text) {
-        return Some(Label::Container(format!("{} {}", capitalise(&c[1]), &c[2])));
+        return Some(Label::Container(format!(
+            "{} {}",
+            upper_first(&c[1].to_ascii_lowercase()),
+            &c[2]
+        )));
     }
     if let Some(c) = DECIMAL.captures(text) {
         let number = &c[1];

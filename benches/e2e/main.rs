@@ -12,7 +12,12 @@
 //! 3. scans of a generated repository of 1k, 2k and 4k documents (text, Markdown, DOCX, PDF) with
 //!    time, documents per second and peak memory (maxrss via `/usr/bin/time`);
 //! 4. in-process, on one thread: time per stage (read, sha256, extract, segment, check) and the
-//!    checking throughput in MB of text per second per core.
+//!    checking throughput in MB of text per second per core;
+//! 5. the index against the scan of the same files (CUAD PDFs, the largest generated set): a
+//!    first `aiassure index` into an empty folder and an unchanged re-run, as multiples of the
+//!    scan (targets <= 1.2 and <= 0.05);
+//! 6. peak memory of the hostile batch (the generator of `tests/hostile`) scanned with `-j 2`,
+//!    against the worst of its files scanned alone (target <= 1.3x).
 //!
 //! Output is Markdown on standard output (BENCHMARKS.md quotes it); progress goes to standard error.
 //! `E2E_REPS` sets the repetitions (default 5), `E2E_DOCS` the largest generated set (default 4000).
@@ -23,6 +28,9 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod generate;
+#[path = "../../tests/hostile/make.rs"]
+#[allow(dead_code)] // the tests use more of the generator than the bench does
+mod hostile;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -538,4 +546,129 @@ fn main() {
     }
     sets.extend(by_format("generated", &folders[..folders.len().min(1)]));
     breakdown(&sets, reps);
+    let mut indexed = Vec::new();
+    if let Some(dir) = corpus.as_ref().map(|c| c.join("contracts/cuad/pdf")) {
+        indexed.push(("CUAD PDFs".to_string(), vec![dir]));
+    }
+    if !folders.is_empty() {
+        indexed.push((format!("generated, {largest} documents"), folders));
+    }
+    index_cost(root.path(), &indexed, reps);
+    hostile_memory(root.path());
+}
+
+/// 5: the index against the scan of the same files, all cores.
+fn index_cost(root: &Path, sets: &[(String, Vec<PathBuf>)], reps: usize) {
+    let n = cores();
+    let reps = reps.min(3);
+    println!(
+        "### Index against scan\n\n`aiassure index PATHS --index DIR -j {n}` into an empty folder \
+         (first run) and again with nothing changed (re-run), against `aiassure scan` of the same \
+         files with the same threads; medians of {reps} runs, each first run into a new folder.\n"
+    );
+    println!(
+        "| set | scan | first index | **first / scan** (target <= 1.2) | unchanged re-run | **re-run / first** (target <= 0.05) | index peak memory | index on disk |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
+    for (name, paths) in sets.iter().filter(|(_, p)| p.iter().all(|d| d.is_dir())) {
+        let (mut scans, mut firsts, mut reruns) = (Vec::new(), Vec::new(), Vec::new());
+        let mut size = 0;
+        for r in 0..reps {
+            eprintln!("e2e: index of {name}, run {}/{reps}", r + 1);
+            scans.push(scan(paths, n));
+            let dir = root.join(format!("index-{r}"));
+            let _ = std::fs::remove_dir_all(&dir);
+            firsts.push(index(paths, &dir, n));
+            reruns.push(index(paths, &dir, n));
+            size = walkdir::WalkDir::new(&dir)
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter_map(|e| e.metadata().ok())
+                .filter(std::fs::Metadata::is_file)
+                .map(|m| m.len())
+                .sum::<u64>();
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+        let (s, f, u) = (summarise(&scans), summarise(&firsts), summarise(&reruns));
+        println!(
+            "| {name} | {:.2} s | {:.2} s | **{:.2}** | {:.3} s | **{:.3}** | {} | {:.1} MB |",
+            s.wall,
+            f.wall,
+            f.wall / s.wall,
+            u.wall,
+            u.wall / f.wall,
+            mb(f.rss_kb),
+            size as f64 / 1e6
+        );
+    }
+    println!();
+}
+
+/// `aiassure index` of `paths` into `dir` with `jobs` threads.
+fn index(paths: &[PathBuf], dir: &Path, jobs: usize) -> Run {
+    let jobs = jobs.to_string();
+    let mut args = vec!["index"];
+    args.extend(paths.iter().filter_map(|p| p.to_str()));
+    args.extend([
+        "--index",
+        dir.to_str().unwrap_or_default(),
+        "--quiet",
+        "-j",
+        &jobs,
+    ]);
+    timed(BIN, &args)
+}
+
+/// 6: peak memory of the hostile batch at `-j 2` against its worst file alone.
+fn hostile_memory(root: &Path) {
+    let dir = root.join("hostile");
+    let _ = std::fs::remove_dir_all(&dir);
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        println!("skipped the hostile batch: could not make its folder: {e}\n");
+        return;
+    }
+    eprintln!("e2e: generating the hostile batch");
+    let cases = hostile::write_all(&dir);
+    let scan_of = |path: &Path, jobs: &str| {
+        timed(
+            BIN,
+            &[
+                "scan",
+                path.to_str().unwrap_or_default(),
+                "--format",
+                "json",
+                "-o",
+                "/dev/null",
+                "--fail-on",
+                "never",
+                "--quiet",
+                "-j",
+                jobs,
+            ],
+        )
+    };
+    let mut worst: Option<(u64, &str)> = None;
+    for case in &cases {
+        let run = scan_of(&dir.join(&case.name), "1");
+        if let Some(kb) = run.rss_kb
+            && worst.is_none_or(|(w, _)| kb > w)
+        {
+            worst = Some((kb, &case.name));
+        }
+    }
+    eprintln!("e2e: the hostile batch at -j 2");
+    let batch = scan_of(&dir, "2");
+    println!("### Hostile batch memory\n");
+    match (worst, batch.rss_kb) {
+        (Some((w, name)), Some(b)) => println!(
+            "{} hostile files (tests/hostile/make.rs). Worst file alone: {} ({name}). The whole batch \
+             with -j 2: {} in {:.1} s, **{:.2}x** the worst file (target <= 1.3).\n",
+            cases.len(),
+            mb(Some(w)),
+            mb(Some(b)),
+            batch.wall,
+            b as f64 / w as f64
+        ),
+        _ => println!("skipped the hostile batch memory: /usr/bin/time is not installed\n"),
+    }
 }

@@ -171,6 +171,50 @@ pub struct Matcher {
     concept_regexes: Vec<(ConceptId, Gated)>,
     /// The longest term, in bytes.
     longest: usize,
+    /// Which (lower-cased) first two bytes some term begins with, and which first bytes begin a
+    /// term of one byte: a walk is started only where one can succeed (most words begin no term).
+    starts: Starts,
+}
+
+/// The pairs of bytes that begin a term, as a bit set indexed by `first << 8 | second`, and the
+/// bytes that are a whole term.
+#[derive(Debug, Clone)]
+struct Starts {
+    pairs: Box<[u64; 1024]>,
+    single: [bool; 256],
+}
+
+impl Starts {
+    fn of(terms: &[String]) -> Starts {
+        let mut starts = Starts {
+            pairs: Box::new([0; 1024]),
+            single: [false; 256],
+        };
+        for t in terms {
+            match t.as_bytes() {
+                [] => {}
+                [b] => starts.single[usize::from(*b)] = true,
+                [a, b, ..] => {
+                    let i = usize::from(*a) << 8 | usize::from(*b);
+                    starts.pairs[i >> 6] |= 1 << (i & 63);
+                }
+            }
+        }
+        starts
+    }
+
+    /// Whether a term may begin at the start of `rest` (lower-cased as the walk reads it).
+    fn may_begin(&self, rest: &[u8]) -> bool {
+        match rest {
+            [] => false,
+            [a] => self.single[usize::from(a.to_ascii_lowercase())],
+            [a, b, ..] => {
+                let a = a.to_ascii_lowercase();
+                let i = usize::from(a) << 8 | usize::from(b.to_ascii_lowercase());
+                self.pairs[i >> 6] & (1 << (i & 63)) != 0 || self.single[usize::from(a)]
+            }
+        }
+    }
 }
 
 impl Matcher {
@@ -307,7 +351,7 @@ impl Matcher {
         for (p, &b) in bytes.iter().enumerate().take(until).skip(from) {
             let can_start = !prev_word;
             prev_word = is_word_byte(b);
-            if !can_start {
+            if !can_start || !self.starts.may_begin(&bytes[p..]) {
                 continue;
             }
             let mut sid = start;
@@ -579,6 +623,7 @@ impl MatcherBuilder {
         let longest = dfa.as_ref().map_or(0, |d| d.max_pattern_len());
         Ok(Matcher {
             longest,
+            starts: Starts::of(&self.terms),
             automaton: dfa,
             prefix: self.prefix,
             term_concepts: self.term_concepts,

@@ -302,12 +302,7 @@ pub(crate) fn fingerprint<'a>(parts: impl Iterator<Item = &'a str>) -> String {
         hasher.update((part.len() as u64).to_le_bytes());
         hasher.update(part.as_bytes());
     }
-    hasher
-        .finalize()
-        .iter()
-        .take(8)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::model::hex(&hasher.finalize()[..8])
 }
 
 /// Reads the TOML files of a custom library folder (the folder and its `rules/` subfolder).

@@ -429,7 +429,7 @@ impl Rows {
             sha256: d.sha256.clone(),
             doc_type: d.doc_type.as_str().into(),
             format: d.format.as_str().into(),
-            status: name_of(d.status),
+            status: d.status.as_str().into(),
             error: d.error.clone(),
             pages: d.pages.map(i64::from),
             ocr: d.ocr.is_some(),
@@ -450,10 +450,10 @@ impl Rows {
                     sha256: d.sha256.clone(),
                     doc_type: d.doc_type.as_str().into(),
                     name: f.name.clone(),
-                    category: name_of(f.category),
-                    basis: name_of(f.basis),
+                    category: f.category.as_str().into(),
+                    basis: f.basis.as_str().into(),
                     disclosed: f.disclosed,
-                    register: f.register.map(name_of),
+                    register: f.register.map(|r| r.as_str().into()),
                     vendor: f.vendor.clone(),
                     reason: f.reason.clone(),
                     quote: Quote::of(d, Some(&f.evidence)),
@@ -472,7 +472,7 @@ fn verdict(d: &DocumentReport, c: &ClauseVerdict, tiers: &Tiers) -> VerdictRow {
         doc_type: d.doc_type.as_str().into(),
         rule_id: c.id.clone(),
         title: c.title.clone(),
-        severity: name_of(c.severity),
+        severity: c.severity.as_str().into(),
         tier: tiers.get(&c.id).cloned(),
         status: c.status.as_str().into(),
         explanation: c.explanation.clone(),
@@ -482,7 +482,11 @@ fn verdict(d: &DocumentReport, c: &ClauseVerdict, tiers: &Tiers) -> VerdictRow {
         waiver_reason: waiver.map(|w| w.reason.clone()),
         waiver_approved_by: waiver.map(|w| w.approved_by.clone()),
         waiver_expires: waiver.map(|w| w.expires.clone()),
-        waiver_lapsed: c.review.waiver_lapsed.as_ref().map(|l| name_of(l.why)),
+        waiver_lapsed: c
+            .review
+            .waiver_lapsed
+            .as_ref()
+            .map(|l| l.why.as_str().into()),
         baseline: c.review.baseline.map(|b| b.as_str().into()),
     }
 }
@@ -500,14 +504,6 @@ pub fn schema() -> BTreeMap<&'static str, &'static [Column]> {
 /// A count or offset as a table stores it.
 fn wide(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
-}
-
-/// The serialised name of a unit enum value ("analysed", "not-in-register", ...).
-fn name_of<T: Serialize>(v: T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 #[cfg(test)]
