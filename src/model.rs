@@ -34,6 +34,7 @@ report_names!(
     FeatureCategory,
     FeatureBasis,
     RegisterStatus,
+    Lapse,
 );
 
 /// File formats the tool reads.
@@ -331,6 +332,7 @@ fn truncate_quote(text: &str) -> String {
     Deserialize,
     IntoStaticStr,
     EnumIter,
+    clap::ValueEnum,
 )]
 #[serde(rename_all = "lowercase")]
 #[strum(serialize_all = "lowercase")]
@@ -407,6 +409,7 @@ pub enum Severity {
     Deserialize,
     IntoStaticStr,
     EnumIter,
+    clap::ValueEnum,
 )]
 #[serde(rename_all = "lowercase")]
 #[strum(serialize_all = "lowercase")]
@@ -417,7 +420,7 @@ pub enum ClauseStatus {
     Weak,
     /// The document says the opposite, waives or disclaims it.
     Contradicted,
-    /// Nothing relevant.
+    /// Nothing relevant: the clause is absent.
     Missing,
 }
 
@@ -562,8 +565,9 @@ pub struct WaiverRecord {
 }
 
 /// Why a waiver that names a gap no longer applies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, IntoStaticStr, EnumIter)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum Lapse {
     /// Its expiry date has passed.
     Expired,
@@ -1098,6 +1102,7 @@ mod tests {
         names_are_serde_names::<ClauseStatus>();
         names_are_serde_names::<Change>();
         names_are_serde_names::<FeatureCategory>();
+        names_are_serde_names::<Lapse>();
         names_are_serde_names::<FeatureBasis>();
         names_are_serde_names::<RegisterStatus>();
         assert_eq!(

@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 use crate::check::{self, CheckOptions};
 use crate::discover::{Discovered, Problem};
 use crate::extract::ocr::{OCR_OFF, Ocr, OcrMode};
-use crate::extract::{self, ExtractError, Limits, OcrText};
+use crate::extract::{self, ExtractError, IoFailure, Limit, Limits, OcrText};
 use crate::library::{Library, Register};
 use crate::model::{
     ClauseStatus, ClauseVerdict, DocType, Document, DocumentReport, Format, NameVersion,
@@ -127,18 +127,17 @@ impl Pool {
 /// A file's bytes, read within the size limit (checked before reading and again after, for a
 /// file that grows, or a pipe or device named on the command line, whose size is unknown).
 pub fn read_limited(source: &Source, limits: &Limits) -> Result<Vec<u8>, ExtractError> {
-    let file = std::fs::File::open(&source.path)
-        .map_err(|e| ExtractError::Failed(format!("could not open the file: {e}")))?;
+    let file = std::fs::File::open(&source.path).map_err(|e| IoFailure::Open(e.to_string()))?;
     let meta = file
         .metadata()
-        .map_err(|e| ExtractError::Failed(format!("could not read the file: {e}")))?;
+        .map_err(|e| IoFailure::Read(e.to_string()))?;
     if meta.len() > limits.max_file_bytes {
         return Err(too_large(meta.len(), limits));
     }
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
     file.take(limits.max_file_bytes + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| ExtractError::Failed(format!("could not read the file: {e}")))?;
+        .map_err(|e| IoFailure::Read(e.to_string()))?;
     if bytes.len() as u64 > limits.max_file_bytes {
         return Err(too_large(bytes.len() as u64, limits));
     }
@@ -147,11 +146,11 @@ pub fn read_limited(source: &Source, limits: &Limits) -> Result<Vec<u8>, Extract
 
 /// The error of a file over the size limit.
 fn too_large(len: u64, limits: &Limits) -> ExtractError {
-    ExtractError::Failed(format!(
-        "file too large: {} MB is over the limit of {} MB; raise it with --max-file-mb if the file is genuine",
-        len / (1024 * 1024),
-        limits.max_file_bytes / (1024 * 1024)
-    ))
+    Limit::FileSize {
+        bytes: len,
+        max_bytes: limits.max_file_bytes,
+    }
+    .into()
 }
 
 /// Hex sha256 of a file's bytes, read a block at a time (for `--skip-known`, before the file is
@@ -204,26 +203,19 @@ pub fn load_with(source: &Source, limits: &Limits, ocr: &Ocr) -> Loaded {
 pub fn load_bytes(format: Format, bytes: &[u8], limits: &Limits, ocr: &Ocr) -> Loaded {
     let sha256 = sha256_hex(bytes);
     let read = catch_unwind(AssertUnwindSafe(|| {
-        extract::extract_with(format, bytes, limits, ocr).map(|read| {
-            match read.ocr {
-                Some(text) => {
-                    let (document, blocks) = segment::segment_marked(read.extracted, text.blocks);
-                    let ocr = OcrText {
-                        summary: text.summary,
-                        blocks,
-                    };
-                    (document, Some(ocr))
-                }
-                None => (segment::segment(read.extracted), None),
+        extract::extract_with(format, bytes, limits, ocr).map(|read| match read.ocr {
+            Some(text) => {
+                let (document, blocks) = segment::segment_marked(read.extracted, text.blocks);
+                let ocr = OcrText {
+                    summary: text.summary,
+                    blocks,
+                };
+                (document, Some(ocr))
             }
+            None => (segment::segment(read.extracted), None),
         })
     }))
-    .unwrap_or_else(|_| {
-        Err(ExtractError::Failed(
-            "internal error while reading this file (a bug in aiassure, please report it with the file if you can share it)"
-                .into(),
-        ))
-    });
+    .unwrap_or(Err(ExtractError::Internal));
     match read {
         Ok((document, ocr)) => Loaded {
             sha256,
@@ -357,13 +349,9 @@ fn checked(
                 }
             }
         }
-        Err(ExtractError::Unreadable(reason)) => {
-            report.status = Status::Unreadable;
-            report.error = Some(reason);
-        }
-        Err(ExtractError::Failed(reason)) => {
-            report.status = Status::Error;
-            report.error = Some(reason);
+        Err(e) => {
+            report.status = e.status();
+            report.error = Some(e.to_string());
         }
     }
     (report, document)

@@ -25,12 +25,13 @@ use crate::report::jsonl;
 use crate::report::tables::{Rows, Tiers};
 use crate::scan::{self, ScanOptions};
 
-/// What the worker writes for each request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What the worker writes for each request (the values of `worker --emit`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Emit {
-    /// The document's object of the JSON report.
+    /// The document's object of the JSON report (as `scan --format jsonl` writes it).
     Documents,
-    /// `{"documents": [...], "verdicts": [...], "features": [...]}`: its rows of the tables.
+    /// The document's rows of the tables documents, verdicts and features (docs/parquet.md), as
+    /// `{"documents": [...], "verdicts": [...], "features": [...]}`.
     Rows,
 }
 

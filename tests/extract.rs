@@ -7,7 +7,7 @@ use std::io::{Cursor, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use aiassure::extract::{ExtractError, Limits, extract};
+use aiassure::extract::{Damaged, ExtractError, Limit, Limits, Misnamed, Unreadable, extract};
 use aiassure::model::{BlockKind, Extracted, Format, RawBlock};
 
 use crate::common::{aiassure, corpus, root};
@@ -40,8 +40,7 @@ fn all_text(blocks: &[RawBlock]) -> String {
 /// One line per block: page, kind, label, text; or the status and reason.
 fn render(result: &Result<Extracted, ExtractError>) -> String {
     match result {
-        Err(ExtractError::Unreadable(m)) => format!("unreadable: {m}\n"),
-        Err(ExtractError::Failed(m)) => format!("error: {m}\n"),
+        Err(e) => format!("{}: {e}\n", e.status().as_str()),
         Ok(e) => {
             let mut out = format!("pages: {:?}\n", e.pages);
             for b in &e.blocks {
@@ -274,32 +273,39 @@ fn docx_tables_cell_by_cell() {
 #[test]
 fn docx_that_cannot_be_read_says_why() {
     let status = |name: &str| read(&fixtures().join(name));
-    assert!(
-        matches!(status("password.docx"), Err(ExtractError::Unreadable(m)) if m.starts_with("encrypted: this document is password-protected")),
-    );
-    assert!(
-        matches!(status("truncated.docx"), Err(ExtractError::Failed(m)) if m.contains("damaged or incomplete"))
-    );
+    assert!(matches!(
+        status("password.docx"),
+        Err(ExtractError::Unreadable(Unreadable::OfficePassword))
+    ),);
+    assert!(matches!(
+        status("truncated.docx"),
+        Err(ExtractError::Damaged(Damaged::Zip { .. }))
+    ));
     let limits = Limits::default();
     let mut doc = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     doc.extend("WordDocument".encode_utf16().flat_map(u16::to_le_bytes));
-    assert!(
-        matches!(extract(Format::Docx, &doc, &limits), Err(ExtractError::Unreadable(m)) if m.contains("Word 97-2003"))
-    );
-    assert!(
-        matches!(extract(Format::Docx, b"", &limits), Err(ExtractError::Unreadable(m)) if m.contains("empty"))
-    );
+    assert!(matches!(
+        extract(Format::Docx, &doc, &limits),
+        Err(ExtractError::Unreadable(Unreadable::Misnamed(
+            Misnamed::Word97
+        )))
+    ));
+    assert!(matches!(
+        extract(Format::Docx, b"", &limits),
+        Err(ExtractError::Unreadable(Unreadable::Empty))
+    ));
     let noise: Vec<u8> = (0..4096u32)
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
         .collect();
     assert!(matches!(
         extract(Format::Docx, &noise, &limits),
-        Err(ExtractError::Failed(_))
+        Err(ExtractError::Damaged(Damaged::NotZip))
     ));
     let no_document = zip_of(&[("[Content_Types].xml", b"<Types/>".to_vec())]);
-    assert!(
-        matches!(extract(Format::Docx, &no_document, &limits), Err(ExtractError::Failed(m)) if m.contains("no main document part"))
-    );
+    assert!(matches!(
+        extract(Format::Docx, &no_document, &limits),
+        Err(ExtractError::Damaged(Damaged::NoMainPart { .. }))
+    ));
 }
 
 /// A zip package of the given parts (deflated).
@@ -338,7 +344,12 @@ fn hostile_docx_is_bounded_and_explained() {
     let err = extract(Format::Docx, &bomb, &limits).unwrap_err();
     println!("zip bomb refused in {:?}: {err}", start.elapsed());
     assert!(
-        matches!(&err, ExtractError::Failed(m) if m.contains("limit of 16 MB") && m.contains("--max-decompressed-mb"))
+        err == Limit::DocxDecompressed {
+            max_bytes: 16 << 20
+        }
+        .into()
+            && err.to_string().contains("limit of 16 MB")
+            && err.to_string().contains("--max-decompressed-mb")
     );
 
     // Entity expansion ("billion laughs"): declared entities are never expanded.
@@ -355,7 +366,8 @@ fn hostile_docx_is_bounded_and_explained() {
     );
     let err = extract(Format::Docx, &docx_with_body(&deep), &Limits::default()).unwrap_err();
     assert!(
-        matches!(&err, ExtractError::Failed(m) if m.contains("--max-xml-depth")),
+        matches!(&err, ExtractError::Limit(Limit::XmlDepth { .. }))
+            && err.to_string().contains("--max-xml-depth"),
         "{err}"
     );
 
@@ -365,7 +377,13 @@ fn hostile_docx_is_bounded_and_explained() {
     let refs: Vec<(&str, Vec<u8>)> = names.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
     let err = extract(Format::Docx, &zip_of(&refs), &Limits::default()).unwrap_err();
     assert!(
-        matches!(&err, ExtractError::Failed(m) if m.contains("entries, over the limit")),
+        matches!(
+            &err,
+            ExtractError::Limit(Limit::ZipEntries {
+                entries: 10_050,
+                ..
+            })
+        ),
         "{err}"
     );
 
@@ -377,7 +395,8 @@ fn hostile_docx_is_bounded_and_explained() {
     let many = "<w:p><w:r><w:t>ten chars </w:t></w:r></w:p>".repeat(200);
     let err = extract(Format::Docx, &docx_with_body(&many), &limits).unwrap_err();
     assert!(
-        matches!(&err, ExtractError::Failed(m) if m.contains("--max-text-chars")),
+        err == Limit::DocxTextChars { max: 1000 }.into()
+            && err.to_string().contains("--max-text-chars"),
         "{err}"
     );
 
@@ -528,13 +547,13 @@ fn robustness_corpus_docx() {
                 read_ok += 1;
                 println!("{name}: analysed, {} blocks, {took:?}", e.blocks.len());
             }
-            Err(ExtractError::Unreadable(m)) => {
+            Err(e @ ExtractError::Unreadable(_)) => {
                 unreadable += 1;
-                println!("{name}: unreadable ({m}), {took:?}");
+                println!("{name}: unreadable ({e}), {took:?}");
             }
-            Err(ExtractError::Failed(m)) => {
+            Err(e) => {
                 failed += 1;
-                println!("{name}: error ({m}), {took:?}");
+                println!("{name}: error ({e}), {took:?}");
             }
         }
         assert!(took < Duration::from_secs(5), "{name} took {took:?}");
@@ -589,9 +608,12 @@ fn robustness_corpus_docx() {
         ["This XML has a byte order mark."]
     );
     let pass = std::fs::read(dir.join("poi/bug53475-password-is-pass.docx")).expect("poi file");
-    assert!(
-        matches!(extract(Format::Docx, &pass, &Limits::default()), Err(ExtractError::Unreadable(m)) if m.starts_with("encrypted"))
-    );
+    assert!(matches!(
+        extract(Format::Docx, &pass, &Limits::default()),
+        Err(ExtractError::Unreadable(
+            Unreadable::ZipPassword | Unreadable::OfficePassword
+        ))
+    ));
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use aiassure::extract::{ExtractError, Limits};
+use aiassure::extract::{Damaged, ExtractError, Limit, Limits, Unreadable};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::common;
@@ -253,15 +253,15 @@ fn robustness_files_give_text_or_a_clear_status() {
                 e.blocks.len(),
                 joined(e).len()
             ),
-            Err(ExtractError::Unreadable(m)) => format!("unreadable: {m}"),
-            Err(ExtractError::Failed(m)) => format!("error: {m}"),
+            Err(e) => format!("{}: {e}", e.status().as_str()),
         };
         println!(
             "{name:50} {:>7.1} ms  {status}",
             took.as_secs_f64() * 1000.0
         );
         assert!(took < Duration::from_secs(10), "{name} took {took:?}");
-        if let Err(ExtractError::Unreadable(m) | ExtractError::Failed(m)) = &result {
+        if let Err(e) = &result {
+            let m = e.to_string();
             assert!(
                 m.len() > 20 && m.is_ascii(),
                 "{name}: unclear message {m:?}"
@@ -575,7 +575,9 @@ fn deep_form_nesting_is_refused_with_the_limit() {
     pdf.resources.set("XObject", dictionary! { "X" => ids[0] });
     pdf.page("/X Do");
     match read(&pdf.bytes()) {
-        Err(ExtractError::Failed(m)) => assert!(m.contains("--max-pdf-depth"), "{m}"),
+        Err(e @ ExtractError::Limit(Limit::FormDepth { .. })) => {
+            assert!(e.to_string().contains("--max-pdf-depth"), "{e}")
+        }
         other => panic!("expected the depth limit, got {other:?}"),
     }
 }
@@ -634,7 +636,9 @@ fn decompression_is_bounded() {
         ..Limits::default()
     };
     match aiassure::extract::pdf::extract(&bytes, &limits) {
-        Err(ExtractError::Failed(m)) => assert!(m.contains("--max-decompressed-mb"), "{m}"),
+        Err(e @ ExtractError::Limit(Limit::PdfDecompressed { .. })) => {
+            assert!(e.to_string().contains("--max-decompressed-mb"), "{e}")
+        }
         other => panic!("expected the decompression limit, got {other:?}"),
     }
     // Under the default limit the same file reads.
@@ -653,7 +657,9 @@ fn scans_passwords_and_garbage_get_clear_statuses() {
     pdf.resources.set("XObject", dictionary! { "Im1" => image });
     pdf.page("q 612 0 0 792 0 0 cm /Im1 Do Q");
     match read(&pdf.bytes()) {
-        Err(ExtractError::Unreadable(m)) => assert!(m.starts_with("no text layer"), "{m}"),
+        Err(e @ ExtractError::Unreadable(Unreadable::NeedsOcr { .. })) => {
+            assert!(e.to_string().starts_with("no text layer"), "{e}")
+        }
         other => panic!("expected unreadable, got {other:?}"),
     }
     // Encrypted: an empty user password opens, a real one is needed otherwise.
@@ -685,22 +691,21 @@ fn scans_passwords_and_garbage_get_clear_statuses() {
                 e.blocks[0].text,
                 "The Supplier shall disclose every AI system."
             ),
-            Err(ExtractError::Unreadable(m)) if !readable => {
-                assert!(m.starts_with("encrypted: a password is needed"), "{m}")
-            }
+            Err(ExtractError::Unreadable(Unreadable::PdfPassword)) if !readable => {}
             other => panic!("user password {user:?}: {other:?}"),
         }
     }
     // Not a PDF, and a PDF cut short.
-    assert!(
-        matches!(read(b"PK\x03\x04 this is a zip"), Err(ExtractError::Failed(m)) if m.starts_with("not a PDF"))
-    );
+    assert!(matches!(
+        read(b"PK\x03\x04 this is a zip"),
+        Err(ExtractError::Damaged(Damaged::NotPdf))
+    ));
     let mut pdf = Pdf::new();
     pdf.page(&lines(&["Some text."]));
     let bytes = pdf.bytes();
     for cut in [10, bytes.len() / 3, bytes.len() / 2, bytes.len() - 20] {
-        if let Err(ExtractError::Failed(m) | ExtractError::Unreadable(m)) = read(&bytes[..cut]) {
-            assert!(!m.is_empty());
+        if let Err(e) = read(&bytes[..cut]) {
+            assert!(!e.to_string().is_empty());
         }
     }
 }

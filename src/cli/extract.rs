@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use super::{LimitArgs, OcrArgs, Outcome, open_output};
 use crate::discover;
+use crate::extract::Limits;
 use crate::extract::ocr::Ocr;
-use crate::extract::{ExtractError, Limits};
 use crate::model::{Block, Format, OcrBlock, OcrSummary, Source, Status};
 use crate::report::ocr_note;
 use crate::scan;
@@ -162,8 +162,7 @@ fn extraction(s: &Source, limits: &Limits, ocr: &Ocr) -> Extraction {
     };
     let (status, error, pages, blocks) = match loaded.document {
         Ok(d) => (Status::Analysed, None, d.pages, d.blocks),
-        Err(ExtractError::Unreadable(e)) => (Status::Unreadable, Some(e), None, Vec::new()),
-        Err(ExtractError::Failed(e)) => (Status::Error, Some(e), None, Vec::new()),
+        Err(e) => (e.status(), Some(e.to_string()), None, Vec::new()),
     };
     let mut marks = marks.into_iter();
     let blocks = blocks

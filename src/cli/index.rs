@@ -4,7 +4,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use anyhow::Context;
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 use super::{
     DocTypeArg as DocTypeChoice, LimitArgs, OcrArgs, Outcome, TextOrJson, load_library,
@@ -47,30 +47,6 @@ pub(crate) struct IndexArgs {
     ocr: OcrArgs,
 }
 
-/// Verdict statuses for `--status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum StatusArg {
-    /// The clause is there.
-    Present,
-    /// The clause is there but softened.
-    Weak,
-    /// The document says the opposite.
-    Contradicted,
-    /// The clause is absent (matches whole documents: search `'*'`).
-    Missing,
-}
-
-/// Document types for `--doc-type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum DocTypeArg {
-    /// Contracts, templates, call-offs, terms.
-    Contract,
-    /// Tender responses and bids.
-    Tender,
-    /// Documents of undetected type.
-    Unknown,
-}
-
 /// Arguments of `aiassure search`.
 #[derive(Debug, Args)]
 pub(crate) struct SearchArgs {
@@ -83,12 +59,13 @@ pub(crate) struct SearchArgs {
     /// Only passages cited by a verdict of this rule id.
     #[arg(long, value_name = "ID")]
     rule: Option<String>,
-    /// Only passages cited by a verdict of this status (with --rule: that rule's verdict).
+    /// Only passages cited by a verdict of this status (with --rule: that rule's verdict);
+    /// `missing` matches whole documents (search `'*'`).
     #[arg(long, value_enum)]
-    status: Option<StatusArg>,
-    /// Only documents of this type.
+    status: Option<ClauseStatus>,
+    /// Only documents of this type (`unknown`: of undetected type).
     #[arg(long, value_enum)]
-    doc_type: Option<DocTypeArg>,
+    doc_type: Option<DocType>,
     /// Only passages describing an AI feature of this name or category (e.g. "facial recognition",
     /// biometric, generative).
     #[arg(long, value_name = "NAME")]
@@ -181,25 +158,8 @@ pub(crate) fn run_search(args: &SearchArgs) -> anyhow::Result<Outcome> {
     let request = SearchRequest {
         query: args.query.clone(),
         rule: args.rule.clone(),
-        status: args.status.map(|s| {
-            match s {
-                StatusArg::Present => ClauseStatus::Present,
-                StatusArg::Weak => ClauseStatus::Weak,
-                StatusArg::Contradicted => ClauseStatus::Contradicted,
-                StatusArg::Missing => ClauseStatus::Missing,
-            }
-            .as_str()
-            .to_string()
-        }),
-        doc_type: args.doc_type.map(|d| {
-            match d {
-                DocTypeArg::Contract => DocType::Contract,
-                DocTypeArg::Tender => DocType::Tender,
-                DocTypeArg::Unknown => DocType::Unknown,
-            }
-            .as_str()
-            .to_string()
-        }),
+        status: args.status.map(|s| s.as_str().to_string()),
+        doc_type: args.doc_type.map(|d| d.as_str().to_string()),
         feature: args.feature.clone(),
         limit: args.limit,
     };

@@ -112,25 +112,14 @@ impl LimitArgs {
     }
 }
 
-/// When to read scans by OCR.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum OcrArg {
-    /// PDF pages without a text layer, and image files, when Tesseract is installed.
-    Auto,
-    /// Every PDF page (ignoring any text layer) and image files; fails if Tesseract is missing.
-    Always,
-    /// Never: scans are reported as needing OCR.
-    Never,
-}
-
 /// OCR of scanned PDFs and image files (PNG, JPEG, TIFF) with Tesseract; shared by every command
 /// that reads documents.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct OcrArgs {
     /// Read scans by OCR: `auto` reads pages without a text layer and image files when Tesseract
     /// is installed.
-    #[arg(long, value_enum, default_value_t = OcrArg::Auto)]
-    ocr: OcrArg,
+    #[arg(long, value_enum, default_value_t = OcrOptions::default().mode)]
+    ocr: OcrMode,
     /// Tesseract language(s) for OCR, joined by '+' (e.g. eng+cym); each needs its package
     /// (Debian: tesseract-ocr-LANG).
     #[arg(long, value_name = "LANG", default_value_t = OcrOptions::default().language)]
@@ -147,13 +136,8 @@ impl OcrArgs {
     /// Finds Tesseract as asked; a configuration error when `--ocr always` cannot be met or a
     /// language is not installed.
     pub(crate) fn ocr(&self) -> anyhow::Result<Ocr> {
-        let mode = match self.ocr {
-            OcrArg::Auto => OcrMode::Auto,
-            OcrArg::Always => OcrMode::Always,
-            OcrArg::Never => OcrMode::Never,
-        };
         Ok(Ocr::new(OcrOptions {
-            mode,
+            mode: self.ocr,
             language: self.ocr_lang.clone(),
             max_pages: self.max_ocr_pages,
             max_seconds: self.max_ocr_seconds,

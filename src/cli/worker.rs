@@ -5,28 +5,19 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 use anyhow::Context;
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 use super::{DocTypeArg, LimitArgs, OcrArgs, Outcome, load_library, load_register};
 use crate::report::tables;
 use crate::scan::ScanOptions;
 use crate::worker::{Emit, Worker};
 
-/// What to write per request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum EmitArg {
-    /// The document's object of the JSON report (as `scan --format jsonl` writes it).
-    Documents,
-    /// The document's rows of the tables documents, verdicts and features (docs/parquet.md).
-    Rows,
-}
-
 /// Arguments of `aiassure worker`.
 #[derive(Debug, Args)]
 pub(crate) struct WorkerArgs {
     /// What to write per request.
-    #[arg(long, value_enum, default_value_t = EmitArg::Documents)]
-    emit: EmitArg,
+    #[arg(long, value_enum, default_value_t = Emit::Documents)]
+    emit: Emit,
     /// Print the columns of the tables (name, type, nullable) as JSON and exit.
     #[arg(long)]
     schema: bool,
@@ -64,10 +55,7 @@ pub(crate) fn run(args: &WorkerArgs) -> anyhow::Result<Outcome> {
             ocr: &ocr,
             jobs: Some(1),
         },
-        emit: match args.emit {
-            EmitArg::Documents => Emit::Documents,
-            EmitArg::Rows => Emit::Rows,
-        },
+        emit: args.emit,
         tiers: library.tiers(),
     };
     let mut input = io::stdin().lock();

@@ -7,12 +7,15 @@
 //! private temporary folder, within the OCR limits on pages and time.
 
 pub mod docx;
+mod error;
 pub mod ocr;
 pub mod pdf;
 pub mod text;
 
 use crate::model::{Extracted, Format, OcrBlock, OcrSummary};
 use ocr::{Ocr, Session};
+
+pub use error::{Damaged, ExtractError, IoFailure, Limit, Misnamed, OcrFailure, Unreadable};
 
 /// Explicit limits on what one file may cost. Every limit can be raised from the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,33 +50,6 @@ impl Default for Limits {
     }
 }
 
-/// Why a file could not be turned into text. The message is plain English for a procurement
-/// officer: what happened and what to do.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ExtractError {
-    /// The file is fine but has no text the tool can read (scan without a text layer, password,
-    /// unsupported content). Reported with status `unreadable`.
-    #[error("{0}")]
-    Unreadable(String),
-    /// The file is corrupt or over a limit. Reported with status `error`.
-    #[error("{0}")]
-    Failed(String),
-}
-
-/// The reason given for a file of 0 bytes, whatever its format.
-pub const EMPTY_FILE: &str = "the file is empty (0 bytes), so there is no text to check; ask the \
-                              supplier for the complete document";
-
-/// The reason given for a file that was read but holds no text at all.
-pub const NO_TEXT: &str = "the document contains no text to check (it is blank, or holds only \
-                           images or drawings); check it is the right file, or ask the supplier \
-                           for a copy with text";
-
-/// The reason given for an image file when OCR is off or Tesseract is missing.
-pub const IMAGE_NEEDS_OCR: &str = "an image file (a scan or photo) has no text layer and needs \
-                                   OCR (optical character recognition) before it can be checked; \
-                                   ask the supplier for the original document or run it through OCR";
-
 /// A file's text, and what OCR says of it when pages were read by OCR.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Read {
@@ -106,7 +82,7 @@ pub fn extract_with(
     ocr: &Ocr,
 ) -> Result<Read, ExtractError> {
     if bytes.is_empty() {
-        return Err(ExtractError::Unreadable(EMPTY_FILE.into()));
+        return Err(Unreadable::Empty.into());
     }
     let plain = |r: Result<Extracted, ExtractError>| {
         r.map(|extracted| Read {
@@ -123,7 +99,7 @@ pub fn extract_with(
         Format::Png | Format::Jpeg | Format::Tiff => image(format, bytes, limits, ocr),
     }?;
     if read.extracted.blocks.is_empty() {
-        return Err(ExtractError::Unreadable(NO_TEXT.into()));
+        return Err(Unreadable::NoText.into());
     }
     Ok(read)
 }
@@ -131,19 +107,20 @@ pub fn extract_with(
 /// Reads an image file by OCR (every page of a multi-page TIFF).
 fn image(format: Format, bytes: &[u8], limits: &Limits, ocr: &Ocr) -> Result<Read, ExtractError> {
     let Some(mut session) = Session::start(ocr)? else {
-        return Err(ExtractError::Unreadable(format!(
-            "{IMAGE_NEEDS_OCR}{}",
-            ocr.missing_hint()
-        )));
+        return Err(Unreadable::ImageNeedsOcr {
+            hint: ocr.missing_hint(),
+        }
+        .into());
     };
     if let Some((w, h)) = ocr::image::dimensions(bytes)
         && w.saturating_mul(h) > ocr::image::MAX_PIXELS
     {
-        return Err(ExtractError::Failed(format!(
-            "the image declares {w} x {h} pixels, over the {} million pixels aiassure reads by OCR \
-             (a sign of a damaged or malicious file); scan the document again at 300 dpi",
-            ocr::image::MAX_PIXELS / 1_000_000
-        )));
+        return Err(Limit::ImagePixels {
+            width: w,
+            height: h,
+            max_pixels: ocr::image::MAX_PIXELS,
+        }
+        .into());
     }
     if format == Format::Tiff
         && let Some(pages) = ocr::image::tiff_pages(bytes)
@@ -155,11 +132,11 @@ fn image(format: Format, bytes: &[u8], limits: &Limits, ocr: &Ocr) -> Result<Rea
     session.check_pages(pages.len())?;
     let chars: usize = pages.iter().flatten().map(|l| l.text.chars().count()).sum();
     if chars > limits.max_text_chars {
-        return Err(ExtractError::Failed(format!(
-            "OCR read {chars} characters of text from the image, over the limit of {}; raise it \
-             with --max-text-chars if the file is genuine",
-            limits.max_text_chars
-        )));
+        return Err(Limit::OcrTextChars {
+            chars,
+            max: limits.max_text_chars,
+        }
+        .into());
     }
     pdf::image_pages(&pages, session.engine())
 }

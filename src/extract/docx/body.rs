@@ -15,7 +15,7 @@ use quick_xml::events::BytesStart;
 use super::numbering::{Counters, Numbering};
 use super::styles::{Styles, outline_level};
 use super::xml::{Node, XmlReader, attr, is_on, local};
-use crate::extract::{ExtractError, Limits};
+use crate::extract::{Damaged, ExtractError, Limit, Limits};
 use crate::model::{BlockKind, RawBlock};
 
 /// Notes by (is endnote, id): their text on one line.
@@ -160,10 +160,7 @@ impl<'a> Walker<'a> {
         let max = self.ctx.limits.max_text_chars;
         // Bytes bound characters from above; count exactly only when near the limit.
         if self.chars > max && self.total_chars() > max {
-            return Err(ExtractError::Failed(format!(
-                "the document holds more than {max} characters of text, over the limit of {max}; \
-                 raise it with --max-text-chars if the file is genuine"
-            )));
+            return Err(Limit::DocxTextChars { max }.into());
         }
         if let Some(p) = self.para() {
             p.text.push_str(text);
@@ -476,11 +473,7 @@ fn cell_block(text: String, label: Option<String>) -> RawBlock {
 }
 
 fn unbalanced() -> ExtractError {
-    ExtractError::Failed(
-        "the document is damaged: its paragraphs and table cells are not properly nested; open \
-         it in Word or LibreOffice and save a new copy"
-            .into(),
-    )
+    Damaged::Nesting.into()
 }
 
 /// Reads the body of the main document part into blocks.

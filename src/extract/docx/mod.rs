@@ -17,7 +17,7 @@ use numbering::Numbering;
 use package::Package;
 use styles::{Styles, outline_level};
 
-use super::{ExtractError, Limits};
+use super::{Damaged, ExtractError, Limits};
 use crate::model::Extracted;
 
 /// Extracts the text of a DOCX file.
@@ -98,10 +98,10 @@ fn read_styles(
 /// The main document part's XML.
 fn read_main(pkg: &mut Package<'_>, main: &str) -> Result<Vec<u8>, ExtractError> {
     pkg.read(main)?.ok_or_else(|| {
-        ExtractError::Failed(format!(
-            "not a Word document: the package has no main document part ({main}); it may be \
-             another kind of Office file with a .docx name, or damaged"
-        ))
+        Damaged::NoMainPart {
+            main: main.to_string(),
+        }
+        .into()
     })
 }
 

@@ -8,7 +8,7 @@ use zip::ZipArchive;
 use zip::result::ZipError;
 
 use super::xml::{Node, XmlReader, attr, local};
-use crate::extract::{ExtractError, Limits};
+use crate::extract::{Damaged, ExtractError, Limit, Limits, Misnamed, Unreadable};
 
 /// Most entries accepted in one package; a real DOCX has a few dozen.
 pub(super) const MAX_ENTRIES: usize = 10_000;
@@ -24,58 +24,31 @@ pub(super) struct Package<'a> {
     limit: u64,
 }
 
-/// Says what a file that is not a zip package is, in plain English.
+/// Says what a file that is not a zip package is.
 fn not_a_package(bytes: &[u8]) -> ExtractError {
     if bytes.is_empty() {
-        return ExtractError::Unreadable(crate::extract::EMPTY_FILE.into());
+        return Unreadable::Empty.into();
     }
     if bytes.starts_with(&CFB_MAGIC) {
         if contains_utf16(bytes, "EncryptedPackage") || contains_utf16(bytes, "EncryptionInfo") {
-            return ExtractError::Unreadable(
-                "encrypted: this document is password-protected; ask the supplier for an \
-                 unprotected copy (or open it in Word with the password and save it without one)"
-                    .into(),
-            );
+            return Unreadable::OfficePassword.into();
         }
         if contains_utf16(bytes, "WordDocument") {
-            return ExtractError::Unreadable(
-                "this is an old Word 97-2003 document (.doc) with a .docx name; open it in Word or \
-                 LibreOffice and save it as .docx"
-                    .into(),
-            );
+            return Unreadable::from(Misnamed::Word97).into();
         }
-        return ExtractError::Unreadable(
-            "this is an OLE compound file (an older Office format), not a .docx; open it in its \
-             program and save it as .docx"
-                .into(),
-        );
+        return Unreadable::from(Misnamed::Ole).into();
     }
     if bytes.starts_with(b"%PDF") {
-        return ExtractError::Unreadable(
-            "this is a PDF file with a .docx name; rename it to .pdf".into(),
-        );
+        return Unreadable::from(Misnamed::Pdf).into();
     }
     if bytes.starts_with(b"{\\rtf") {
-        return ExtractError::Unreadable(
-            "this is an RTF document with a .docx name; open it in Word or LibreOffice and save it \
-             as .docx"
-                .into(),
-        );
+        return Unreadable::from(Misnamed::Rtf).into();
     }
     let head = bytes.get(..bytes.len().min(512)).unwrap_or_default();
     if String::from_utf8_lossy(head).contains("<?mso-application") {
-        return ExtractError::Unreadable(
-            "this is a Word 2003 XML document with a .docx name; open it in Word or LibreOffice \
-             and save it as .docx"
-                .into(),
-        );
+        return Unreadable::from(Misnamed::Word2003Xml).into();
     }
-    ExtractError::Failed(
-        "not a DOCX file: it is not a zip package (it may be damaged, or another format with a \
-         .docx name); open it in Word or LibreOffice and save it as .docx, or ask the supplier for \
-         a new copy"
-            .into(),
-    )
+    Damaged::NotZip.into()
 }
 
 fn contains_utf16(bytes: &[u8], needle: &str) -> bool {
@@ -100,20 +73,17 @@ fn declared_entries(bytes: &[u8]) -> Option<u64> {
 
 fn damaged(e: &ZipError) -> ExtractError {
     match e {
-        ZipError::UnsupportedArchive(m) if m.contains("assword") => ExtractError::Unreadable(
-            "encrypted: the package is protected with a password; ask for an unprotected copy"
-                .into(),
-        ),
+        ZipError::UnsupportedArchive(m) if m.contains("assword") => Unreadable::ZipPassword.into(),
         ZipError::UnsupportedArchive(_) | ZipError::CompressionMethodNotSupported(_) => {
-            ExtractError::Unreadable(format!(
-                "the package uses a zip feature this tool does not read ({e}); open it in Word \
-                 or LibreOffice and save a new copy"
-            ))
+            Unreadable::ZipFeature {
+                detail: e.to_string(),
+            }
+            .into()
         }
-        _ => ExtractError::Failed(format!(
-            "the file is damaged or incomplete: its zip package cannot be read ({e}); ask for a \
-             new copy"
-        )),
+        _ => Damaged::Zip {
+            detail: e.to_string(),
+        }
+        .into(),
     }
 }
 
@@ -169,11 +139,9 @@ impl<'a> Package<'a> {
         let mut out = Vec::with_capacity(usize::try_from(file.size()).unwrap_or(0).min(1 << 24));
         file.take(self.remaining.saturating_add(1))
             .read_to_end(&mut out)
-            .map_err(|e| {
-                ExtractError::Failed(format!(
-                    "the file is damaged: the part {want} cannot be decompressed ({e}); ask for a \
-                     new copy"
-                ))
+            .map_err(|e| Damaged::Part {
+                part: want.to_string(),
+                detail: e.to_string(),
             })?;
         let used = out.len() as u64;
         if used > self.remaining {
@@ -229,20 +197,18 @@ impl<'a> Package<'a> {
     }
 }
 
-/// The message for a package whose parts expand beyond the decompression limit (in bytes).
+/// The error of a package whose parts expand beyond the decompression limit (in bytes).
 fn over_budget(limit: u64) -> ExtractError {
-    ExtractError::Failed(format!(
-        "the document's parts decompress to more than the limit of {} MB (a sign of a zip bomb); \
-         raise it with --max-decompressed-mb if the file is genuine",
-        limit / (1024 * 1024)
-    ))
+    Limit::DocxDecompressed { max_bytes: limit }.into()
 }
 
-fn too_many_entries(n: u64) -> ExtractError {
-    ExtractError::Failed(format!(
-        "the package holds {n} entries, over the limit of {MAX_ENTRIES} (a sign of a malicious \
-         file, as a real DOCX has a few dozen); ask the supplier for a new copy"
-    ))
+/// The error of a package with more entries than [`MAX_ENTRIES`].
+fn too_many_entries(entries: u64) -> ExtractError {
+    Limit::ZipEntries {
+        entries,
+        max: MAX_ENTRIES as u64,
+    }
+    .into()
 }
 
 /// Resolves a relationship target against the folder of its source part.
@@ -278,19 +244,26 @@ mod tests {
 
     #[test]
     fn what_is_not_a_package_is_named() {
+        let unreadable = |e: ExtractError| match e {
+            ExtractError::Unreadable(u) => Some(u),
+            _ => None,
+        };
         let mut cfb = CFB_MAGIC.to_vec();
         cfb.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
-        assert!(
-            matches!(not_a_package(&cfb), ExtractError::Unreadable(m) if m.starts_with("encrypted"))
+        assert_eq!(
+            unreadable(not_a_package(&cfb)),
+            Some(Unreadable::OfficePassword)
         );
         let mut doc = CFB_MAGIC.to_vec();
         doc.extend("WordDocument".encode_utf16().flat_map(u16::to_le_bytes));
-        assert!(
-            matches!(not_a_package(&doc), ExtractError::Unreadable(m) if m.contains("97-2003"))
+        assert_eq!(
+            unreadable(not_a_package(&doc)),
+            Some(Unreadable::Misnamed(Misnamed::Word97))
         );
-        assert!(
-            matches!(not_a_package(b"hello"), ExtractError::Failed(m) if m.contains("not a zip"))
+        assert_eq!(
+            not_a_package(b"hello"),
+            ExtractError::Damaged(Damaged::NotZip)
         );
-        assert!(matches!(not_a_package(b""), ExtractError::Unreadable(m) if m.contains("empty")));
+        assert_eq!(unreadable(not_a_package(b"")), Some(Unreadable::Empty));
     }
 }

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use quick_xml::Reader;
 use quick_xml::events::{BytesEnd, BytesStart, Event};
 
-use crate::extract::ExtractError;
+use crate::extract::{Damaged, ExtractError, Limit};
 
 /// One step through an XML part.
 pub(crate) enum Node<'a> {
@@ -50,23 +50,19 @@ impl<'a> XmlReader<'a> {
     pub(crate) fn next(&mut self) -> Result<Node<'a>, ExtractError> {
         loop {
             self.start = usize::try_from(self.reader.buffer_position()).unwrap_or(usize::MAX);
-            let event = self.reader.read_event().map_err(|e| {
-                ExtractError::Failed(format!(
-                    "the document is damaged: its part {} is not well-formed XML ({e}); \
-                     open it in Word or LibreOffice and save a new copy",
-                    self.part
-                ))
+            let event = self.reader.read_event().map_err(|e| Damaged::Xml {
+                part: self.part.to_string(),
+                detail: e.to_string(),
             })?;
             return Ok(match event {
                 Event::Start(e) => {
                     self.depth += 1;
                     if self.depth > self.max_depth {
-                        return Err(ExtractError::Failed(format!(
-                            "the document's part {} nests XML elements more than {} levels deep, \
-                             over the limit of {} (a sign of a malicious file); raise it with \
-                             --max-xml-depth if the file is genuine",
-                            self.part, self.max_depth, self.max_depth
-                        )));
+                        return Err(Limit::XmlDepth {
+                            part: self.part.to_string(),
+                            max: self.max_depth,
+                        }
+                        .into());
                     }
                     Node::Open(e, self.depth)
                 }

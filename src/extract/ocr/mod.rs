@@ -25,7 +25,7 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::extract::ExtractError;
+use crate::extract::{ExtractError, Limit, OcrFailure, Unreadable};
 
 /// Resolution at which pages without a usable image are rendered for OCR (dots per inch).
 pub const RENDER_DPI: u32 = 300;
@@ -37,12 +37,12 @@ pub const TESSERACT_ENV: &str = "AIASSURE_TESSERACT";
 /// The command that installs Tesseract with English on Debian and Ubuntu.
 pub const INSTALL: &str = "sudo apt-get install tesseract-ocr tesseract-ocr-eng";
 
-/// When to read pages by OCR.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// When to read pages by OCR (the values of `--ocr`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum OcrMode {
-    /// Pages without a text layer, and image files, when Tesseract is installed.
+    /// PDF pages without a text layer, and image files, when Tesseract is installed.
     Auto,
-    /// Every page of every PDF, text layer or not, and image files; Tesseract must be installed.
+    /// Every PDF page (ignoring any text layer) and image files; fails if Tesseract is missing.
     Always,
     /// Never: scans are reported as needing OCR.
     Never,
@@ -259,6 +259,11 @@ fn languages(program: &Path) -> Vec<String> {
         .collect()
 }
 
+/// The system's temporary folder, as the officer would type it.
+fn temp_dir() -> String {
+    std::env::temp_dir().display().to_string()
+}
+
 /// A program found on the `PATH`.
 pub fn on_path(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
@@ -319,15 +324,10 @@ impl<'o> Session<'o> {
         if !ocr.active() {
             return Ok(None);
         }
-        let engine = ocr
-            .engine()
-            .map_err(|e| ExtractError::Failed(e.to_string()))?;
-        let dir = TempDir::new().map_err(|e| {
-            ExtractError::Failed(format!(
-                "could not create a temporary folder for OCR ({e}); check the temporary folder \
-                 ({}) is writable",
-                std::env::temp_dir().display()
-            ))
+        let engine = ocr.engine().map_err(|e| OcrFailure::Setup(e.clone()))?;
+        let dir = TempDir::new().map_err(|e| OcrFailure::TempFolder {
+            detail: e.to_string(),
+            dir: temp_dir(),
         })?;
         Ok(Some(Session {
             ocr,
@@ -347,11 +347,11 @@ impl<'o> Session<'o> {
     /// Fails when `pages` pages would be over the page limit.
     pub fn check_pages(&self, pages: usize) -> Result<(), ExtractError> {
         if pages > self.ocr.options.max_pages {
-            return Err(ExtractError::Failed(format!(
-                "{pages} page(s) need OCR, over the limit of {} per file; raise it with \
-                 --max-ocr-pages if the file is genuine",
-                self.ocr.options.max_pages
-            )));
+            return Err(Limit::OcrPages {
+                pages,
+                max: self.ocr.options.max_pages,
+            }
+            .into());
         }
         Ok(())
     }
@@ -360,11 +360,9 @@ impl<'o> Session<'o> {
     pub fn write(&mut self, ext: &str, bytes: &[u8]) -> Result<PathBuf, ExtractError> {
         self.files += 1;
         let path = self.dir.0.join(format!("in-{}.{ext}", self.files));
-        std::fs::write(&path, bytes).map_err(|e| {
-            ExtractError::Failed(format!(
-                "could not write a temporary file for OCR ({e}); check there is space in {}",
-                std::env::temp_dir().display()
-            ))
+        std::fs::write(&path, bytes).map_err(|e| OcrFailure::TempFile {
+            detail: e.to_string(),
+            dir: temp_dir(),
         })?;
         Ok(path)
     }
@@ -373,10 +371,7 @@ impl<'o> Session<'o> {
     /// `pdftoppm`.
     pub fn render(&mut self, bytes: &[u8], page: u32) -> Result<PathBuf, ExtractError> {
         let Some(pdftoppm) = on_path("pdftoppm") else {
-            return Err(ExtractError::Unreadable(format!(
-                "page {page} has no text layer and must be rendered for OCR, which needs \
-                 pdftoppm: install it with `sudo apt-get install poppler-utils` (Debian or Ubuntu)"
-            )));
+            return Err(Unreadable::NeedsPdftoppm { page }.into());
         };
         let pdf = match &self.pdf {
             Some(p) => p.clone(),
@@ -405,10 +400,7 @@ impl<'o> Session<'o> {
         self.run(&mut cmd, &format!("rendering page {page} for OCR"))?;
         let out = prefix.with_extension("pgm");
         if !out.is_file() {
-            return Err(ExtractError::Failed(format!(
-                "page {page} could not be rendered for OCR (pdftoppm wrote no image); the page \
-                 may be damaged"
-            )));
+            return Err(OcrFailure::NotRendered { page }.into());
         }
         Ok(out)
     }
@@ -437,10 +429,8 @@ impl<'o> Session<'o> {
         let mut text = String::new();
         File::open(&out)
             .and_then(|f| f.take(512 * 1024 * 1024).read_to_string(&mut text))
-            .map_err(|_| {
-                ExtractError::Failed(format!(
-                    "Tesseract wrote no readable result for {what}; the image may be damaged"
-                ))
+            .map_err(|_| OcrFailure::NoResult {
+                what: what.to_string(),
             })?;
         let _ = std::fs::remove_file(&out);
         Ok(tsv::lines(&text))
@@ -451,8 +441,9 @@ impl<'o> Session<'o> {
     fn run(&mut self, cmd: &mut Command, what: &str) -> Result<(), ExtractError> {
         self.files += 1;
         let log_path = self.dir.0.join(format!("log-{}.txt", self.files));
-        let log = File::create(&log_path)
-            .map_err(|e| ExtractError::Failed(format!("could not start OCR ({e})")))?;
+        let log = File::create(&log_path).map_err(|e| OcrFailure::Start {
+            detail: e.to_string(),
+        })?;
         let name = cmd
             .get_program()
             .to_string_lossy()
@@ -465,26 +456,33 @@ impl<'o> Session<'o> {
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
-            .map_err(|e| ExtractError::Failed(format!("could not run {name} for {what}: {e}")))?;
+            .map_err(|e| OcrFailure::Run {
+                program: name.clone(),
+                what: what.to_string(),
+                detail: e.to_string(),
+            })?;
         let status = loop {
             match child.try_wait() {
                 Ok(Some(status)) => break status,
                 Ok(None) if Instant::now() >= self.deadline => {
                     let _ = child.kill();
                     let _ = child.wait();
-                    return Err(ExtractError::Failed(format!(
-                        "OCR of this file took longer than the limit of {} seconds (stopped \
-                         while {what}); raise it with --max-ocr-seconds if the file is genuine",
-                        self.ocr.options.max_seconds
-                    )));
+                    return Err(Limit::OcrSeconds {
+                        what: what.to_string(),
+                        max: self.ocr.options.max_seconds,
+                    }
+                    .into());
                 }
                 Ok(None) => std::thread::sleep(Duration::from_millis(10)),
                 Err(e) => {
                     let _ = child.kill();
                     let _ = child.wait();
-                    return Err(ExtractError::Failed(format!(
-                        "{name} could not be watched while {what}: {e}"
-                    )));
+                    return Err(OcrFailure::Watch {
+                        program: name,
+                        what: what.to_string(),
+                        detail: e.to_string(),
+                    }
+                    .into());
                 }
             }
         };
@@ -498,9 +496,12 @@ impl<'o> Session<'o> {
             .map(str::trim)
             .rfind(|l| !l.is_empty())
             .unwrap_or("no message");
-        Err(ExtractError::Failed(format!(
-            "{name} failed while {what} ({last}); the image may be damaged or unsupported"
-        )))
+        Err(OcrFailure::Failed {
+            program: name,
+            what: what.to_string(),
+            said: last.to_string(),
+        }
+        .into())
     }
 }
 

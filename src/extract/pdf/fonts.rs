@@ -12,7 +12,8 @@ use lopdf::{Dictionary, Object};
 
 use super::cmap::{self, CodeRange, ToUnicode};
 use super::glyphs::{self, BaseEncoding};
-use super::source::{Source, Stop, number};
+use super::source::{Source, number};
+use crate::extract::Limit;
 
 /// Most entries read from one `/W` array.
 const MAX_CID_WIDTHS: usize = 1 << 18;
@@ -71,7 +72,7 @@ pub struct Code {
 impl Font {
     /// Reads a font dictionary. Only a decompression limit stops reading; anything malformed
     /// falls back to defaults.
-    pub fn load(src: &Source<'_>, dict: &Dictionary) -> Result<Font, Stop> {
+    pub fn load(src: &Source<'_>, dict: &Dictionary) -> Result<Font, Limit> {
         let subtype = src
             .get(dict, b"Subtype")
             .and_then(|o| o.as_name().ok())
@@ -139,7 +140,7 @@ impl Font {
         dict: &Dictionary,
         to_unicode: Option<ToUnicode>,
         base_font: Vec<u8>,
-    ) -> Result<Font, Stop> {
+    ) -> Result<Font, Limit> {
         let (codes, ucs2) = match src.get(dict, b"Encoding") {
             Some(Object::Name(n)) => {
                 let name = String::from_utf8_lossy(n);

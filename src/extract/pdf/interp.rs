@@ -15,7 +15,8 @@ use lopdf::content::{Content, Operation};
 use lopdf::{Dictionary, Object, ObjectId};
 
 use super::fonts::Font;
-use super::source::{Source, Stop, number};
+use super::source::{Source, number};
+use crate::extract::Limit;
 
 /// Forms of at most this many operators keep them parsed for the next drawing; larger forms keep
 /// only their decoded bytes and are parsed again each time, so that memory stays within the size of
@@ -155,7 +156,7 @@ pub fn run_page<'a>(
     page: &'a Dictionary,
     content: &[u8],
     resources: Option<&'a Dictionary>,
-) -> Result<PageText, Stop> {
+) -> Result<PageText, Limit> {
     let mut it = Interp {
         src,
         shared,
@@ -205,19 +206,19 @@ impl<'a> Interp<'_, 'a> {
         &mut self,
         ops: impl IntoIterator<Item = O>,
         res: Option<&'a Dictionary>,
-    ) -> Result<(), Stop> {
+    ) -> Result<(), Limit> {
         for op in ops {
             self.shared.operations += 1;
             let max = self.src.limits.max_pdf_operations;
             if self.shared.operations > max {
-                return Err(Stop::Operations { max });
+                return Err(Limit::PdfOperations { max });
             }
             self.op(op.borrow(), res)?;
         }
         Ok(())
     }
 
-    fn op(&mut self, op: &Operation, res: Option<&'a Dictionary>) -> Result<(), Stop> {
+    fn op(&mut self, op: &Operation, res: Option<&'a Dictionary>) -> Result<(), Limit> {
         let n = |i: usize| op.operands.get(i).and_then(number).unwrap_or(0.0);
         match op.operator.as_str() {
             "q" if self.saved.len() < MAX_SAVE_DEPTH => self.saved.push(self.gs.clone()),
@@ -308,7 +309,7 @@ impl<'a> Interp<'_, 'a> {
     }
 
     /// Draws a widget annotation's normal appearance at its rectangle.
-    fn annotation(&mut self, annot: &'a Object, res: Option<&'a Dictionary>) -> Result<(), Stop> {
+    fn annotation(&mut self, annot: &'a Object, res: Option<&'a Dictionary>) -> Result<(), Limit> {
         let Some(dict) = self.src.resolve(annot).and_then(|o| o.as_dict().ok()) else {
             return Ok(());
         };
@@ -381,7 +382,11 @@ impl<'a> Interp<'_, 'a> {
     }
 
     /// The font named `name` in the resources.
-    fn font(&mut self, res: Option<&'a Dictionary>, name: &[u8]) -> Result<Option<Rc<Font>>, Stop> {
+    fn font(
+        &mut self,
+        res: Option<&'a Dictionary>,
+        name: &[u8],
+    ) -> Result<Option<Rc<Font>>, Limit> {
         let Some(dict) = res
             .and_then(|r| self.src.dict(r, b"Font"))
             .and_then(|fonts| self.src.dict(fonts, name))
@@ -458,7 +463,7 @@ impl<'a> Interp<'_, 'a> {
     }
 
     /// Draws the XObject `name`: forms are run, images counted.
-    fn draw_xobject(&mut self, res: Option<&'a Dictionary>, name: &[u8]) -> Result<(), Stop> {
+    fn draw_xobject(&mut self, res: Option<&'a Dictionary>, name: &[u8]) -> Result<(), Limit> {
         let Some(entry) = res
             .and_then(|r| self.src.dict(r, b"XObject"))
             .and_then(|x| x.get(name).ok())
@@ -492,12 +497,12 @@ impl<'a> Interp<'_, 'a> {
         stream: &'a lopdf::Stream,
         place: M,
         res: Option<&'a Dictionary>,
-    ) -> Result<(), Stop> {
+    ) -> Result<(), Limit> {
         if self.forms.contains(&id) {
             return Ok(()); // a form that draws itself: skip the cycle
         }
         if self.forms.len() >= self.src.limits.max_pdf_depth {
-            return Err(Stop::FormDepth {
+            return Err(Limit::FormDepth {
                 max: self.src.limits.max_pdf_depth,
             });
         }

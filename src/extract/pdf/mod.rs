@@ -27,13 +27,9 @@ use lopdf::{Dictionary, Document, LoadOptions, Object, ObjectId};
 
 use super::ocr::tsv::OcrLine;
 use super::ocr::{Ocr, RENDER_DPI, Session};
-use super::{ExtractError, Limits, OcrText, Read};
+use super::{Damaged, ExtractError, Limit, Limits, OcrText, Read, Unreadable};
 use crate::model::{Extracted, OcrSummary};
-use source::{Source, Stop};
-
-/// The message for a file that needs a password.
-const NEEDS_PASSWORD: &str = "encrypted: a password is needed to open this PDF; ask the supplier \
-                              for a copy without a password (or remove it with the password)";
+use source::Source;
 
 /// Extracts the text of a PDF file without OCR.
 pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError> {
@@ -43,24 +39,18 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError>
 /// Extracts the text of a PDF file, reading pages without a text layer by OCR when `ocr` is on.
 pub fn extract_with(bytes: &[u8], limits: &Limits, ocr: &Ocr) -> Result<Read, ExtractError> {
     // lopdf is a large parser fed hostile input: a panic inside it must not end the batch.
-    std::panic::catch_unwind(|| extract_inner(bytes, limits, ocr)).unwrap_or_else(|_| {
-        Err(ExtractError::Failed(
-            "the PDF reader hit an internal error on this file (it is probably damaged); please \
-             report it with the file if you can"
-                .into(),
-        ))
-    })
+    std::panic::catch_unwind(|| extract_inner(bytes, limits, ocr))
+        .unwrap_or_else(|_| Err(Damaged::PdfReader.into()))
 }
 
 fn extract_inner(bytes: &[u8], limits: &Limits, ocr: &Ocr) -> Result<Read, ExtractError> {
     let doc = load(bytes, limits)?;
     if doc.objects.len() > limits.max_pdf_objects {
-        return Err(ExtractError::Failed(format!(
-            "the PDF has {} objects, over the limit of {}; raise it with --max-pdf-objects if \
-             the file is genuine",
-            doc.objects.len(),
-            limits.max_pdf_objects
-        )));
+        return Err(Limit::PdfObjects {
+            objects: doc.objects.len(),
+            max: limits.max_pdf_objects,
+        }
+        .into());
     }
     let src = Source::new(&doc, limits);
     read_pages(&src, bytes, ocr)
@@ -69,11 +59,7 @@ fn extract_inner(bytes: &[u8], limits: &Limits, ocr: &Ocr) -> Result<Read, Extra
 /// Parses the file, opening it with the empty password when it is encrypted.
 fn load(bytes: &[u8], limits: &Limits) -> Result<Document, ExtractError> {
     if !bytes.windows(5).take(1024).any(|w| w == b"%PDF-") {
-        return Err(ExtractError::Failed(
-            "not a PDF: the file has no PDF header (it may be another kind of file named .pdf, \
-             or damaged); check the file, or ask the supplier for the PDF again"
-                .into(),
-        ));
+        return Err(Damaged::NotPdf.into());
     }
     let options = LoadOptions {
         max_decompressed_size: Some(
@@ -86,12 +72,12 @@ fn load(bytes: &[u8], limits: &Limits) -> Result<Document, ExtractError> {
         Err(e) => return Err(load_error(&e, limits)),
     };
     if doc.is_encrypted() && doc.decrypt("").is_err() {
-        return Err(ExtractError::Unreadable(NEEDS_PASSWORD.into()));
+        return Err(Unreadable::PdfPassword.into());
     }
     Ok(doc)
 }
 
-/// A plain-English reason for a file lopdf could not parse.
+/// Why lopdf could not parse a file.
 fn load_error(e: &lopdf::Error, limits: &Limits) -> ExtractError {
     let detail = e.to_string();
     let lower = detail.to_lowercase();
@@ -99,28 +85,22 @@ fn load_error(e: &lopdf::Error, limits: &Limits) -> ExtractError {
         e,
         lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. })
     ) {
-        return ExtractError::Failed(
-            Stop::Decompressed {
-                max_bytes: limits.max_decompressed_bytes,
-            }
-            .to_string(),
-        );
+        return Limit::PdfDecompressed {
+            max_bytes: limits.max_decompressed_bytes,
+        }
+        .into();
     }
     if lower.contains("password") || lower.contains("decrypt") || lower.contains("encrypt") {
-        return ExtractError::Unreadable(NEEDS_PASSWORD.into());
+        return Unreadable::PdfPassword.into();
     }
-    ExtractError::Failed(format!(
-        "the PDF is damaged and could not be read ({detail}); ask the supplier for a new copy"
-    ))
+    Damaged::Pdf { detail }.into()
 }
 
 /// Reads every page into blocks; pages without text (every page with `--ocr always`) by OCR.
 fn read_pages(src: &Source<'_>, bytes: &[u8], ocr: &Ocr) -> Result<Read, ExtractError> {
     let pages = page_list(src)?;
     if pages.is_empty() {
-        return Err(ExtractError::Unreadable(
-            "the PDF has no pages, so there is no text to check".into(),
-        ));
+        return Err(Unreadable::NoPages.into());
     }
     let mut shared = interp::Shared::new();
     let mut lines = Vec::with_capacity(pages.len());
@@ -134,8 +114,8 @@ fn read_pages(src: &Source<'_>, bytes: &[u8], ocr: &Ocr) -> Result<Read, Extract
         undecoded += text.undecoded;
         chars += text.text.chars().count();
         if chars > src.limits.max_text_chars {
-            return Err(Stop::Text {
-                max_chars: src.limits.max_text_chars,
+            return Err(Limit::PdfTextChars {
+                max: src.limits.max_text_chars,
             }
             .into());
         }
@@ -163,8 +143,8 @@ fn read_pages(src: &Source<'_>, bytes: &[u8], ocr: &Ocr) -> Result<Read, Extract
                 .map(|l| l.text.chars().count())
                 .sum::<usize>();
             if chars > src.limits.max_text_chars {
-                return Err(Stop::Text {
-                    max_chars: src.limits.max_text_chars,
+                return Err(Limit::PdfTextChars {
+                    max: src.limits.max_text_chars,
                 }
                 .into());
             }
@@ -177,30 +157,17 @@ fn read_pages(src: &Source<'_>, bytes: &[u8], ocr: &Ocr) -> Result<Read, Extract
     }
     if lines.iter().all(Vec::is_empty) {
         if damaged > 0 {
-            return Err(ExtractError::Failed(format!(
-                "the PDF is damaged: the content of {damaged} page(s) could not be read (a wrong \
-                 stream length, or a missing or incomplete object); ask the supplier for a new copy"
-            )));
+            return Err(Damaged::PdfPages { pages: damaged }.into());
         }
+        let hint = ocr.missing_hint();
         let reason = if undecoded > 0 {
-            format!(
-                "the text cannot be decoded: its fonts carry no map from glyphs to characters; ask \
-                 the supplier for a PDF exported with text, or run OCR on it{}",
-                ocr.missing_hint()
-            )
+            Unreadable::UndecodableFonts { hint }
         } else if images > 0 {
-            format!(
-                "no text layer: this looks like a scanned image and needs OCR (optical character \
-                 recognition) before it can be checked; ask the supplier for the original document \
-                 or run it through OCR{}",
-                ocr.missing_hint()
-            )
+            Unreadable::NeedsOcr { hint }
         } else {
-            "the PDF's pages contain no text; check it is the right file, or ask the supplier \
-             for a copy with text"
-                .to_string()
+            Unreadable::BlankPages
         };
-        return Err(ExtractError::Unreadable(reason));
+        return Err(reason.into());
     }
     assembled(lines, count, None)
 }
@@ -214,17 +181,15 @@ fn assembled(
     if let Some(s) = &summary
         && lines.iter().all(Vec::is_empty)
     {
-        return Err(ExtractError::Unreadable(format!(
-            "no text found: {} page(s) were read by OCR ({}) and hold no recognisable words; check \
-             the scan is legible, or ask the supplier for a copy with text",
-            s.pages_read, s.engine
-        )));
+        return Err(Unreadable::OcrFoundNothing {
+            pages: s.pages_read,
+            engine: s.engine.clone(),
+        }
+        .into());
     }
     let assembled = assemble::blocks(lines);
     if assembled.blocks.is_empty() {
-        return Err(ExtractError::Unreadable(
-            "the PDF contains no text apart from page numbers, running headers or footers".into(),
-        ));
+        return Err(Unreadable::OnlyFurniture.into());
     }
     Ok(Read {
         extracted: Extracted {
@@ -264,11 +229,10 @@ pub(crate) fn image_pages(
     let summary = OcrSummary::of(read, engine.0, engine.1);
     assembled(lines, count, Some(summary)).map_err(|e| match e {
         ExtractError::Unreadable(_) if pages.iter().all(Vec::is_empty) => {
-            ExtractError::Unreadable(format!(
-                "no text found: the image was read by OCR ({}) and holds no recognisable words; \
-                 check it is the right file and legible, or ask the supplier for a copy with text",
-                engine.0
-            ))
+            Unreadable::ImageOcrFoundNothing {
+                engine: engine.0.to_string(),
+            }
+            .into()
         }
         other => other,
     })
@@ -279,7 +243,7 @@ type Page<'a> = (&'a Dictionary, Option<&'a Dictionary>);
 
 /// The pages in order, by walking the page tree (cycles skipped, depth bounded). When the tree
 /// is missing, every page object of the file is used in object order.
-fn page_list<'a>(src: &Source<'a>) -> Result<Vec<Page<'a>>, Stop> {
+fn page_list<'a>(src: &Source<'a>) -> Result<Vec<Page<'a>>, Limit> {
     let mut out = Vec::new();
     let root = src
         .doc
@@ -315,14 +279,14 @@ fn walk<'a>(
     depth: usize,
     seen: &mut HashSet<ObjectId>,
     out: &mut Vec<Page<'a>>,
-) -> Result<(), Stop> {
+) -> Result<(), Limit> {
     if let Object::Reference(id) = node
         && !seen.insert(*id)
     {
         return Ok(()); // a page tree that contains itself
     }
     if depth > src.limits.max_pdf_depth {
-        return Err(Stop::PageTreeDepth {
+        return Err(Limit::PageTreeDepth {
             max: src.limits.max_pdf_depth,
         });
     }
@@ -351,7 +315,7 @@ fn walk<'a>(
 
 /// The page's content streams, decoded and joined, and how many of them are lost: missing,
 /// cyclic, or not loaded by the parser (a stream whose declared length is unusable).
-fn page_content(src: &Source<'_>, page: &Dictionary) -> Result<(Vec<u8>, usize), Stop> {
+fn page_content(src: &Source<'_>, page: &Dictionary) -> Result<(Vec<u8>, usize), Limit> {
     let mut data = Vec::new();
     let Ok(contents) = page.get(b"Contents") else {
         return Ok((data, 0));

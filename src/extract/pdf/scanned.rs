@@ -11,10 +11,10 @@ use lopdf::{Dictionary, Object, Stream};
 use super::interp::PageText;
 use super::layout::{Line, LineOcr};
 use super::source::Source;
-use crate::extract::ExtractError;
 use crate::extract::ocr::image::{Colors, MAX_PIXELS, RawImage, pnm};
 use crate::extract::ocr::tsv::OcrLine;
 use crate::extract::ocr::{RENDER_DPI, Session};
+use crate::extract::{ExtractError, Limit};
 use crate::model::OcrPage;
 
 /// An image must cover at least this share of the page to be read as the page.
@@ -34,13 +34,14 @@ pub fn read_page(
     let at_render = |pt: f32| f64::from(pt) / 72.0 * f64::from(RENDER_DPI);
     let pixels = at_render(media[2] - media[0]) * at_render(media[3] - media[1]);
     if pixels > MAX_PIXELS as f64 {
-        return Err(ExtractError::Failed(format!(
-            "page {number} is {:.0} by {:.0} inches, too large to read by OCR (over {} million \
-             pixels at {RENDER_DPI} dpi); a sign of a damaged or malicious file",
-            (media[2] - media[0]) / 72.0,
-            (media[3] - media[1]) / 72.0,
-            MAX_PIXELS / 1_000_000
-        )));
+        return Err(Limit::PageTooLarge {
+            page: number,
+            width_in: (media[2] - media[0]) / 72.0,
+            height_in: (media[3] - media[1]) / 72.0,
+            dpi: RENDER_DPI,
+            max_pixels: MAX_PIXELS,
+        }
+        .into());
     }
     let (lines, place) = match single_image(src, page, text, media) {
         Some((ext, data, place)) => {

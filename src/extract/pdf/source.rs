@@ -5,70 +5,10 @@ use std::cell::Cell;
 
 use lopdf::{Dictionary, Document, Object, Stream};
 
-use crate::extract::{ExtractError, Limits};
+use crate::extract::{Limit, Limits};
 
 /// Most references followed to reach one object (a longer chain is treated as missing).
 const MAX_HOPS: usize = 32;
-
-/// Why reading had to stop: a limit was reached. Each message is the plain-English reason, with
-/// the flag that raises the limit.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Stop {
-    /// The streams decompress to more than the limit (`max_bytes`).
-    #[error(
-        "the PDF's compressed content expands to more than the limit of {} MB (a decompression \
-         bomb or an unusually large file); raise it with --max-decompressed-mb if the file is \
-         genuine",
-        max_bytes / (1024 * 1024)
-    )]
-    Decompressed {
-        /// The limit, in bytes.
-        max_bytes: u64,
-    },
-    /// More text than the limit.
-    #[error(
-        "the PDF holds more than the limit of {max_chars} characters of text; raise it with \
-         --max-text-chars if the file is genuine"
-    )]
-    Text {
-        /// The limit, in characters.
-        max_chars: usize,
-    },
-    /// More drawing operations than the limit.
-    #[error(
-        "the PDF has more than the limit of {max} drawing operations, far beyond a usual \
-         contract (it may be built to exhaust readers); raise it with --max-pdf-operations if \
-         the file is genuine"
-    )]
-    Operations {
-        /// The limit.
-        max: u64,
-    },
-    /// Drawings (form XObjects) nested deeper than the limit.
-    #[error(
-        "the PDF nests drawings inside drawings more than the limit of {max} deep (a sign of a \
-         damaged or malicious file); raise it with --max-pdf-depth if the file is genuine"
-    )]
-    FormDepth {
-        /// The limit.
-        max: usize,
-    },
-    /// The page tree nested deeper than the limit.
-    #[error(
-        "the PDF's page tree is nested more than the limit of {max} levels deep; raise it with \
-         --max-pdf-depth if the file is genuine"
-    )]
-    PageTreeDepth {
-        /// The limit.
-        max: usize,
-    },
-}
-
-impl From<Stop> for ExtractError {
-    fn from(stop: Stop) -> ExtractError {
-        ExtractError::Failed(stop.to_string())
-    }
-}
 
 /// A document with its limits and the decompression budget spent so far.
 pub struct Source<'a> {
@@ -122,7 +62,7 @@ impl<'a> Source<'a> {
 
     /// The decoded bytes of a stream, charged against the file's decompression budget.
     /// A stream that cannot be decoded reads as empty (the rest of the file is still read).
-    pub fn stream_data(&self, stream: &Stream) -> Result<Vec<u8>, Stop> {
+    pub fn stream_data(&self, stream: &Stream) -> Result<Vec<u8>, Limit> {
         let max = self.limits.max_decompressed_bytes;
         let left = max.saturating_sub(self.decompressed.get());
         let limit = usize::try_from(left).unwrap_or(usize::MAX);
@@ -131,7 +71,7 @@ impl<'a> Source<'a> {
             Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded {
                 ..
             })) => {
-                return Err(Stop::Decompressed { max_bytes: max });
+                return Err(Limit::PdfDecompressed { max_bytes: max });
             }
             // Unfiltered streams and unsupported filters: use what is there if it fits.
             Err(_) if stream.filters().map_or(true, |f| f.is_empty()) => stream.content.clone(),
@@ -139,7 +79,7 @@ impl<'a> Source<'a> {
         };
         let used = self.decompressed.get().saturating_add(data.len() as u64);
         if used > max {
-            return Err(Stop::Decompressed { max_bytes: max });
+            return Err(Limit::PdfDecompressed { max_bytes: max });
         }
         self.decompressed.set(used);
         Ok(data)

@@ -7,7 +7,7 @@ mod html;
 mod markdown;
 mod plain;
 
-use super::{ExtractError, Limits};
+use super::{ExtractError, Limit, Limits};
 use crate::model::{BlockKind, Extracted, Format, RawBlock};
 
 /// Longest block kept in one piece; longer ones are cut at a space near this length.
@@ -18,11 +18,11 @@ pub fn extract(format: Format, bytes: &[u8], limits: &Limits) -> Result<Extracte
     let text = decode(bytes);
     let chars = text.chars().count();
     if chars > limits.max_text_chars {
-        return Err(ExtractError::Failed(format!(
-            "the file holds {chars} characters of text, over the limit of {}; raise it with \
-             --max-text-chars if the file is genuine",
-            limits.max_text_chars
-        )));
+        return Err(Limit::TextChars {
+            chars,
+            max: limits.max_text_chars,
+        }
+        .into());
     }
     let blocks = match format {
         Format::Markdown => markdown::blocks(&text),
