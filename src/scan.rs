@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 use crate::check::{self, CheckOptions};
 use crate::discover::{Discovered, Problem};
 use crate::extract::ocr::{OCR_OFF, Ocr, OcrMode};
-use crate::extract::{self, ExtractError, IoFailure, Limit, Limits, OcrText};
+use crate::extract::{self, ExtractError, IoFailure, Limit, Limits, OcrText, budget};
 use crate::library::{Library, Register};
 use crate::model::{
     ClauseStatus, ClauseVerdict, DocType, Document, DocumentReport, Format, NameVersion,
@@ -201,18 +201,29 @@ pub fn load_with(source: &Source, limits: &Limits, ocr: &Ocr) -> Loaded {
 /// Extracts and segments a file's bytes already in memory (as [`load_with`] does after reading
 /// the file), reading scans by OCR as `ocr` says. Never panics on user data.
 pub fn load_bytes(format: Format, bytes: &[u8], limits: &Limits, ocr: &Ocr) -> Loaded {
+    let _file = budget::Scope::enter();
     let sha256 = sha256_hex(bytes);
     let read = catch_unwind(AssertUnwindSafe(|| {
-        extract::extract_with(format, bytes, limits, ocr).map(|read| match read.ocr {
-            Some(text) => {
-                let (document, blocks) = segment::segment_marked(read.extracted, text.blocks);
-                let ocr = OcrText {
-                    summary: text.summary,
-                    blocks,
-                };
-                (document, Some(ocr))
+        extract::extract_with(format, bytes, limits, ocr).map(|read| {
+            // A file with a lot of text is segmented (and, in a scan, checked) alone.
+            budget::text(
+                read.extracted
+                    .blocks
+                    .iter()
+                    .map(|b| b.text.len() as u64)
+                    .sum(),
+            );
+            match read.ocr {
+                Some(text) => {
+                    let (document, blocks) = segment::segment_marked(read.extracted, text.blocks);
+                    let ocr = OcrText {
+                        summary: text.summary,
+                        blocks,
+                    };
+                    (document, Some(ocr))
+                }
+                None => (segment::segment(read.extracted), None),
             }
-            None => (segment::segment(read.extracted), None),
         })
     }))
     .unwrap_or(Err(ExtractError::Internal));
@@ -279,6 +290,7 @@ pub fn scan_bytes(
     bytes: &[u8],
     options: &ScanOptions<'_>,
 ) -> DocumentReport {
+    let _file = budget::Scope::enter();
     let loaded = if bytes.len() as u64 > options.limits.max_file_bytes {
         Loaded {
             sha256: sha256_hex(bytes),
@@ -293,6 +305,8 @@ pub fn scan_bytes(
 
 /// Scans one file and keeps its located text (for the index), or `None` when it could not be read.
 fn analyse(source: &Source, options: &ScanOptions<'_>) -> (DocumentReport, Option<Document>) {
+    // Read and checked in one scope: a file heavy to read is also checked alone.
+    let _file = budget::Scope::enter();
     let loaded = load_with(source, &options.limits, options.ocr);
     checked(&source.display, source.format, loaded, options)
 }

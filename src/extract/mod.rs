@@ -4,8 +4,11 @@
 //! hostile file from exhausting the machine. The caller reads the file (after checking its size
 //! against [`Limits::max_file_bytes`]) and passes the bytes in. The readers do no I/O, except OCR
 //! ([`ocr`]): when it is on, scanned pages and image files are handed to Tesseract through a
-//! private temporary folder, within the OCR limits on pages and time.
+//! private temporary folder, within the OCR limits on pages and time. The jobs of a batch share
+//! one memory allowance ([`budget`]): files past 32 MB decompressed or 8 MB of text are read one
+//! at a time.
 
+pub mod budget;
 pub mod docx;
 mod error;
 pub mod ocr;
@@ -83,6 +86,10 @@ pub fn extract_with(
 ) -> Result<Read, ExtractError> {
     if bytes.is_empty() {
         return Err(Unreadable::Empty.into());
+    }
+    let _file = budget::Scope::enter();
+    if matches!(format, Format::Text | Format::Markdown | Format::Html) {
+        budget::text(bytes.len() as u64);
     }
     let plain = |r: Result<Extracted, ExtractError>| {
         r.map(|extracted| Read {

@@ -8,6 +8,7 @@ use zip::ZipArchive;
 use zip::result::ZipError;
 
 use super::xml::{Node, XmlReader, attr, local};
+use crate::extract::budget;
 use crate::extract::{Damaged, ExtractError, Limit, Limits, Misnamed, Unreadable};
 
 /// Most entries accepted in one package; a real DOCX has a few dozen.
@@ -22,6 +23,8 @@ pub(super) struct Package<'a> {
     names: Vec<String>,
     remaining: u64,
     limit: u64,
+    /// The package is read within the shared allowance while it is open.
+    _file: budget::Scope,
 }
 
 /// Says what a file that is not a zip package is.
@@ -114,6 +117,7 @@ impl<'a> Package<'a> {
             names,
             remaining: limits.max_decompressed_bytes,
             limit: limits.max_decompressed_bytes,
+            _file: budget::Scope::enter(),
         })
     }
 
@@ -137,12 +141,23 @@ impl<'a> Package<'a> {
             return Err(over_budget(self.limit));
         }
         let mut out = Vec::with_capacity(usize::try_from(file.size()).unwrap_or(0).min(1 << 24));
-        file.take(self.remaining.saturating_add(1))
-            .read_to_end(&mut out)
-            .map_err(|e| Damaged::Part {
-                part: want.to_string(),
-                detail: e.to_string(),
-            })?;
+        let broken = |e: std::io::Error| Damaged::Part {
+            part: want.to_string(),
+            detail: e.to_string(),
+        };
+        // Read one byte past the budget to see it exceeded; past the shared allowance's light
+        // mark, only with the heavy turn ([`crate::extract::budget`]).
+        let cap = self.remaining.saturating_add(1);
+        let light = budget::allowance(self.limit - self.remaining, self.limit).min(cap);
+        let mut part = file.take(light);
+        part.read_to_end(&mut out).map_err(broken)?;
+        if out.len() as u64 == light && light < cap {
+            budget::wait();
+            part.into_inner()
+                .take(cap - light)
+                .read_to_end(&mut out)
+                .map_err(broken)?;
+        }
         let used = out.len() as u64;
         if used > self.remaining {
             return Err(over_budget(self.limit));

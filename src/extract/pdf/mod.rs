@@ -25,11 +25,12 @@ use std::collections::HashSet;
 
 use lopdf::{Dictionary, Document, LoadOptions, Object, ObjectId};
 
+use super::budget;
 use super::ocr::tsv::OcrLine;
 use super::ocr::{Ocr, RENDER_DPI, Session};
 use super::{Damaged, ExtractError, Limit, Limits, OcrText, Read, Unreadable};
 use crate::model::{Extracted, OcrSummary};
-use source::Source;
+use source::{Source, over_limit, to_usize};
 
 /// Extracts the text of a PDF file without OCR.
 pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError> {
@@ -56,18 +57,20 @@ fn extract_inner(bytes: &[u8], limits: &Limits, ocr: &Ocr) -> Result<Read, Extra
     read_pages(&src, bytes, ocr)
 }
 
-/// Parses the file, opening it with the empty password when it is encrypted.
+/// Parses the file, opening it with the empty password when it is encrypted; each stream lopdf
+/// decompresses to parse (object and cross-reference streams) within the shared allowance.
 fn load(bytes: &[u8], limits: &Limits) -> Result<Document, ExtractError> {
     if !bytes.windows(5).take(1024).any(|w| w == b"%PDF-") {
         return Err(Damaged::NotPdf.into());
     }
-    let options = LoadOptions {
-        max_decompressed_size: Some(
-            usize::try_from(limits.max_decompressed_bytes).unwrap_or(usize::MAX),
-        ),
-        ..LoadOptions::default()
+    let parse = |allowed: u64| {
+        let options = LoadOptions {
+            max_decompressed_size: Some(to_usize(allowed)),
+            ..LoadOptions::default()
+        };
+        Document::load_mem_with_options(bytes, options)
     };
-    let mut doc = match Document::load_mem_with_options(bytes, options) {
+    let mut doc = match budget::within(0, limits.max_decompressed_bytes, parse, over_limit) {
         Ok(doc) => doc,
         Err(e) => return Err(load_error(&e, limits)),
     };
@@ -81,10 +84,7 @@ fn load(bytes: &[u8], limits: &Limits) -> Result<Document, ExtractError> {
 fn load_error(e: &lopdf::Error, limits: &Limits) -> ExtractError {
     let detail = e.to_string();
     let lower = detail.to_lowercase();
-    if matches!(
-        e,
-        lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. })
-    ) {
+    if over_limit(e) {
         return Limit::PdfDecompressed {
             max_bytes: limits.max_decompressed_bytes,
         }

@@ -5,6 +5,7 @@ use std::cell::Cell;
 
 use lopdf::{Dictionary, Document, Object, Stream};
 
+use crate::extract::budget;
 use crate::extract::{Limit, Limits};
 
 /// Most references followed to reach one object (a longer chain is treated as missing).
@@ -60,19 +61,20 @@ impl<'a> Source<'a> {
         self.get(dict, key).and_then(number)
     }
 
-    /// The decoded bytes of a stream, charged against the file's decompression budget.
+    /// The decoded bytes of a stream, charged against the file's decompression budget (and
+    /// decoded within the allowance the jobs share, [`crate::extract::budget`]).
     /// A stream that cannot be decoded reads as empty (the rest of the file is still read).
     pub fn stream_data(&self, stream: &Stream) -> Result<Vec<u8>, Limit> {
         let max = self.limits.max_decompressed_bytes;
-        let left = max.saturating_sub(self.decompressed.get());
-        let limit = usize::try_from(left).unwrap_or(usize::MAX);
-        let data = match stream.decompressed_content_with_limit(limit) {
+        let decoded = budget::within(
+            self.decompressed.get(),
+            max,
+            |allowed| stream.decompressed_content_with_limit(to_usize(allowed)),
+            over_limit,
+        );
+        let data = match decoded {
             Ok(d) => d,
-            Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded {
-                ..
-            })) => {
-                return Err(Limit::PdfDecompressed { max_bytes: max });
-            }
+            Err(e) if over_limit(&e) => return Err(Limit::PdfDecompressed { max_bytes: max }),
             // Unfiltered streams and unsupported filters: use what is there if it fits.
             Err(_) if stream.filters().map_or(true, |f| f.is_empty()) => stream.content.clone(),
             Err(_) => Vec::new(),
@@ -81,9 +83,27 @@ impl<'a> Source<'a> {
         if used > max {
             return Err(Limit::PdfDecompressed { max_bytes: max });
         }
+        if budget::allowance(used, max) == 0 && used < max {
+            // An unfiltered stream is taken as it is, whatever the allowance: past the mark, the
+            // file goes on only with the heavy turn.
+            budget::wait();
+        }
         self.decompressed.set(used);
         Ok(data)
     }
+}
+
+/// Whether lopdf refused to decompress past the limit it was given.
+pub fn over_limit(e: &lopdf::Error) -> bool {
+    matches!(
+        e,
+        lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. })
+    )
+}
+
+/// A byte count as lopdf takes it.
+pub fn to_usize(bytes: u64) -> usize {
+    usize::try_from(bytes).unwrap_or(usize::MAX)
 }
 
 /// A finite number from an integer or real object, bounded to a sane magnitude.
