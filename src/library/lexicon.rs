@@ -9,7 +9,7 @@
 //! the file and line of every problem.
 
 use std::collections::HashMap;
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, LazyLock, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::Regex;
@@ -73,14 +73,51 @@ pub struct Entry {
     /// A generic technique whose category is read from what the sentence says it does.
     pub refine: bool,
     /// The sentence must match this for the entry to count (tier 2 and 3 terms, weak names).
-    pub needs: Option<Regex>,
+    pub needs: Option<Pattern>,
     /// The sentence must not match this.
-    pub unless: Option<Regex>,
+    pub unless: Option<Pattern>,
     /// Found anywhere in the document, this shows the word is used in another sense throughout
     /// ("AI (Adobe Illustrator) files"): the entry then never counts in that document.
-    pub unless_document: Option<Regex>,
+    pub unless_document: Option<Pattern>,
     /// Every string the entry matches, as written in the vocabulary.
     pub names: Vec<String>,
+}
+
+/// A regular expression of an entry: its syntax is checked when the vocabulary is read, and it is
+/// compiled when first used. A run uses few of them (only where the entry's words occur), and
+/// compiling them all, each with the `@support` pattern inside, was most of the start-up time: an
+/// unchanged `index` re-run or a one-file scan paid it whole.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    source: String,
+    compiled: OnceLock<Regex>,
+}
+
+impl Pattern {
+    /// A pattern whose syntax is valid (as `regex` reads it), not compiled yet.
+    fn parse(source: String) -> Result<Pattern, regex_syntax::Error> {
+        regex_syntax::Parser::new().parse(&source)?;
+        Ok(Pattern {
+            source,
+            compiled: OnceLock::new(),
+        })
+    }
+
+    /// Whether the pattern matches somewhere in `text`.
+    pub fn is_match(&self, text: &str) -> bool {
+        self.regex().is_match(text)
+    }
+
+    /// The compiled expression, compiled on first use. Valid syntax can still exceed the regex
+    /// crate's size limit; every built-in pattern is compiled by a test, and the vocabulary is not
+    /// read from users' files, so that cannot happen in a release.
+    fn regex(&self) -> &Regex {
+        self.compiled.get_or_init(|| {
+            Regex::new(&self.source).unwrap_or_else(|e| {
+                panic!("vocabulary pattern {} does not compile: {e}", self.source)
+            })
+        })
+    }
 }
 
 impl Entry {
@@ -221,10 +258,10 @@ impl Builder<'_> {
         });
     }
 
-    fn regex(&mut self, line: Span, what: &str, field: &str, src: Option<&str>) -> Option<Regex> {
+    fn regex(&mut self, line: Span, what: &str, field: &str, src: Option<&str>) -> Option<Pattern> {
         let src = src?;
         let expanded = src.replace("@support", &format!("(?:{})", self.support));
-        match Regex::new(&expanded) {
+        match Pattern::parse(expanded) {
             Ok(r) => Some(r),
             Err(e) => {
                 self.problem(
@@ -611,6 +648,13 @@ mod tests {
         let lex = Lexicon::builtin();
         assert!(lex.entries().len() > 50);
         assert!(lex.product_named("azure open ai").is_some());
+        // Every pattern compiles (they are compiled only when first used in a run).
+        let patterns = lex
+            .entries()
+            .iter()
+            .flat_map(|e| [&e.needs, &e.unless, &e.unless_document])
+            .flatten();
+        assert!(patterns.map(|p| p.regex()).count() > 50);
     }
 
     #[test]
