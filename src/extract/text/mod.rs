@@ -105,10 +105,14 @@ pub(super) fn block(
         if !out.is_empty() {
             out.push(' ');
         }
-        out.extend(
-            word.chars()
-                .filter(|c| !matches!(c, '\u{ad}' | '\u{200b}' | '\u{feff}')),
-        );
+        if word.is_ascii() {
+            out.push_str(word);
+        } else {
+            out.extend(
+                word.chars()
+                    .filter(|c| !matches!(c, '\u{ad}' | '\u{200b}' | '\u{feff}')),
+            );
+        }
     }
     if out.is_empty() {
         return None;
