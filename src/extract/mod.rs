@@ -5,8 +5,8 @@
 //! against [`Limits::max_file_bytes`]) and passes the bytes in. The readers do no I/O, except OCR
 //! ([`ocr`]): when it is on, scanned pages and image files are handed to Tesseract through a
 //! private temporary folder, within the OCR limits on pages and time. The jobs of a batch share
-//! one memory allowance ([`budget`]): files past 32 MB decompressed or 8 MB of text are read one
-//! at a time.
+//! one memory allowance ([`budget`]): files past [`budget::LIGHT_BYTES`] decompressed or
+//! [`budget::LIGHT_TEXT_BYTES`] of text are read one at a time.
 
 pub mod budget;
 pub mod docx;
