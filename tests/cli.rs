@@ -18,6 +18,34 @@ fn missing_path_is_a_usage_error() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("nothing to analyse"));
 }
 
+/// The README's and the hostile-input guide's sentences on the shared memory allowance give the
+/// marks the program uses (`extract::budget`).
+#[test]
+fn the_readme_gives_the_shared_allowances_marks() {
+    use aiassure::extract::budget::{LIGHT_BYTES, LIGHT_TEXT_BYTES};
+
+    let readme = std::fs::read_to_string(crate::common::root().join("README.md")).unwrap();
+    let flat = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mb = 1024 * 1024;
+    let sentence = format!(
+        "a file may decompress up to {} MB and hold up to {} MB of text",
+        LIGHT_BYTES / mb,
+        LIGHT_TEXT_BYTES / mb
+    );
+    assert!(flat.contains(&sentence), "README.md should say: {sentence}");
+    let doc = std::fs::read_to_string(crate::common::root().join("docs/hostile-input.md")).unwrap();
+    let flat = doc.split_whitespace().collect::<Vec<_>>().join(" ");
+    let sentence = format!(
+        "a file may decompress {} MB and hold {} MB of text",
+        LIGHT_BYTES / mb,
+        LIGHT_TEXT_BYTES / mb
+    );
+    assert!(
+        flat.contains(&sentence),
+        "docs/hostile-input.md should say: {sentence}"
+    );
+}
+
 /// The README's table of limits: every `--max-*` flag of `scan --help` is in it, with the default
 /// the program uses (`Limits::default()` and `OcrOptions::default()`, from which the flags take
 /// theirs).
