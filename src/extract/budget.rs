@@ -14,9 +14,10 @@
 //! (so a reader called on its own releases the turn when it returns). A thread holding the turn
 //! waits for nothing else, so two heavy files never wait for each other.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::marker::PhantomData;
 use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
 
 /// Bytes a file may decompress before it needs the heavy turn.
 pub const LIGHT_BYTES: u64 = 32 * 1024 * 1024;
@@ -37,6 +38,8 @@ struct Held {
 
 thread_local! {
     static HELD: RefCell<Held> = const { RefCell::new(Held { scopes: 0, turn: None }) };
+    /// Time this thread has spent waiting for the heavy turn, in all.
+    static WAITED: Cell<Duration> = const { Cell::new(Duration::ZERO) };
 }
 
 /// A file being read on this thread: while any scope is open, a heavy turn taken is kept. Scopes
@@ -79,9 +82,17 @@ pub fn wait() {
     if open {
         // A reader that panicked while heavy (caught per file) leaves the lock poisoned; the
         // turn guards no data, so it is taken as it is.
+        let asked = Instant::now();
         let turn = HEAVY.lock().unwrap_or_else(PoisonError::into_inner);
+        WAITED.set(WAITED.get() + asked.elapsed());
         HELD.with_borrow_mut(|h| h.turn = Some(turn));
     }
+}
+
+/// Time this thread has spent waiting for the heavy turn since it started: a file's own time
+/// limits (the OCR deadline) leave out what it spent waiting for another file.
+pub fn waited() -> Duration {
+    WAITED.get()
 }
 
 /// Waits for the heavy turn when a file's text is past [`LIGHT_TEXT_BYTES`].
@@ -188,17 +199,22 @@ mod tests {
         let (done, finished) = mpsc::channel();
         let second = std::thread::spawn(move || {
             let _file = Scope::enter();
+            let before = waited();
             wait();
-            done.send(()).expect("send");
+            done.send(waited() - before).expect("send");
         });
         assert!(
             finished.recv_timeout(Duration::from_millis(200)).is_err(),
             "the second file took the turn while the first held it"
         );
         drop(first);
-        finished
+        let spent = finished
             .recv_timeout(Duration::from_secs(10))
             .expect("the second file takes the turn once the first is read");
+        assert!(
+            spent >= Duration::from_millis(200),
+            "the wait is counted: {spent:?}"
+        );
         second.join().expect("join");
     }
 }

@@ -311,6 +311,9 @@ pub struct Session<'o> {
     engine: &'o Engine,
     dir: TempDir,
     deadline: Instant,
+    /// What this thread had waited for the heavy memory turn when the session began: time spent
+    /// waiting for another file's turn since then does not count against the deadline.
+    waited: Duration,
     pdf: Option<PathBuf>,
     files: usize,
 }
@@ -334,6 +337,7 @@ impl<'o> Session<'o> {
             engine,
             dir,
             deadline: Instant::now() + Duration::from_secs(ocr.options.max_seconds),
+            waited: crate::extract::budget::waited(),
             pdf: None,
             files: 0,
         }))
@@ -436,6 +440,13 @@ impl<'o> Session<'o> {
         Ok(tsv::lines(&text))
     }
 
+    /// Whether the session's time is up, not counting time spent waiting for the heavy memory
+    /// turn while another file held it.
+    fn past_deadline(&self) -> bool {
+        let waiting = crate::extract::budget::waited().saturating_sub(self.waited);
+        Instant::now() >= self.deadline + waiting
+    }
+
     /// Runs a program to completion within the session's deadline; its error output goes to a
     /// file of the session, and its last line is quoted if it fails.
     fn run(&mut self, cmd: &mut Command, what: &str) -> Result<(), ExtractError> {
@@ -464,7 +475,7 @@ impl<'o> Session<'o> {
         let status = loop {
             match child.try_wait() {
                 Ok(Some(status)) => break status,
-                Ok(None) if Instant::now() >= self.deadline => {
+                Ok(None) if self.past_deadline() => {
                     let _ = child.kill();
                     let _ = child.wait();
                     return Err(Limit::OcrSeconds {
