@@ -6,8 +6,6 @@
 //! written byte-swapped (seen in Ghostscript output: "ﬁ" mapped to U+6900) is repaired when the
 //! rest of the map is clearly Latin text.
 
-use std::collections::HashMap;
-
 /// Most mappings read from one CMap; the rest of a larger map is ignored.
 const MAX_ENTRIES: usize = 1 << 20;
 
@@ -33,7 +31,7 @@ struct RangeMap {
 /// A parsed ToUnicode CMap.
 #[derive(Debug, Clone, Default)]
 pub struct ToUnicode {
-    chars: HashMap<(u8, u32), String>,
+    chars: foldhash::HashMap<(u8, u32), String>,
     ranges: Vec<RangeMap>,
 }
 

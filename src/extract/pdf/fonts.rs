@@ -6,8 +6,6 @@
 //! code itself. Widths come from `/Widths` (simple fonts), `/W` and `/DW` (composite fonts), the
 //! standard-14 metrics, or a typical width.
 
-use std::collections::HashMap;
-
 use lopdf::{Dictionary, Object};
 
 use super::cmap::{self, CodeRange, ToUnicode};
@@ -40,7 +38,7 @@ enum Widths {
     },
     /// `/W` and `/DW` of a composite font.
     Cid {
-        map: HashMap<u32, f32>,
+        map: foldhash::HashMap<u32, f32>,
         default: f32,
     },
 }
@@ -163,7 +161,7 @@ impl Font {
                 .and_then(|o| o.as_dict().ok()),
             _ => None,
         };
-        let mut map = HashMap::new();
+        let mut map = foldhash::HashMap::default();
         let mut default = 1000.0;
         if let Some(d) = descendant {
             default = src.number(d, b"DW").unwrap_or(1000.0);
@@ -266,7 +264,7 @@ impl Font {
 }
 
 /// Reads a `/W` array: `c [w1 w2 ...]` and `cfirst clast w` entries.
-fn read_cid_widths(src: &Source<'_>, w: &[Object], map: &mut HashMap<u32, f32>) {
+fn read_cid_widths(src: &Source<'_>, w: &[Object], map: &mut foldhash::HashMap<u32, f32>) {
     let mut i = 0;
     while i < w.len() && map.len() < MAX_CID_WIDTHS {
         let Some(first) = src.resolve(&w[i]).and_then(number) else {

@@ -255,10 +255,11 @@ fn make_line(page: &PageText, row: &[usize]) -> Option<Line> {
             continue;
         }
         // Fake bold: the same glyph drawn again a hair to the right.
+        // (Where it is drawn first: comparing the text of every glyph was 3% of PDF reading.)
         if kept.iter().rev().take(4).any(|k| {
-            page.glyph_text(k) == t
-                && (k.x - g.x).abs() < 0.12 * g.size
+            (k.x - g.x).abs() < 0.12 * g.size
                 && (k.y - g.y).abs() < 0.2 * g.size
+                && page.glyph_text(k) == t
         }) {
             continue;
         }
