@@ -33,6 +33,10 @@ struct RangeMap {
 pub struct ToUnicode {
     chars: foldhash::HashMap<(u8, u32), String>,
     ranges: Vec<RangeMap>,
+    /// When no two ranges overlap, their indices ordered by first code, for a binary search
+    /// (fonts with hundreds of ranges are common; a scan of them per glyph was a tenth of PDF
+    /// reading); empty otherwise, and the ranges are scanned, the last matching one winning.
+    disjoint: Vec<u32>,
 }
 
 impl ToUnicode {
@@ -44,13 +48,7 @@ impl ToUnicode {
         let key = (u8::try_from(len).unwrap_or(4), code);
         if let Some(s) = self.chars.get(&key) {
             out.push_str(s);
-        } else if let Some(r) = self
-            .ranges
-            .iter()
-            .rev()
-            // Ranges are few in practice; the last matching one wins, as later definitions override.
-            .find(|r| r.lo <= code && code <= r.hi)
-        {
+        } else if let Some(r) = self.range_for(code) {
             let offset = code - r.lo;
             if r.list.is_empty() {
                 // Later codes increment the last UTF-16 unit of the first code's text.
@@ -75,6 +73,37 @@ impl ToUnicode {
             out.truncate(start);
             false
         }
+    }
+
+    /// The range mapping `code`: the last one defined that covers it, as later definitions
+    /// override.
+    fn range_for(&self, code: u32) -> Option<&RangeMap> {
+        if self.disjoint.is_empty() {
+            return self.ranges_scanned(code);
+        }
+        let at = self
+            .disjoint
+            .partition_point(|&k| self.ranges[k as usize].lo <= code);
+        let r = &self.ranges[self.disjoint[at.checked_sub(1)?] as usize];
+        (code <= r.hi).then_some(r)
+    }
+
+    /// [`ToUnicode::range_for`] by a scan of every range.
+    fn ranges_scanned(&self, code: u32) -> Option<&RangeMap> {
+        self.ranges
+            .iter()
+            .rev()
+            .find(|r| r.lo <= code && code <= r.hi)
+    }
+
+    /// Orders the ranges for [`ToUnicode::range_for`] when no two overlap.
+    fn index_ranges(&mut self) {
+        let mut order: Vec<u32> = (0..self.ranges.len() as u32).collect();
+        order.sort_by_key(|&k| self.ranges[k as usize].lo);
+        let overlap = order
+            .windows(2)
+            .any(|w| self.ranges[w[1] as usize].lo <= self.ranges[w[0] as usize].hi);
+        self.disjoint = if overlap { Vec::new() } else { order };
     }
 
     /// Whether the map has any entry at all.
@@ -204,6 +233,7 @@ pub fn parse_to_unicode(data: &[u8]) -> ToUnicode {
         }
     }
     repair_byte_swapped(&mut map);
+    map.index_ranges();
     map
 }
 
@@ -407,6 +437,42 @@ mod tests {
 3 beginbfchar <0003> <0020> <0011> <FB01> <0012> <00660066006C> endbfchar
 2 beginbfrange <0024> <0026> <0041> <0030> <0031> [<0061> <00E9>] endbfrange
 endcmap CMapName currentdict /CMap defineresource pop end end";
+
+    /// Ranges are found by a binary search when none overlap (given in any order) and by a scan
+    /// when some do, where the last definition wins; both find what a scan finds.
+    #[test]
+    fn ranges_are_searched_as_they_are_scanned() {
+        let program = |ranges: &str| {
+            format!(
+                "1 begincodespacerange <0000> <FFFF> endcodespacerange 9 beginbfrange {ranges} endbfrange"
+            )
+        };
+        let disjoint = parse_to_unicode(
+            program("<0050> <005F> <0061> <0010> <0012> <0041> <0030> <0031> [<0078> <0079>] <0020> <0020> <0030>").as_bytes(),
+        );
+        assert_eq!(disjoint.disjoint.len(), 4, "no two ranges overlap");
+        let overlapping = parse_to_unicode(
+            program("<0010> <0020> <0041> <0015> <0016> <0061> <0030> <0031> <0078>").as_bytes(),
+        );
+        assert!(overlapping.disjoint.is_empty());
+        for m in [&disjoint, &overlapping] {
+            for code in 0..0x70 {
+                let found = m.range_for(code).map(|r| (r.lo, r.hi));
+                assert_eq!(
+                    found,
+                    m.ranges_scanned(code).map(|r| (r.lo, r.hi)),
+                    "code {code:#x}"
+                );
+            }
+        }
+        assert_eq!(text(&disjoint, 0x11, 2).as_deref(), Some("B"));
+        assert_eq!(text(&disjoint, 0x31, 2).as_deref(), Some("y"));
+        assert_eq!(text(&disjoint, 0x5F, 2).as_deref(), Some("p"));
+        assert_eq!(text(&disjoint, 0x13, 2), None);
+        // The later definition of 0x15-0x16 overrides the earlier range.
+        assert_eq!(text(&overlapping, 0x15, 2).as_deref(), Some("a"));
+        assert_eq!(text(&overlapping, 0x17, 2).as_deref(), Some("H"));
+    }
 
     /// The text `push` appends for a code, if any.
     fn text(m: &ToUnicode, code: u32, len: usize) -> Option<String> {
