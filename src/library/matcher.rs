@@ -1,7 +1,7 @@
 //! The compiled vocabulary of a clause library: every literal term of every concept and rule in one
 //! Aho-Corasick automaton (walked once from each place a word may start, over a whole block, which is
-//! then split into its sentences), plus the few regular expressions the library declares,
-//! compiled once.
+//! then split into its sentences), plus the few regular expressions the library declares, each
+//! compiled when first used (a custom library's when it is read).
 //!
 //! Term syntax in the library files:
 //! - `word` or `two words`: a whole-word, case-insensitive literal;
@@ -16,6 +16,7 @@
 //! Unicode-only case variant, such as the Kelvin sign for "k", is not seen.)
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use aho_corasick::automaton::Automaton;
 use aho_corasick::nfa::contiguous::{self, NFA};
@@ -45,9 +46,31 @@ pub struct TermSet {
 /// A regular expression and its gate: it can match only a text whose annotation has the gate.
 #[derive(Debug, Clone)]
 struct Gated {
-    re: Regex,
+    re: Pattern,
     /// Index of the gate in [`Annotation::gates`], or `None`: always run.
     gate: Option<u32>,
+}
+
+/// A regular expression of the library, compiled when first used: a run needs few of them (most
+/// are gated, or belong to rules a document type never asks), and compiling them all was most of
+/// the start-up of every process (an unchanged `index` re-run, a one-file scan). A custom library
+/// has its expressions compiled when it is read ([`MatcherBuilder::compile_now`]), so that what
+/// is wrong with one is reported then.
+#[derive(Debug, Clone)]
+struct Pattern {
+    source: String,
+    compiled: OnceLock<Regex>,
+}
+
+impl Pattern {
+    /// The compiled expression. The built-in library's expressions are all compiled by a test,
+    /// and a custom library's when it is read, so this cannot fail in a release.
+    fn get(&self) -> &Regex {
+        self.compiled.get_or_init(|| {
+            compile_regex(&self.source)
+                .unwrap_or_else(|e| panic!("library pattern does not compile: {e}"))
+        })
+    }
 }
 
 impl Gated {
@@ -74,7 +97,7 @@ impl TermSet {
         }
         self.regexes
             .iter()
-            .any(|r| r.open(a) && r.re.is_match(text))
+            .any(|r| r.open(a) && r.re.get().is_match(text))
     }
 
     /// Whether a term is one of the literals.
@@ -97,7 +120,7 @@ impl TermSet {
             .map(|h| (h.start as usize, h.end as usize))
             .collect();
         for r in self.regexes.iter().filter(|r| r.open(a)) {
-            out.extend(r.re.find_iter(text).map(|m| (m.start(), m.end())));
+            out.extend(r.re.get().find_iter(text).map(|m| (m.start(), m.end())));
         }
         out
     }
@@ -270,7 +293,8 @@ impl Matcher {
                 let kept = keep.then(|| found.clone());
                 let a = self.finish(found, sentence, |i| {
                     let re = &self.concept_regexes[i].1;
-                    re.gate.is_some() || *in_text[i].get_or_insert_with(|| re.re.is_match(text))
+                    re.gate.is_some()
+                        || *in_text[i].get_or_insert_with(|| re.re.get().is_match(text))
                 });
                 (a, kept)
             })
@@ -427,7 +451,7 @@ impl Matcher {
             if a.concepts & (1u64 << c) == 0
                 && re.open(&a)
                 && may_match(i)
-                && let Some(m) = re.re.find(text)
+                && let Some(m) = re.re.get().find(text)
             {
                 a.concepts |= 1u64 << c;
                 // A hit too, so that what follows it can see where the concept is ("unless the
@@ -494,9 +518,18 @@ pub struct MatcherBuilder {
     index: HashMap<(String, bool), u32>,
     concept_regexes: Vec<(ConceptId, Gated)>,
     names: Vec<String>,
+    /// Compile each regular expression when it is added, not when first used.
+    eager: bool,
 }
 
 impl MatcherBuilder {
+    /// Compiles each regular expression as it is added, so that one that does not compile is
+    /// an error of the library (a custom library), instead of when first used (the built-in
+    /// one, whose expressions a test compiles).
+    pub fn compile_now(&mut self) {
+        self.eager = true;
+    }
+
     /// The id of a concept, if defined.
     pub fn concept(&self, name: &str) -> Option<ConceptId> {
         self.names.iter().position(|n| n == name)
@@ -604,7 +637,14 @@ impl MatcherBuilder {
     /// Compiles a regular expression with its gate, if it has one: its first words become
     /// prefix terms that open the gate.
     fn gated(&mut self, pattern: &str) -> Result<Gated, String> {
-        let re = compile_regex(pattern)?;
+        let compiled = OnceLock::new();
+        if self.eager {
+            let _ = compiled.set(compile_regex(pattern)?);
+        }
+        let re = Pattern {
+            source: pattern.to_string(),
+            compiled,
+        };
         let Some(words) = gate_words(pattern) else {
             return Ok(Gated { re, gate: None });
         };
@@ -834,6 +874,8 @@ mod tests {
     #[test]
     fn bad_terms_are_explained() {
         let mut b = MatcherBuilder::default();
+        // (As a custom library is read: expressions compiled when added.)
+        b.compile_now();
         let mut set = TermSet::default();
         assert!(
             b.add_to_set(&mut set, "re:(unclosed")

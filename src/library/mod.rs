@@ -142,13 +142,16 @@ const BUILTIN_FILES: &[(&str, &str)] = &[
     ),
 ];
 
-static BUILTIN: LazyLock<Result<Library, LibraryError>> = LazyLock::new(|| {
-    let files: Vec<(String, String)> = BUILTIN_FILES
+static BUILTIN: LazyLock<Result<Library, LibraryError>> =
+    LazyLock::new(|| compile(&builtin_files(), &[], false));
+
+/// The built-in library's files, by their display paths.
+fn builtin_files() -> Vec<(String, String)> {
+    BUILTIN_FILES
         .iter()
         .map(|(p, t)| (format!("clause-library/{p}"), (*t).to_string()))
-        .collect();
-    compile(&files, &[])
-});
+        .collect()
+}
 
 /// A library folder's files as read: (display path, contents).
 type Files = [(String, String)];
@@ -182,11 +185,16 @@ fn file_name(path: &str) -> &str {
 }
 
 /// Compiles the default files, then a custom library's files over them.
-fn compile(base: &Files, custom: &Files) -> Result<Library, LibraryError> {
+/// Compiles library files; `eager` compiles every regular expression now (a custom library, so
+/// that one that does not compile is reported), else each when first used.
+fn compile(base: &Files, custom: &Files, eager: bool) -> Result<Library, LibraryError> {
     let mut errors = Vec::new();
     let mut name = String::new();
     let mut version = String::new();
     let mut builder = MatcherBuilder::default();
+    if eager {
+        builder.compile_now();
+    }
     let mut words = Words::default();
     // Manifests and concepts first: rules refer to concepts.
     for (path, text) in base.iter().chain(custom) {
@@ -372,11 +380,7 @@ impl Library {
 
     /// The default library with custom files (display path, contents) over it.
     pub fn from_files(custom: &[(String, String)]) -> Result<Library, LibraryError> {
-        let base: Vec<(String, String)> = BUILTIN_FILES
-            .iter()
-            .map(|(p, t)| (format!("clause-library/{p}"), (*t).to_string()))
-            .collect();
-        compile(&base, custom)
+        compile(&builtin_files(), custom, true)
     }
 
     /// The rule with this id.
@@ -395,5 +399,19 @@ impl Library {
             .iter()
             .map(|r| (r.id.clone(), r.tier.as_str().to_string()))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The built-in library compiles its regular expressions when first used; compiled all at
+    /// once, as a custom library's are, every one of them compiles.
+    #[test]
+    fn every_builtin_pattern_compiles() {
+        if let Err(e) = compile(&builtin_files(), &[], true) {
+            panic!("the built-in library does not compile:\n{e}");
+        }
     }
 }
