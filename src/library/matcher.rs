@@ -16,7 +16,7 @@
 //! Unicode-only case variant, such as the Kelvin sign for "k", is not seen.)
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use aho_corasick::automaton::Automaton;
 use aho_corasick::nfa::contiguous::{self, NFA};
@@ -55,11 +55,11 @@ struct Gated {
 /// are gated, or belong to rules a document type never asks), and compiling them all was most of
 /// the start-up of every process (an unchanged `index` re-run, a one-file scan). A custom library
 /// has its expressions compiled when it is read ([`MatcherBuilder::compile_now`]), so that what
-/// is wrong with one is reported then.
+/// is wrong with one is reported then. Copies of a library share what has been compiled.
 #[derive(Debug, Clone)]
 struct Pattern {
     source: String,
-    compiled: OnceLock<Regex>,
+    compiled: Arc<OnceLock<Regex>>,
 }
 
 impl Pattern {
@@ -643,7 +643,7 @@ impl MatcherBuilder {
         }
         let re = Pattern {
             source: pattern.to_string(),
-            compiled,
+            compiled: Arc::new(compiled),
         };
         let Some(words) = gate_words(pattern) else {
             return Ok(Gated { re, gate: None });
