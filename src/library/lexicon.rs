@@ -16,6 +16,7 @@ use regex::Regex;
 use serde::Deserialize;
 
 use super::diag::{Diagnostic, Span, render};
+use super::lazy::LazyRegex;
 use crate::model::{FeatureBasis, FeatureCategory};
 
 /// The built-in vocabulary's source.
@@ -73,54 +74,21 @@ pub struct Entry {
     /// A generic technique whose category is read from what the sentence says it does.
     pub refine: bool,
     /// The sentence must match this for the entry to count (tier 2 and 3 terms, weak names).
-    pub needs: Option<Pattern>,
+    pub needs: Option<LazyRegex>,
     /// The sentence must not match this.
-    pub unless: Option<Pattern>,
+    pub unless: Option<LazyRegex>,
     /// Found anywhere in the document, this shows the word is used in another sense throughout
     /// ("AI (Adobe Illustrator) files"): the entry then never counts in that document.
-    pub unless_document: Option<Pattern>,
+    pub unless_document: Option<LazyRegex>,
     /// Every string the entry matches, as written in the vocabulary.
     pub names: Vec<String>,
 }
 
-/// A regular expression of an entry: its syntax is checked when the vocabulary is read, and it is
-/// compiled when first used. A run uses few of them (only where the entry's words occur), and
-/// compiling them all, each with the `@support` pattern inside, was most of the start-up time: an
-/// unchanged `index` re-run or a one-file scan paid it whole.
-#[derive(Debug, Clone)]
-pub struct Pattern {
-    source: String,
-    compiled: OnceLock<Regex>,
-}
-
-impl Pattern {
-    /// A pattern whose syntax is valid (as `regex` reads it), not compiled yet; or what is wrong
-    /// with it.
-    fn parse(source: String) -> Result<Pattern, String> {
-        regex_syntax::Parser::new()
-            .parse(&source)
-            .map_err(|e| e.to_string())?;
-        Ok(Pattern {
-            source,
-            compiled: OnceLock::new(),
-        })
-    }
-
-    /// Whether the pattern matches somewhere in `text`.
-    pub fn is_match(&self, text: &str) -> bool {
-        self.regex().is_match(text)
-    }
-
-    /// The compiled expression, compiled on first use. Valid syntax can still exceed the regex
-    /// crate's size limit; every built-in pattern is compiled by a test, and the vocabulary is not
-    /// read from users' files, so that cannot happen in a release.
-    fn regex(&self) -> &Regex {
-        self.compiled.get_or_init(|| {
-            Regex::new(&self.source).unwrap_or_else(|e| {
-                panic!("vocabulary pattern {} does not compile: {e}", self.source)
-            })
-        })
-    }
+/// How an entry's regular expression is compiled. Each is compiled when first used (a run needs
+/// few, and compiling them all, each with the `@support` pattern inside, was most of the start-up
+/// time), its syntax checked when the vocabulary is read.
+fn compile(source: &str) -> Result<Regex, String> {
+    Regex::new(source).map_err(|e| e.to_string())
 }
 
 impl Entry {
@@ -290,11 +258,19 @@ impl Builder<'_> {
         });
     }
 
-    fn regex(&mut self, line: Span, what: &str, field: &str, src: Option<&str>) -> Option<Pattern> {
+    fn regex(
+        &mut self,
+        line: Span,
+        what: &str,
+        field: &str,
+        src: Option<&str>,
+    ) -> Option<LazyRegex> {
         let src = src?;
         let expanded = src.replace("@support", &format!("(?:{})", self.support));
-        match Pattern::parse(expanded) {
-            Ok(r) => Some(r),
+        // (Valid syntax can still exceed the size limit when compiled; the vocabulary is not read
+        // from users' files, and a test compiles every built-in pattern.)
+        match regex_syntax::Parser::new().parse(&expanded) {
+            Ok(_) => Some(LazyRegex::new(expanded, compile)),
             Err(e) => {
                 self.problem(
                     line,
@@ -683,7 +659,7 @@ mod tests {
                 .into_iter()
                 .flatten()
             {
-                assert!(!p.regex().as_str().is_empty());
+                assert!(!p.get().as_str().is_empty());
                 compiled += 1;
             }
         }

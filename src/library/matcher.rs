@@ -16,12 +16,13 @@
 //! Unicode-only case variant, such as the Kelvin sign for "k", is not seen.)
 
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
 
 use aho_corasick::automaton::Automaton;
 use aho_corasick::nfa::contiguous::{self, NFA};
 use aho_corasick::{Anchored, MatchKind};
 use regex::Regex;
+
+use super::lazy::LazyRegex;
 
 /// Index of a concept in the library.
 pub type ConceptId = usize;
@@ -46,31 +47,9 @@ pub struct TermSet {
 /// A regular expression and its gate: it can match only a text whose annotation has the gate.
 #[derive(Debug, Clone)]
 struct Gated {
-    re: Pattern,
+    re: LazyRegex,
     /// Index of the gate in [`Annotation::gates`], or `None`: always run.
     gate: Option<u32>,
-}
-
-/// A regular expression of the library, compiled when first used: a run needs few of them (most
-/// are gated, or belong to rules a document type never asks), and compiling them all was most of
-/// the start-up of every process (an unchanged `index` re-run, a one-file scan). A custom library
-/// has its expressions compiled when it is read ([`MatcherBuilder::compile_now`]), so that what
-/// is wrong with one is reported then. Copies of a library share what has been compiled.
-#[derive(Debug, Clone)]
-struct Pattern {
-    source: String,
-    compiled: Arc<OnceLock<Regex>>,
-}
-
-impl Pattern {
-    /// The compiled expression. The built-in library's expressions are all compiled by a test,
-    /// and a custom library's when it is read, so this cannot fail in a release.
-    fn get(&self) -> &Regex {
-        self.compiled.get_or_init(|| {
-            compile_regex(&self.source)
-                .unwrap_or_else(|e| panic!("library pattern does not compile: {e}"))
-        })
-    }
 }
 
 impl Gated {
@@ -637,13 +616,11 @@ impl MatcherBuilder {
     /// Compiles a regular expression with its gate, if it has one: its first words become
     /// prefix terms that open the gate.
     fn gated(&mut self, pattern: &str) -> Result<Gated, String> {
-        let compiled = OnceLock::new();
-        if self.eager {
-            let _ = compiled.set(compile_regex(pattern)?);
-        }
-        let re = Pattern {
-            source: pattern.to_string(),
-            compiled: Arc::new(compiled),
+        let source = pattern.to_string();
+        let re = if self.eager {
+            LazyRegex::now(source, compile_regex)?
+        } else {
+            LazyRegex::new(source, compile_regex)
         };
         let Some(words) = gate_words(pattern) else {
             return Ok(Gated { re, gate: None });

@@ -10,6 +10,7 @@
 //! each an array of `[[rule]]`). A custom rule with the id of a default rule replaces it.
 
 pub mod diag;
+pub mod lazy;
 pub mod lexicon;
 pub mod matcher;
 pub mod register;
