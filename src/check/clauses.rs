@@ -140,7 +140,7 @@ fn quoted(library: &Library, doc: &Document, a: &Analysed, concept: ConceptId) -
         .unwrap_or_default()
 }
 
-fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> Judged {
+fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading<'_>) -> Judged {
     let core = library.core;
     let d = &rule.detect;
     let mut strong: Vec<Finding> = Vec::new();
@@ -196,9 +196,11 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
             continue;
         }
         if let Some(p) = d.contrary.iter().find(|p| {
+            // (The pattern before who is bound: it fails fast, and the predications are read
+            // only for sentences some rule asks about.)
             (p.negated || !a.negated)
-                && (p.any_actor || !a.buyer_only())
                 && p.matches(m_ann, m_text)
+                && (p.any_actor || !a.buyer_only(reading))
         }) {
             contrary.push(Finding {
                 idx: i,
@@ -208,10 +210,10 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
         }
         // A refusal that meets a duty: "we do not store your prompts".
         if a.negated
-            && !a.buyer_only()
+            && !a.buyer_only(reading)
             && !d.negative_topic.is_empty()
             && d.negative_topic.iter().all(|g| g.matches(&a.ann, text))
-            && a.predications.iter().any(|p| {
+            && a.predications(reading).iter().any(|p| {
                 p.actor != sentences::Actor::Buyer
                     && matches!(
                         p.modality,
@@ -241,7 +243,7 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
             && !d.negative_topic.is_empty()
             && let Some(c) = core.purpose_limit
             && a.ann.has(c)
-            && a.predications.iter().any(|p| {
+            && a.predications(reading).iter().any(|p| {
                 p.actor == sentences::Actor::Supplier && p.modality == Modality::Permissive
             })
             && d.negative_topic.iter().all(|g| g.matches(&a.ann, text))
@@ -270,8 +272,10 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
             && d.practice_contradicts
             && let Some(c) = core.opt_out
             && a.ann.has(c)
-            && !a.supplier(Modality::Prohibition)
-            && !(a.negated && (a.supplier(Modality::Obligation) || a.supplier(Modality::Statement)))
+            && !a.supplier(reading, Modality::Prohibition)
+            && !(a.negated
+                && (a.supplier(reading, Modality::Obligation)
+                    || a.supplier(reading, Modality::Statement)))
         {
             contrary.push(Finding {
                 idx: i,
@@ -286,7 +290,7 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
         // us a licence" or "you acknowledge", where the buyer gives something up.
         let gives = core.acknowledgement.is_some_and(|c| a.ann.has(c)) || GIVES.is_match(text);
         let buyer_right = d.buyer_rights
-            && a.predications.iter().any(|p| {
+            && a.predications(reading).iter().any(|p| {
                 p.actor == sentences::Actor::Buyer
                     && match p.modality {
                         Modality::Permissive | Modality::Obligation => true,
@@ -294,7 +298,7 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
                         _ => false,
                     }
             });
-        if a.buyer_only() && !buyer_right && !fact {
+        if a.buyer_only(reading) && !buyer_right && !fact {
             if near.len() < 2 {
                 near.push(format!(
                     "{} puts the obligation on the buyer, not the supplier",
@@ -303,24 +307,25 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
             }
             continue;
         }
-        let s_obl = a.supplier(Modality::Obligation);
-        let s_pro = a.supplier(Modality::Prohibition);
-        let s_perm = a.supplier(Modality::Permissive);
-        let s_waiver = a.supplier(Modality::Waiver);
-        let s_said = a.supplier(Modality::Statement);
+        let s_obl = a.supplier(reading, Modality::Obligation);
+        let s_pro = a.supplier(reading, Modality::Prohibition);
+        let s_perm = a.supplier(reading, Modality::Permissive);
+        let s_waiver = a.supplier(reading, Modality::Waiver);
+        let s_said = a.supplier(reading, Modality::Statement);
         // A statement whose subject is the supplier by name or pronoun ("We use", "Acme uses"),
         // not a passive or a sentence with no party.
         let supplier_says = a
-            .predications
+            .predications(reading)
             .iter()
             .any(|p| p.modality == Modality::Statement && p.actor == sentences::Actor::Supplier);
         // ... and states it as something it does ("Acme only uses services that ..."), not a
         // refusal.
-        let supplier_affirms = a.predications.iter().any(|p| {
-            p.modality == Modality::Statement
-                && p.actor == sentences::Actor::Supplier
-                && !p.negative
-        }) && (!a.negated || a.list_item || a.predications.len() > 1);
+        let supplier_affirms =
+            a.predications(reading).iter().any(|p| {
+                p.modality == Modality::Statement
+                    && p.actor == sentences::Actor::Supplier
+                    && !p.negative
+            }) && (!a.negated || a.list_item || a.predications(reading).len() > 1);
         let self_grant = a.ann.has(core.self_grant);
         let grant_reason = || {
             let q = if self_grant {
@@ -423,7 +428,7 @@ fn judge(library: &Library, rule: &Rule, doc: &Document, reading: &Reading) -> J
                     || fact
                 {
                     candidate = Some(Vec::new());
-                } else if a.predications.iter().any(|p| {
+                } else if a.predications(reading).iter().any(|p| {
                     p.modality == Modality::Permissive && p.actor == sentences::Actor::Supplier
                 }) {
                     candidate = Some(vec![format!(
@@ -501,7 +506,7 @@ fn soften(
     library: &Library,
     d: &crate::library::rules::Detect,
     doc: &Document,
-    reading: &Reading,
+    reading: &Reading<'_>,
     i: usize,
     narrowing: Option<String>,
     reasons: &mut Vec<String>,
@@ -535,7 +540,7 @@ fn soften(
 /// sentence `i` matches.
 fn clause_weakener(
     doc: &Document,
-    reading: &Reading,
+    reading: &Reading<'_>,
     d: &crate::library::rules::Detect,
     i: usize,
 ) -> Option<String> {
@@ -557,7 +562,7 @@ fn clause_weakener(
 /// same clause number (at most 15 sentences either way).
 fn clause_of<'r>(
     doc: &Document,
-    reading: &'r Reading,
+    reading: &'r Reading<'_>,
     i: usize,
 ) -> impl Iterator<Item = &'r Analysed> {
     let block = reading.sentences[i].sentence.block;
@@ -648,9 +653,9 @@ fn narrowed(
 
 /// Who a sentence's first modal not on the buyer binds, and how the reading found it, as a
 /// sentence of the explanation ("It binds the supplier: 'Acme' is the subject, ...").
-fn bound(doc: &Document, a: &Analysed) -> Option<String> {
+fn bound(doc: &Document, reading: &Reading<'_>, a: &Analysed) -> Option<String> {
     let p = a
-        .predications
+        .predications(reading)
         .iter()
         .find(|p| p.actor != sentences::Actor::Buyer)?;
     let text = a.text(doc);
@@ -686,7 +691,7 @@ fn bound(doc: &Document, a: &Analysed) -> Option<String> {
 fn verdict(
     rule: &Rule,
     doc: &Document,
-    reading: &Reading,
+    reading: &Reading<'_>,
     strong: Vec<Finding>,
     weak: Vec<Finding>,
     contrary: Vec<Finding>,
@@ -702,7 +707,7 @@ fn verdict(
         if rule.tier == Tier::Tender {
             return String::new();
         }
-        bound(doc, &reading.sentences[f.idx]).map_or_else(String::new, |b| format!(" {b}"))
+        bound(doc, reading, &reading.sentences[f.idx]).map_or_else(String::new, |b| format!(" {b}"))
     };
     let at = |f: &Finding| cite(doc, &reading.sentences[f.idx]);
     let describe = |f: &Finding| format!("{} {}", at(f), f.reasons.join("; "));

@@ -120,9 +120,13 @@ static DESCRIBES: LazyLock<Regex> = LazyLock::new(|| {
 /// Finds the bid's declaration when the feature detector did not.
 /// A declaration about the service comes first; one about preparing the bid only is taken when
 /// there is no other.
-pub fn find(doc: &Document, reading: &Reading) -> Option<AiDeclaration> {
+pub fn find(doc: &Document, reading: &Reading<'_>) -> Option<AiDeclaration> {
     let mut found = reading.sentences.iter().filter_map(|a| {
-        if !a.ai_here || a.predications.iter().any(|p| p.actor == Actor::Buyer) {
+        if !a.ai_here
+            || a.predications(reading)
+                .iter()
+                .any(|p| p.actor == Actor::Buyer)
+        {
             return None;
         }
         let text = doc.sentence_text(&a.sentence);
@@ -154,7 +158,7 @@ fn preparation_only(text: &str) -> bool {
 /// An AI capability the bid describes outside its declaration, as evidence. A heading or a
 /// question that names AI ("Use of artificial intelligence", "Q7. Do you use AI?") describes
 /// nothing.
-fn described(doc: &Document, reading: &Reading, decl: &Evidence) -> Option<Evidence> {
+fn described(doc: &Document, reading: &Reading<'_>, decl: &Evidence) -> Option<Evidence> {
     reading.sentences.iter().find_map(|a| {
         if !a.ai_here || a.negated {
             return None;
@@ -173,13 +177,16 @@ fn described(doc: &Document, reading: &Reading, decl: &Evidence) -> Option<Evide
         {
             return None;
         }
-        (DESCRIBES.is_match(text) && a.predications.iter().all(|p| p.actor != Actor::Buyer))
-            .then_some(e)
+        (DESCRIBES.is_match(text)
+            && a.predications(reading)
+                .iter()
+                .all(|p| p.actor != Actor::Buyer))
+        .then_some(e)
     })
 }
 
 /// The verdict of the tender rule.
-pub fn judge(doc: &Document, reading: &Reading, features: &Features) -> Judged {
+pub fn judge(doc: &Document, reading: &Reading<'_>, features: &Features) -> Judged {
     let Some(decl) = features.declaration.clone().or_else(|| find(doc, reading)) else {
         return Judged {
             status: ClauseStatus::Missing,

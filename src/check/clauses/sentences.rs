@@ -6,6 +6,7 @@
 //! list lead-in about AI, or through a term the document defines as AI; names of organisations
 //! with "AI" in them do not count). A list item is read together with its lead-in.
 
+use std::cell::OnceCell;
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
@@ -82,8 +83,9 @@ pub struct Analysed {
     pub sentence: Sentence,
     /// Concept and term hits.
     pub ann: Annotation,
-    /// Modals and who they bind.
-    pub predications: Vec<Predication>,
+    /// Modals and who they bind, read the first time a rule asks ([`Analysed::predications`]):
+    /// most sentences are on no rule's topic and are never asked.
+    predications: OnceCell<Vec<Predication>>,
     /// About AI in itself.
     pub ai_here: bool,
     /// About AI in itself or through its context (clause, heading).
@@ -102,9 +104,21 @@ pub struct Analysed {
 }
 
 impl Analysed {
+    /// Modals and who they bind, read from the sentence's text and hits when first asked.
+    pub fn predications(&self, reading: &Reading<'_>) -> &[Predication] {
+        self.predications.get_or_init(|| {
+            predications(
+                reading.library,
+                self.text(reading.names.doc),
+                &self.ann.hits,
+                &reading.names,
+            )
+        })
+    }
+
     /// Whether any modal binds the supplier side (or no party) with this modality.
-    pub fn supplier(&self, m: Modality) -> bool {
-        self.predications
+    pub fn supplier(&self, reading: &Reading<'_>, m: Modality) -> bool {
+        self.predications(reading)
             .iter()
             .any(|p| p.modality == m && p.actor != Actor::Buyer)
     }
@@ -118,14 +132,14 @@ impl Analysed {
     }
 
     /// Whether every modal binds the buyer.
-    pub fn buyer_only(&self) -> bool {
-        !self.predications.is_empty() && self.predications.iter().all(|p| p.actor == Actor::Buyer)
+    pub fn buyer_only(&self, reading: &Reading<'_>) -> bool {
+        let p = self.predications(reading);
+        !p.is_empty() && p.iter().all(|p| p.actor == Actor::Buyer)
     }
 }
 
 /// A document read for the checker.
-#[derive(Debug, Clone)]
-pub struct Reading {
+pub struct Reading<'d> {
     /// Sentences in document order.
     pub sentences: Vec<Analysed>,
     /// The document defines an AI term or has a section about AI.
@@ -134,6 +148,10 @@ pub struct Reading {
     pub ai_sentences: usize,
     /// Per block: the index of the nearest heading (or heading-like block) at or above it.
     pub heading_of: Vec<Option<usize>>,
+    /// The library the sentences are read with, for the predications read when asked.
+    library: &'d Library,
+    /// The document's proper names, asked by those predications.
+    names: ProperNames<'d>,
 }
 
 /// `"Term" means`, `(the "Term")`: a defined term.
@@ -302,7 +320,7 @@ pub struct ProperNames<'d> {
     doc: &'d Document,
     words: &'d Words,
     /// The document's blocks joined with newlines, searched for each word asked about.
-    text: std::cell::OnceCell<String>,
+    text: OnceCell<String>,
     /// The answers so far, by the word in lower case.
     asked: std::cell::RefCell<rustc_hash::FxHashMap<String, bool>>,
 }
@@ -312,7 +330,7 @@ impl<'d> ProperNames<'d> {
         ProperNames {
             doc,
             words,
-            text: std::cell::OnceCell::new(),
+            text: OnceCell::new(),
             asked: std::cell::RefCell::default(),
         }
     }
@@ -388,7 +406,7 @@ fn heading_like(text: &str) -> bool {
 }
 
 /// Reads every sentence of a document.
-pub fn read(library: &Library, doc: &Document) -> Reading {
+pub fn read<'d>(library: &'d Library, doc: &'d Document) -> Reading<'d> {
     let m = &library.matcher;
     let core = library.core;
     // Organisation names containing "AI", masked before asking whether a text is about AI.
@@ -599,7 +617,6 @@ pub fn read(library: &Library, doc: &Document) -> Reading {
         let in_lead_in = lead_in[s.block].is_some_and(|l| block_ai[l]);
         let ai =
             here || near_ai(k) || in_lead_in || heading_ai.get(s.block).copied().unwrap_or(false);
-        let predications = predications(library, text, &ann.hits, &names);
         if let Some(c) = core.ai_output
             && outputs_ac.as_ref().is_some_and(|ac| ac.is_match(text))
         {
@@ -617,7 +634,7 @@ pub fn read(library: &Library, doc: &Document) -> Reading {
         sentences.push(Analysed {
             sentence: *s,
             ann,
-            predications,
+            predications: OnceCell::new(),
             ai_here: here,
             ai,
             negated,
@@ -631,6 +648,8 @@ pub fn read(library: &Library, doc: &Document) -> Reading {
         defines_ai: !defined.is_empty() || any_ai_heading,
         ai_sentences,
         heading_of,
+        library,
+        names,
     }
 }
 

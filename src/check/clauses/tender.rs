@@ -69,7 +69,7 @@ fn is_question(text: &str) -> bool {
 }
 
 /// Whether a bid describes AI or declares that it uses AI, which brings the pack into play.
-pub fn uses_ai(doc: &Document, reading: &Reading, features: &Features) -> bool {
+pub fn uses_ai(doc: &Document, reading: &Reading<'_>, features: &Features) -> bool {
     if !features.features.is_empty() {
         return true;
     }
