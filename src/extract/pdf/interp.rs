@@ -7,21 +7,16 @@
 //! text can be told apart from an empty one. Glyph positions are rotated to the nearest quarter
 //! turn of their writing direction, so rotated pages read like upright ones.
 
-use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use lopdf::content::{Content, Operation};
 use lopdf::{Dictionary, Object, ObjectId};
 
+use super::content::{Item, Op, Ops};
 use super::fonts::Font;
 use super::source::{Source, number};
 use crate::extract::Limit;
 
-/// Forms of at most this many operators keep them parsed for the next drawing; larger forms keep
-/// only their decoded bytes and are parsed again each time, so that memory stays within the size of
-/// the decoded content (a parsed operator costs many times its bytes).
-const MAX_CACHED_FORM_OPS: usize = 100_000;
 /// Deepest `q` nesting kept; deeper saves are ignored (their `Q` then restores nothing).
 const MAX_SAVE_DEPTH: usize = 256;
 
@@ -115,15 +110,6 @@ struct State {
     rise: f32,
 }
 
-/// A form XObject's content, decoded once per file.
-#[derive(Clone)]
-enum Form {
-    /// Parsed operators (small forms).
-    Ops(Rc<Vec<Operation>>),
-    /// Decoded bytes, parsed as they are run (large forms).
-    Data(Rc<Vec<u8>>),
-}
-
 /// Fonts already read, by the address of their dictionary in the loaded document.
 pub type FontCache = HashMap<usize, Rc<Font>>;
 
@@ -131,8 +117,9 @@ pub type FontCache = HashMap<usize, Rc<Font>>;
 pub struct Shared {
     /// Fonts read so far.
     pub fonts: FontCache,
-    /// Decoded form XObjects.
-    forms: HashMap<ObjectId, Form>,
+    /// Decoded form XObjects (tokenized again each time one is drawn: that costs less than
+    /// keeping its operators, and memory stays within the size of the decoded content).
+    forms: HashMap<ObjectId, Rc<Vec<u8>>>,
     /// Operators run so far.
     operations: u64,
 }
@@ -177,10 +164,7 @@ pub fn run_page<'a>(
         forms: Vec::new(),
     };
     // Parsed as it runs: a page of millions of operators never holds them all at once.
-    it.run(
-        Content::decode_iter(content).map_while(Result::ok),
-        resources,
-    )?;
+    it.run(content, resources)?;
     if let Some(Object::Array(annots)) = src.get(page, b"Annots") {
         for annot in annots {
             it.annotation(annot, resources)?;
@@ -202,107 +186,103 @@ struct Interp<'s, 'a> {
 }
 
 impl<'a> Interp<'_, 'a> {
-    fn run<O: Borrow<Operation>>(
-        &mut self,
-        ops: impl IntoIterator<Item = O>,
-        res: Option<&'a Dictionary>,
-    ) -> Result<(), Limit> {
-        for op in ops {
+    fn run(&mut self, content: &[u8], res: Option<&'a Dictionary>) -> Result<(), Limit> {
+        let mut ops = Ops::new(content);
+        while let Some(op) = ops.next() {
             self.shared.operations += 1;
             let max = self.src.limits.max_pdf_operations;
             if self.shared.operations > max {
                 return Err(Limit::PdfOperations { max });
             }
-            self.op(op.borrow(), res)?;
+            self.op(&op, res)?;
         }
         Ok(())
     }
 
-    fn op(&mut self, op: &Operation, res: Option<&'a Dictionary>) -> Result<(), Limit> {
-        let n = |i: usize| op.operands.get(i).and_then(number).unwrap_or(0.0);
-        match op.operator.as_str() {
-            "q" if self.saved.len() < MAX_SAVE_DEPTH => self.saved.push(self.gs.clone()),
-            "Q" => {
+    fn op(&mut self, op: &Op<'_>, res: Option<&'a Dictionary>) -> Result<(), Limit> {
+        let n = |i: usize| op.number(i).unwrap_or(0.0);
+        match op.operator {
+            b"q" if self.saved.len() < MAX_SAVE_DEPTH => self.saved.push(self.gs.clone()),
+            b"Q" => {
                 if let Some(s) = self.saved.pop() {
                     self.gs = s;
                 }
             }
-            "cm" => {
+            b"cm" => {
                 let m = M([n(0), n(1), n(2), n(3), n(4), n(5)]);
                 let ctm = m.then(&self.gs.ctm);
                 if ctm.is_sane() {
                     self.gs.ctm = ctm;
                 }
             }
-            "BT" => {
+            b"BT" => {
                 self.tm = IDENTITY;
                 self.tlm = IDENTITY;
             }
-            "Tf" => {
+            b"Tf" => {
                 self.gs.size = n(1);
-                self.gs.font = match op.operands.first().and_then(|o| o.as_name().ok()) {
+                self.gs.font = match op.name(0) {
                     Some(name) => self.font(res, name)?,
                     None => None,
                 };
             }
-            "Tc" => self.gs.char_spacing = n(0),
-            "Tw" => self.gs.word_spacing = n(0),
-            "Tz" => self.gs.hscale = n(0) / 100.0,
-            "TL" => self.gs.leading = n(0),
-            "Ts" => self.gs.rise = n(0),
-            "Td" => self.next_line(n(0), n(1)),
-            "TD" => {
+            b"Tc" => self.gs.char_spacing = n(0),
+            b"Tw" => self.gs.word_spacing = n(0),
+            b"Tz" => self.gs.hscale = n(0) / 100.0,
+            b"TL" => self.gs.leading = n(0),
+            b"Ts" => self.gs.rise = n(0),
+            b"Td" => self.next_line(n(0), n(1)),
+            b"TD" => {
                 self.gs.leading = -n(1);
                 self.next_line(n(0), n(1));
             }
-            "T*" => self.next_line(0.0, -self.gs.leading),
-            "Tm" => {
+            b"T*" => self.next_line(0.0, -self.gs.leading),
+            b"Tm" => {
                 let m = M([n(0), n(1), n(2), n(3), n(4), n(5)]);
                 if m.is_sane() {
                     self.tm = m;
                     self.tlm = m;
                 }
             }
-            "Tj" => {
-                if let Some(Object::String(s, _)) = op.operands.first() {
+            b"Tj" => {
+                if let Some(s) = op.string(0) {
                     self.show(s);
                 }
             }
-            "'" => {
+            b"'" => {
                 self.next_line(0.0, -self.gs.leading);
-                if let Some(Object::String(s, _)) = op.operands.first() {
+                if let Some(s) = op.string(0) {
                     self.show(s);
                 }
             }
-            "\"" => {
+            b"\"" => {
                 self.gs.word_spacing = n(0);
                 self.gs.char_spacing = n(1);
                 self.next_line(0.0, -self.gs.leading);
-                if let Some(Object::String(s, _)) = op.operands.get(2) {
+                if let Some(s) = op.string(2) {
                     self.show(s);
                 }
             }
-            "TJ" => {
-                if let Some(Object::Array(items)) = op.operands.first() {
+            b"TJ" => {
+                if let Some(items) = op.array(0) {
                     for item in items {
                         match item {
-                            Object::String(s, _) => self.show(s),
-                            other => {
-                                if let Some(adj) = number(other) {
-                                    let tx = -adj / 1000.0 * self.gs.size * self.gs.hscale;
-                                    self.advance(tx);
-                                }
+                            Item::Str(s) => self.show(s),
+                            Item::Number(Some(adj)) => {
+                                let tx = -adj / 1000.0 * self.gs.size * self.gs.hscale;
+                                self.advance(tx);
                             }
+                            Item::Number(None) => {}
                         }
                     }
                 }
             }
-            "Do" => {
-                if let Some(name) = op.operands.first().and_then(|o| o.as_name().ok()) {
+            b"Do" => {
+                if let Some(name) = op.name(0) {
                     self.draw_xobject(res, name)?;
                 }
             }
-            "BI" => self.out.images += 1,
+            b"BI" => self.out.images += 1,
             _ => {}
         }
         Ok(())
@@ -509,16 +489,7 @@ impl<'a> Interp<'_, 'a> {
         let form = match self.shared.forms.get(&id) {
             Some(form) => form.clone(),
             None => {
-                let data = self.src.stream_data(stream)?;
-                let ops: Vec<Operation> = Content::decode_iter(&data)
-                    .map_while(Result::ok)
-                    .take(MAX_CACHED_FORM_OPS + 1)
-                    .collect();
-                let form = if ops.len() <= MAX_CACHED_FORM_OPS {
-                    Form::Ops(Rc::new(ops))
-                } else {
-                    Form::Data(Rc::new(data))
-                };
+                let form = Rc::new(self.src.stream_data(stream)?);
                 self.shared.forms.insert(id, form.clone());
                 form
             }
@@ -539,12 +510,7 @@ impl<'a> Interp<'_, 'a> {
         }
         let depth = self.saved.len();
         self.forms.push(id);
-        let result = match &form {
-            Form::Ops(ops) => self.run(ops.iter(), form_res),
-            Form::Data(data) => {
-                self.run(Content::decode_iter(data).map_while(Result::ok), form_res)
-            }
-        };
+        let result = self.run(&form, form_res);
         self.forms.pop();
         self.saved.truncate(depth);
         self.gs = saved;

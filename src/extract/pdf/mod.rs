@@ -3,6 +3,7 @@
 //! lopdf parses the file (objects, streams, encryption); everything after that is here:
 //! - `source`: safe object lookup and stream decompression charged against the limits;
 //! - `cmap`, `glyphs`, `fonts`: character codes to text and glyph widths;
+//! - `content`: content-stream operators tokenized in place (lopdf's grammar, no allocation per operand);
 //! - `interp`: the content-stream interpreter (text state, matrices, form XObjects);
 //! - `layout`: glyphs to words and lines in reading order (columns);
 //! - `assemble`: lines to blocks (paragraphs, headers and footers, hyphens, page breaks);
@@ -14,6 +15,7 @@
 
 mod assemble;
 mod cmap;
+mod content;
 mod fonts;
 mod glyphs;
 mod interp;
