@@ -50,7 +50,19 @@ impl ToUnicode {
             out.push_str(s);
         } else if let Some(r) = self.range_for(code) {
             let offset = code - r.lo;
-            if r.list.is_empty() {
+            if let [base] = r.base[..]
+                && r.list.is_empty()
+            {
+                // (One UTF-16 unit, as most ranges map: its character, without decoding.)
+                let unit = base.wrapping_add(offset as u16);
+                return match char::from_u32(u32::from(unit)) {
+                    Some(c) if c != char::REPLACEMENT_CHARACTER => {
+                        out.push(c);
+                        true
+                    }
+                    _ => false, // a lone surrogate decodes to U+FFFD
+                };
+            } else if r.list.is_empty() {
                 // Later codes increment the last UTF-16 unit of the first code's text.
                 let last = r.base.len().saturating_sub(1);
                 let units = r.base.iter().enumerate().map(|(i, &u)| {
@@ -67,7 +79,11 @@ impl ToUnicode {
                 out.push_str(s);
             }
         }
-        if out.len() > start && !out[start..].contains(char::REPLACEMENT_CHARACTER) {
+        // (U+FFFD is written EF BF BD: a byte test first, as almost no text has it.)
+        let added = &out[start..];
+        if !added.is_empty()
+            && (!added.as_bytes().contains(&0xEF) || !added.contains(char::REPLACEMENT_CHARACTER))
+        {
             true
         } else {
             out.truncate(start);
@@ -493,6 +509,23 @@ endcmap CMapName currentdict /CMap defineresource pop end end";
         let space = parse_codespace(CMAP);
         assert_eq!(space.len(), 1);
         assert_eq!(next_code(&space, &[0, 0x24, 1]), (0x24, 2));
+    }
+
+    #[test]
+    fn range_codes_give_their_character_unless_it_is_no_text() {
+        // One unit that runs into the surrogates, one that reaches U+FFFD, and a pair that
+        // increments its last unit.
+        let m = parse_to_unicode(
+            b"3 beginbfrange <01> <04> <D7FE> <10> <12> <FFFC> <20> <21> <D835DC00> endbfrange",
+        );
+        assert_eq!(text(&m, 1, 1).as_deref(), Some("\u{D7FE}"));
+        assert_eq!(text(&m, 2, 1).as_deref(), Some("\u{D7FF}"));
+        assert_eq!(text(&m, 3, 1), None); // a lone surrogate
+        assert_eq!(text(&m, 0x10, 1).as_deref(), Some("\u{FFFC}"));
+        assert_eq!(text(&m, 0x11, 1), None); // U+FFFD itself
+        assert_eq!(text(&m, 0x12, 1).as_deref(), Some("\u{FFFE}"));
+        assert_eq!(text(&m, 0x20, 1).as_deref(), Some("\u{1D400}"));
+        assert_eq!(text(&m, 0x21, 1).as_deref(), Some("\u{1D401}"));
     }
 
     #[test]

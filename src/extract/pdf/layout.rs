@@ -66,10 +66,11 @@ pub fn page_lines(page: &PageText) -> Vec<Line> {
     let rows = merge_raised(page, rows);
     let gutter = find_gutter(page, &rows);
     let mut lines = Vec::new();
+    let mut scratch = Scratch::default();
     match gutter {
         None => {
             for row in &rows {
-                lines.extend(make_line(page, row));
+                lines.extend(make_line(page, row, &mut scratch));
             }
         }
         Some((cut, top, bottom)) => {
@@ -98,13 +99,13 @@ pub fn page_lines(page: &PageText) -> Vec<Line> {
                 if crosses {
                     lines.append(&mut left);
                     lines.append(&mut right);
-                    lines.extend(make_line(page, row));
+                    lines.extend(make_line(page, row, &mut scratch));
                 } else {
                     let (l, r): (Vec<usize>, Vec<usize>) = row
                         .iter()
                         .partition(|&&i| (page.glyphs[i].x + page.glyphs[i].end) / 2.0 < cut);
-                    left.extend(make_line(page, &l));
-                    right.extend(make_line(page, &r));
+                    left.extend(make_line(page, &l, &mut scratch));
+                    right.extend(make_line(page, &r, &mut scratch));
                 }
             }
             lines.append(&mut left);
@@ -240,15 +241,43 @@ fn find_gutter(page: &PageText, rows: &[Vec<usize>]) -> Option<(f32, f32, f32)> 
     (median_gap < 0.2).then_some((at, top, bottom))
 }
 
+/// Buffers reused by every line of a page (a line used to allocate five).
+#[derive(Default)]
+struct Scratch<'p> {
+    glyphs: Vec<&'p Glyph>,
+    kept: Vec<&'p Glyph>,
+    values: Vec<f32>,
+}
+
+/// The median of `values` (the element at half their length in sorted order).
+fn median(values: &mut [f32]) -> Option<f32> {
+    let mid = values.len() / 2;
+    let first = *values.first()?;
+    // (Most lines have one size and one baseline.)
+    if values.iter().all(|v| v.to_bits() == first.to_bits()) {
+        return Some(first);
+    }
+    // (Under `total_cmp` equal values are identical, so the element a selection puts at `mid`
+    // is the one a sort puts there.)
+    Some(*values.select_nth_unstable_by(mid, f32::total_cmp).1)
+}
+
 /// Builds a line from glyphs on one baseline.
-fn make_line(page: &PageText, row: &[usize]) -> Option<Line> {
-    let mut glyphs: Vec<&Glyph> = row.iter().map(|&i| &page.glyphs[i]).collect();
+fn make_line<'p>(page: &'p PageText, row: &[usize], scratch: &mut Scratch<'p>) -> Option<Line> {
+    let Scratch {
+        glyphs,
+        kept,
+        values,
+    } = scratch;
+    glyphs.clear();
+    glyphs.extend(row.iter().map(|&i| &page.glyphs[i]));
     glyphs.sort_by(|a, b| a.x.total_cmp(&b.x));
-    let mut text = String::new();
-    let mut kept: Vec<&Glyph> = Vec::new();
+    kept.clear();
+    let capacity: usize = glyphs.iter().map(|g| (g.stop - g.start) as usize + 1).sum();
+    let mut text = String::with_capacity(capacity);
     let mut prev: Option<&Glyph> = None;
     let mut pending_space = false;
-    for g in glyphs {
+    for &g in glyphs.iter() {
         let t = page.glyph_text(g);
         if t.chars().all(char::is_whitespace) {
             pending_space = !text.is_empty();
@@ -270,28 +299,37 @@ fn make_line(page: &PageText, row: &[usize]) -> Option<Line> {
             text.push(' ');
         }
         pending_space = false;
-        for c in t.chars() {
-            push_char(&mut text, c);
+        match t.as_bytes() {
+            // (Most glyphs are one printable ASCII character, which is pushed as it is.)
+            [b @ b' '..=b'~'] => text.push(char::from(*b)),
+            _ => t.chars().for_each(|c| push_char(&mut text, c)),
         }
         prev = Some(g);
         kept.push(g);
     }
-    let text = text.trim().to_string();
+    let trimmed = text.trim();
+    let text = if trimmed.len() == text.len() {
+        text
+    } else {
+        trimmed.to_string()
+    };
     if text.is_empty() {
         return None;
     }
     let first = kept.first()?;
     let last = kept.last()?;
-    let mut sizes: Vec<f32> = kept.iter().map(|g| g.size).collect();
-    sizes.sort_by(f32::total_cmp);
-    let mut ys: Vec<f32> = kept.iter().map(|g| g.y).collect();
-    ys.sort_by(f32::total_cmp);
+    values.clear();
+    values.extend(kept.iter().map(|g| g.size));
+    let size = median(values).unwrap_or(first.size);
+    values.clear();
+    values.extend(kept.iter().map(|g| g.y));
+    let y = median(values).unwrap_or(first.y);
     Some(Line {
         text,
         x0: first.x,
         x1: last.end,
-        y: ys.get(ys.len() / 2).copied().unwrap_or(first.y),
-        size: sizes.get(sizes.len() / 2).copied().unwrap_or(first.size),
+        y,
+        size,
         ocr: None,
     })
 }
