@@ -156,7 +156,8 @@ impl<'a> Ops<'a> {
         self.operands.clear();
         self.items.clear();
         self.bytes.clear();
-        let operator: (usize, usize) = match &mut self.reader {
+        // Where the operator is: a byte range of the stream, or (from lopdf) the operator buffer.
+        let operator: Option<(usize, usize)> = match &mut self.reader {
             Reader::Done => return None,
             Reader::Own { data, pos } => {
                 let mut t = Tokens {
@@ -169,7 +170,7 @@ impl<'a> Ops<'a> {
                 match t.operation() {
                     Ok(op) => {
                         *pos = t.p;
-                        op
+                        Some(op)
                     }
                     Err(Stop) => {
                         self.reader = Reader::Done;
@@ -185,7 +186,7 @@ impl<'a> Ops<'a> {
                         let v = lend(o, &mut self.bytes, &mut self.items, true);
                         self.operands.push(v);
                     }
-                    (usize::MAX, 0)
+                    None
                 }
                 _ => {
                     self.reader = Reader::Done;
@@ -193,8 +194,8 @@ impl<'a> Ops<'a> {
                 }
             },
         };
-        let operator = match &self.reader {
-            Reader::Own { data, .. } => &data[operator.0..operator.1],
+        let operator = match (&self.reader, operator) {
+            (Reader::Own { data, .. }, Some((start, end))) => &data[start..end],
             _ => self.operator.as_slice(),
         };
         Some(Op {
