@@ -15,6 +15,8 @@
 use lopdf::Object;
 use lopdf::content::{Content, Operation};
 
+use super::source::in_range;
+
 /// Nesting of arrays and dictionaries lopdf allows in an operand (`reader::MAX_NESTING_DEPTH`).
 const MAX_NESTING: usize = 100;
 /// Nesting of balanced parentheses lopdf allows in a literal string (`reader::MAX_BRACKET`).
@@ -41,7 +43,7 @@ enum Operand {
 pub enum Item<'o> {
     /// A string to show.
     Str(&'o [u8]),
-    /// A number within range ([`super::source::number`]'s rule), if it is one.
+    /// A number within range ([`in_range`]), if it is one.
     Number(Option<f32>),
 }
 
@@ -56,8 +58,8 @@ pub struct Op<'o> {
 }
 
 impl<'o> Op<'o> {
-    /// Operand `i` as a number within range (finite, below 10^9), as `source::number` reads an
-    /// integer or real object.
+    /// Operand `i` as a number within range ([`in_range`]), as `source::number` reads an integer
+    /// or real object.
     pub fn number(&self, i: usize) -> Option<f32> {
         match self.operands.get(i)? {
             Operand::Number(v) => in_range(*v),
@@ -103,11 +105,6 @@ impl<'o> Op<'o> {
     }
 }
 
-/// `source::number`'s rule for a number operand.
-fn in_range(v: f32) -> Option<f32> {
-    (v.is_finite() && v.abs() < 1.0e9).then_some(v)
-}
-
 /// Where the operations come from.
 enum Reader<'a> {
     /// Tokenized here.
@@ -116,6 +113,14 @@ enum Reader<'a> {
     Lopdf(Box<dyn Iterator<Item = lopdf::Result<Operation>> + 'a>),
     /// Nothing more: the end, or the first operation that could not be read.
     Done,
+}
+
+impl<'a> Reader<'a> {
+    /// Tokenized here, from the first byte that is not white space (lopdf's `content_space`).
+    fn own(data: &'a [u8]) -> Self {
+        let pos = data.iter().take_while(|&&c| is_white(c)).count();
+        Reader::Own { data, pos }
+    }
 }
 
 /// The operations of one content stream, read one at a time.
@@ -138,8 +143,7 @@ impl<'a> Ops<'a> {
         let reader = if memchr::memmem::find(data, b"BI").is_some() {
             Reader::Lopdf(Box::new(Content::decode_iter(data)))
         } else {
-            let pos = data.iter().take_while(|&&c| is_white(c)).count();
-            Reader::Own { data, pos }
+            Reader::own(data)
         };
         Ops {
             reader,
@@ -712,8 +716,7 @@ mod tests {
     /// to lopdf).
     fn own(data: &[u8]) -> Ops<'_> {
         let mut ops = Ops::new(b"");
-        let pos = data.iter().take_while(|&&c| is_white(c)).count();
-        ops.reader = Reader::Own { data, pos };
+        ops.reader = Reader::own(data);
         ops
     }
 

@@ -231,8 +231,7 @@ fn find_gutter(page: &PageText, rows: &[Vec<usize>]) -> Option<(f32, f32, f32)> 
         .iter()
         .map(|(a, _, _)| (gutter_start - a).max(0.0) / (gutter_start - min_x).max(1.0))
         .collect();
-    fill.sort_by(f32::total_cmp);
-    let median_gap = fill.get(fill.len() / 2).copied().unwrap_or(1.0);
+    let median_gap = median(&mut fill).unwrap_or(1.0);
     let top = agreeing
         .iter()
         .map(|g| g.2)
@@ -250,7 +249,7 @@ struct Scratch<'p> {
 }
 
 /// The median of `values` (the element at half their length in sorted order).
-fn median(values: &mut [f32]) -> Option<f32> {
+pub fn median(values: &mut [f32]) -> Option<f32> {
     let mid = values.len() / 2;
     let first = *values.first()?;
     // (Most lines have one size and one baseline.)
@@ -386,6 +385,24 @@ mod tests {
         let lines = page_lines(&p);
         let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
         assert_eq!(texts, ["ab c", "dfi"]);
+    }
+
+    #[test]
+    fn median_is_the_middle_of_the_sorted_values() {
+        let cases: [&[f32]; 5] = [
+            &[],
+            &[3.0],
+            &[9.5, 9.5, 9.5],
+            &[12.0, 9.0, 10.0, 14.0, 9.5, -0.0, 0.0],
+            &[2.0, 1.0],
+        ];
+        for case in cases {
+            let mut sorted = case.to_vec();
+            sorted.sort_by(f32::total_cmp);
+            let expected = sorted.get(sorted.len() / 2).map(|v| v.to_bits());
+            let got = median(&mut case.to_vec()).map(f32::to_bits);
+            assert_eq!(got, expected, "{case:?}");
+        }
     }
 
     #[test]

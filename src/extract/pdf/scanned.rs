@@ -9,7 +9,7 @@
 use lopdf::{Dictionary, Object, Stream};
 
 use super::interp::PageText;
-use super::layout::{Line, LineOcr};
+use super::layout::{self, Line, LineOcr};
 use super::source::Source;
 use crate::extract::ocr::image::{Colors, MAX_PIXELS, RawImage, pnm};
 use crate::extract::ocr::tsv::OcrLine;
@@ -78,12 +78,7 @@ pub fn to_page(lines: &[OcrLine], place: &Place, height: f32, number: u32) -> (V
         .iter()
         .map(|l| (l.bottom.saturating_sub(l.top)) as f32 * place.sy)
         .collect();
-    heights.sort_by(f32::total_cmp);
-    let median = heights
-        .get(heights.len() / 2)
-        .copied()
-        .unwrap_or(10.0)
-        .max(1.0);
+    let median = layout::median(&mut heights).unwrap_or(10.0).max(1.0);
     let (mut weighted, mut chars, mut words) = (0.0f32, 0usize, 0usize);
     let out = lines
         .iter()

@@ -108,10 +108,14 @@ pub fn to_usize(bytes: u64) -> usize {
 
 /// A finite number from an integer or real object, bounded to a sane magnitude.
 pub fn number(obj: &Object) -> Option<f32> {
-    let v = match obj {
-        Object::Integer(i) => *i as f32,
-        Object::Real(r) => *r,
-        _ => return None,
-    };
+    match obj {
+        Object::Integer(i) => in_range(*i as f32),
+        Object::Real(r) => in_range(*r),
+        _ => None,
+    }
+}
+
+/// A number the reader uses: finite and below 10^9 in size (larger ones are damage or attack).
+pub fn in_range(v: f32) -> Option<f32> {
     (v.is_finite() && v.abs() < 1.0e9).then_some(v)
 }
