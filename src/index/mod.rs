@@ -21,6 +21,7 @@
 pub mod cache;
 pub mod schema;
 pub mod search;
+mod stem;
 pub mod store;
 pub mod write;
 

@@ -17,6 +17,7 @@ use tantivy::directory::{Directory, DirectoryLock, Lock, MmapDirectory};
 
 use super::IndexError;
 use super::schema::Fields;
+use super::stem;
 
 /// Version of the index layout (schema and entries). Bump it when either changes: older indexes
 /// are then rebuilt.
@@ -135,6 +136,7 @@ pub fn open_for_writing(dir: &Path) -> Result<Opened, IndexError> {
         if *found == current {
             match Index::open_in_dir(dir) {
                 Ok(index) if index.schema() == schema => {
+                    stem::register(&index);
                     return Ok(Opened {
                         index,
                         fields,
@@ -166,6 +168,7 @@ pub fn open_for_writing(dir: &Path) -> Result<Opened, IndexError> {
     }
     write_meta(dir)?;
     let index = Index::create_in_dir(dir, schema)?;
+    stem::register(&index);
     Ok(Opened {
         index,
         fields,
@@ -197,5 +200,6 @@ pub fn open_for_reading(dir: &Path) -> Result<(Index, Fields), IndexError> {
             current: format!("format {}", current.format),
         });
     }
+    stem::register(&index);
     Ok((index, fields))
 }
