@@ -60,6 +60,17 @@ impl PageText {
             .get(g.start as usize..g.stop as usize)
             .unwrap_or("")
     }
+
+    /// Whether a glyph's text is empty or white space only (nothing a reader sees).
+    pub fn is_blank(&self, g: &Glyph) -> bool {
+        let text = self.glyph_text(g);
+        match text.as_bytes() {
+            // (Most glyphs are one ASCII character; its white space is tab to carriage return
+            // and space. This is asked several times of every glyph.)
+            [b] => matches!(b, b'\t'..=b'\r' | b' '),
+            _ => text.trim().is_empty(),
+        }
+    }
 }
 
 /// A 2-D affine matrix `[a b c d e f]` in PDF's row-vector convention.
@@ -517,5 +528,38 @@ impl<'a> Interp<'_, 'a> {
         self.tm = tm;
         self.tlm = tlm;
         result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_glyph_is_blank_when_its_text_trims_to_nothing() {
+        let texts = [
+            "", " ", "\t", "\n", "\u{b}", "\u{c}", "\r", "\u{1f}", "a", "~", "\u{a0}", "\u{2003}",
+            "\u{3000}", "  ", " a", "\u{85}", "\u{200b}", "é", "fi",
+        ];
+        let mut page = PageText::default();
+        let mut glyphs = Vec::new();
+        for t in texts {
+            let start = page.text.len() as u32;
+            page.text.push_str(t);
+            glyphs.push(Glyph {
+                x: 0.0,
+                y: 0.0,
+                end: 0.0,
+                size: 1.0,
+                start,
+                stop: page.text.len() as u32,
+            });
+        }
+        for (g, t) in glyphs.iter().zip(texts) {
+            assert_eq!(page.is_blank(g), t.trim().is_empty(), "{t:?}");
+        }
+        // Spot checks, so the comparison above cannot hide a wrong reference.
+        assert!(page.is_blank(&glyphs[4]) && page.is_blank(&glyphs[10]));
+        assert!(!page.is_blank(&glyphs[7]) && !page.is_blank(&glyphs[16]));
     }
 }

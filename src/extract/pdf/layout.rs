@@ -81,7 +81,7 @@ pub fn page_lines(page: &PageText) -> Vec<Line> {
                 let visible = || {
                     row.iter()
                         .map(|&i| &page.glyphs[i])
-                        .filter(|g| !page.glyph_text(g).trim().is_empty())
+                        .filter(|g| !page.is_blank(g))
                 };
                 let left_end = visible()
                     .filter(|g| g.x < cut)
@@ -161,7 +161,7 @@ fn merge_raised(page: &PageText, rows: Vec<Vec<usize>>) -> Vec<Vec<usize>> {
 /// The x of a column gutter, if the page (or a band of it) has two clear columns: many lines
 /// with a wide gap in the middle third at a common place, whose left parts fill their column.
 fn find_gutter(page: &PageText, rows: &[Vec<usize>]) -> Option<(f32, f32, f32)> {
-    let visible = |g: &&Glyph| !page.glyph_text(g).trim().is_empty();
+    let visible = |g: &&Glyph| !page.is_blank(g);
     let min_x = page
         .glyphs
         .iter()
@@ -277,18 +277,21 @@ fn make_line<'p>(page: &'p PageText, row: &[usize], scratch: &mut Scratch<'p>) -
     let mut prev: Option<&Glyph> = None;
     let mut pending_space = false;
     for &g in glyphs.iter() {
-        let t = page.glyph_text(g);
-        if t.chars().all(char::is_whitespace) {
+        if page.is_blank(g) {
             pending_space = !text.is_empty();
             continue;
         }
         // Fake bold: the same glyph drawn again a hair to the right.
-        // (Where it is drawn first: comparing the text of every glyph was 3% of PDF reading.)
-        if kept.iter().rev().take(4).any(|k| {
-            (k.x - g.x).abs() < 0.12 * g.size
-                && (k.y - g.y).abs() < 0.2 * g.size
-                && page.glyph_text(k) == t
-        }) {
+        // (Where it is drawn first: comparing the text of every glyph was 3% of PDF reading.
+        // Glyphs are kept in order of x, so the first one too far to the left ends the search.)
+        let t = page.glyph_text(g);
+        if kept
+            .iter()
+            .rev()
+            .take(4)
+            .take_while(|k| (k.x - g.x).abs() < 0.12 * g.size)
+            .any(|k| (k.y - g.y).abs() < 0.2 * g.size && page.glyph_text(k) == t)
+        {
             continue;
         }
         if let Some(p) = prev
