@@ -530,36 +530,3 @@ impl<'a> Interp<'_, 'a> {
         result
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_glyph_is_blank_when_its_text_trims_to_nothing() {
-        let texts = [
-            "", " ", "\t", "\n", "\u{b}", "\u{c}", "\r", "\u{1f}", "a", "~", "\u{a0}", "\u{2003}",
-            "\u{3000}", "  ", " a", "\u{85}", "\u{200b}", "é", "fi",
-        ];
-        let mut page = PageText::default();
-        let mut glyphs = Vec::new();
-        for t in texts {
-            let start = page.text.len() as u32;
-            page.text.push_str(t);
-            glyphs.push(Glyph {
-                x: 0.0,
-                y: 0.0,
-                end: 0.0,
-                size: 1.0,
-                start,
-                stop: page.text.len() as u32,
-            });
-        }
-        for (g, t) in glyphs.iter().zip(texts) {
-            assert_eq!(page.is_blank(g), t.trim().is_empty(), "{t:?}");
-        }
-        // Spot checks, so the comparison above cannot hide a wrong reference.
-        assert!(page.is_blank(&glyphs[4]) && page.is_blank(&glyphs[10]));
-        assert!(!page.is_blank(&glyphs[7]) && !page.is_blank(&glyphs[16]));
-    }
-}

@@ -418,4 +418,34 @@ mod tests {
         ]);
         assert_eq!(page_lines(&p)[0].text, "Hi");
     }
+
+    #[test]
+    fn fake_bold_is_found_behind_a_glyph_printed_over_it() {
+        // The second "o" repeats the first with a slash drawn between them; the "l"s are two
+        // letters, too far apart to be one drawn twice.
+        let p = page(&[
+            ("o", 0.0, 700.0, 5.0),
+            ("/", 0.2, 700.0, 5.0),
+            ("o", 0.4, 700.0, 5.0),
+            ("l", 10.0, 700.0, 2.0),
+            ("l", 12.0, 700.0, 2.0),
+        ]);
+        assert_eq!(page_lines(&p)[0].text, "o/ ll");
+    }
+
+    #[test]
+    fn a_glyph_is_blank_when_its_text_trims_to_nothing() {
+        let texts = [
+            "", " ", "\t", "\n", "\u{b}", "\u{c}", "\r", "\u{1f}", "a", "~", "\u{a0}", "\u{2003}",
+            "\u{3000}", "  ", " a", "\u{85}", "\u{200b}", "é", "fi",
+        ];
+        let glyphs: Vec<_> = texts.iter().map(|t| (*t, 0.0, 0.0, 0.0)).collect();
+        let p = page(&glyphs);
+        for (g, t) in p.glyphs.iter().zip(texts) {
+            assert_eq!(p.is_blank(g), t.trim().is_empty(), "{t:?}");
+        }
+        // Spot checks, so the comparison above cannot hide a wrong reference.
+        assert!(p.is_blank(&p.glyphs[4]) && p.is_blank(&p.glyphs[10]));
+        assert!(!p.is_blank(&p.glyphs[7]) && !p.is_blank(&p.glyphs[16]));
+    }
 }
