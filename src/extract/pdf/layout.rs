@@ -359,7 +359,10 @@ fn push_char(out: &mut String, c: char) {
 mod tests {
     use super::*;
 
-    fn page(glyphs: &[(&str, f32, f32, f32)]) -> PageText {
+    /// A glyph to place: its text, x, baseline and width.
+    type Spec<'t> = (&'t str, f32, f32, f32);
+
+    fn page(glyphs: &[Spec]) -> PageText {
         let mut p = PageText::default();
         for (t, x, y, w) in glyphs {
             let start = p.text.len() as u32;
@@ -410,27 +413,32 @@ mod tests {
 
     #[test]
     fn fake_bold_is_read_once() {
-        let p = page(&[
-            ("H", 0.0, 700.0, 7.0),
-            ("H", 0.5, 700.0, 7.0),
-            ("i", 7.0, 700.0, 3.0),
-            ("i", 7.5, 700.0, 3.0),
-        ]);
-        assert_eq!(page_lines(&p)[0].text, "Hi");
-    }
-
-    #[test]
-    fn fake_bold_is_found_behind_a_glyph_printed_over_it() {
-        // The second "o" repeats the first with a slash drawn between them; the "l"s are two
-        // letters, too far apart to be one drawn twice.
-        let p = page(&[
-            ("o", 0.0, 700.0, 5.0),
-            ("/", 0.2, 700.0, 5.0),
-            ("o", 0.4, 700.0, 5.0),
-            ("l", 10.0, 700.0, 2.0),
-            ("l", 12.0, 700.0, 2.0),
-        ]);
-        assert_eq!(page_lines(&p)[0].text, "o/ ll");
+        let cases: [(&[Spec], &str); 2] = [
+            (
+                &[
+                    ("H", 0.0, 700.0, 7.0),
+                    ("H", 0.5, 700.0, 7.0),
+                    ("i", 7.0, 700.0, 3.0),
+                    ("i", 7.5, 700.0, 3.0),
+                ],
+                "Hi",
+            ),
+            // The second "o" repeats the first behind a slash printed over it; the "l"s are two
+            // letters, too far apart to be one drawn twice.
+            (
+                &[
+                    ("o", 0.0, 700.0, 5.0),
+                    ("/", 0.2, 700.0, 5.0),
+                    ("o", 0.4, 700.0, 5.0),
+                    ("l", 10.0, 700.0, 2.0),
+                    ("l", 12.0, 700.0, 2.0),
+                ],
+                "o/ ll",
+            ),
+        ];
+        for (glyphs, text) in cases {
+            assert_eq!(page_lines(&page(glyphs))[0].text, text);
+        }
     }
 
     #[test]
