@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use aiassure::discover;
 use aiassure::index::{self, Indexer, SearchRequest};
-use aiassure::library::Library;
+use aiassure::library::Choice;
 use aiassure::scan::{self, ScanOptions};
 
 /// A small deterministic random generator (splitmix64), so every run indexes the same texts.
@@ -167,7 +167,7 @@ fn walk_sizes(dir: &Path) -> u64 {
 }
 
 /// One indexing run; returns the documents in the index and the time it took.
-fn run(repo: &Path, dir: &Path, library: &Library) -> (index::IndexSummary, Duration) {
+fn run(repo: &Path, dir: &Path, library: &Choice) -> (index::IndexSummary, Duration) {
     let options = ScanOptions {
         library,
         doc_type: None,
@@ -260,7 +260,7 @@ fn queries(dir: &Path, rounds: usize) {
 }
 
 /// Indexes `repo` twice (first run, then unchanged) and queries it.
-fn measure(name: &str, repo: &Path, library: &Library) {
+fn measure(name: &str, repo: &Path, library: &Choice) {
     let dir = tempfile::tempdir().expect("temporary folder");
     let dir = dir.path().join("index");
     let text_bytes = size_on_disk(repo);
@@ -289,12 +289,12 @@ fn measure(name: &str, repo: &Path, library: &Library) {
 }
 
 fn main() {
-    let library = Library::load(None).expect("the built-in library loads");
+    let library = Choice::Builtin;
     println!(
         "aiassure index benchmark: {} cores, library {} {}",
         std::thread::available_parallelism().map_or(1, |n| n.get()),
-        library.name,
-        library.version
+        library.identity().name,
+        library.identity().version
     );
     let corpus = std::env::var_os("AIASSURE_CORPUS")
         .map(PathBuf::from)

@@ -22,7 +22,7 @@ use crate::check::{self, CheckOptions};
 use crate::discover::{Discovered, Problem};
 use crate::extract::ocr::{OCR_OFF, Ocr, OcrMode};
 use crate::extract::{self, ExtractError, IoFailure, Limit, Limits, OcrText, budget};
-use crate::library::{Library, Register};
+use crate::library::{Choice, Library, Register};
 use crate::model::{
     ClauseStatus, ClauseVerdict, DocType, Document, DocumentReport, Format, NameVersion,
     OcrSummary, Report, RuleInfo, SCHEMA_VERSION, Source, Status, Summary, sha256_hex,
@@ -33,8 +33,8 @@ use crate::sink::{Cache, FileStat, Scanned, Sink};
 /// Options of a scan.
 #[derive(Debug, Clone, Copy)]
 pub struct ScanOptions<'a> {
-    /// The clause library.
-    pub library: &'a Library,
+    /// The clause library (the built-in one is compiled when a file is first checked).
+    pub library: &'a Choice,
     /// Document type forced by the user; detected when `None`.
     pub doc_type: Option<DocType>,
     /// Approved-tools register.
@@ -65,6 +65,7 @@ impl ScanOptions<'_> {
             max_text_chars,
         } = self.limits;
         let ocr = &self.ocr.options;
+        let library = self.library.identity();
         let mode = match ocr.mode {
             OcrMode::Auto => "auto",
             OcrMode::Always => "always",
@@ -76,9 +77,9 @@ impl ScanOptions<'_> {
              {max_pdf_objects} pdf-depth {max_pdf_depth} pdf-operations {max_pdf_operations} \
              text-chars {max_text_chars}; ocr {mode} {} pages {} seconds {}",
             env!("CARGO_PKG_VERSION"),
-            self.library.name,
-            self.library.version,
-            self.library.fingerprint,
+            library.name,
+            library.version,
+            library.fingerprint,
             self.doc_type.map_or("auto", DocType::as_str),
             self.register
                 .map_or_else(|| "none".to_string(), Register::fingerprint),
@@ -682,7 +683,7 @@ mod tests {
 
     #[test]
     fn every_setting_that_can_change_a_result_changes_the_key() {
-        let library = Library::builtin();
+        let library = Choice::Builtin;
         let ocr = Ocr::new(crate::extract::ocr::OcrOptions {
             mode: OcrMode::Never,
             ..Default::default()

@@ -220,7 +220,7 @@ mod tests {
     use super::*;
     use crate::extract::Limits;
     use crate::extract::ocr::OCR_OFF;
-    use crate::library::Library;
+    use crate::library::Choice;
 
     fn answers(worker: &Worker<'_>, input: &str) -> (Vec<DocumentReport>, Served) {
         let mut out = Vec::new();
@@ -235,7 +235,7 @@ mod tests {
 
     #[test]
     fn one_answer_per_request_in_order_and_bad_requests_as_data() {
-        let library = Library::builtin();
+        let library = Choice::Builtin;
         let limits = Limits {
             max_file_bytes: 1024,
             ..Limits::default()

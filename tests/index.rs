@@ -12,7 +12,7 @@ use std::time::{Duration, SystemTime};
 
 use aiassure::discover;
 use aiassure::index::{self, Indexer, SearchRequest, SearchResults};
-use aiassure::library::Library;
+use aiassure::library::Choice;
 use aiassure::model::{
     AiFeature, ClauseStatus, ClauseVerdict, DocType, Document, DocumentReport, FeatureBasis,
     FeatureCategory, Format, Severity, Status,
@@ -655,7 +655,7 @@ fn changed_settings_reanalyse_every_file() {
     let repo = repo();
     let dir = tempfile::tempdir().unwrap();
     index_run(repo.path(), dir.path());
-    let library = Library::builtin();
+    let library = Choice::Builtin;
     let options = ScanOptions {
         library: &library,
         doc_type: Some(DocType::Tender),

@@ -130,7 +130,7 @@ fn custom_library_examples_are_run() {
     assert!(out.contains("fixtures/library-custom/rules.toml:35: example of ai-translation-quality expected present, got missing"), "{out}");
     assert!(out.contains("2 of 3 example(s) passed"), "{out}");
     // The custom rule is used by scan-time loading too, over the default rules.
-    let lib = Library::load(Some(&root().join("fixtures/library-custom"))).expect("valid");
+    let lib = Library::load(&root().join("fixtures/library-custom")).expect("valid");
     assert!(lib.rule("ai-translation-quality").is_some());
     assert!(lib.rule("no-training-on-buyer-data").is_some());
 }

@@ -22,7 +22,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::extract::Limits;
 use crate::extract::ocr::{Ocr, OcrMode, OcrOptions};
-use crate::library::{Library, Register};
+use crate::library::{Choice, Register};
 use crate::model::DocType;
 
 /// Checks supplier contracts and tender responses for AI assurance: required clauses (present,
@@ -163,8 +163,8 @@ pub(crate) enum Outcome {
 }
 
 /// Loads the default library, with a custom one over it when `--library` is given.
-pub(crate) fn load_library(dir: Option<&PathBuf>) -> anyhow::Result<Library> {
-    Ok(Library::load(dir.map(PathBuf::as_path))?)
+pub(crate) fn load_library(dir: Option<&PathBuf>) -> anyhow::Result<Choice> {
+    Ok(Choice::load(dir.map(PathBuf::as_path))?)
 }
 
 /// Document types for `--doc-type`.

@@ -136,7 +136,7 @@ pub(crate) fn run_rules(args: &RulesArgs) -> anyhow::Result<Outcome> {
 
 /// Validates a custom library and runs the examples of its rules.
 fn check_library(dir: &std::path::Path) -> anyhow::Result<Outcome> {
-    let lib = Library::load(Some(dir)).map_err(|e| {
+    let lib = Library::load(dir).map_err(|e| {
         anyhow::anyhow!(
             "the clause library in {} is invalid; nothing was run:\n{e}",
             dir.display()

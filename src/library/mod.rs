@@ -146,6 +146,31 @@ const BUILTIN_FILES: &[(&str, &str)] = &[
 static BUILTIN: LazyLock<Result<Library, LibraryError>> =
     LazyLock::new(|| compile(&builtin_files(), &[], false));
 
+/// The built-in library's name, version and fingerprint, read without compiling it.
+static BUILTIN_IDENTITY: LazyLock<(String, String, String)> = LazyLock::new(|| {
+    let manifest = BUILTIN_FILES
+        .iter()
+        .find(|(path, _)| *path == "library.toml")
+        .and_then(|(_, text)| toml::from_str::<Manifest>(text).ok());
+    let (name, version) = manifest.map_or_else(Default::default, |m| (m.name, m.version));
+    let fingerprint = fingerprint(
+        BUILTIN_FILES
+            .iter()
+            .flat_map(|(path, text)| [file_name(path), *text])
+            .chain([lexicon::BUILTIN]),
+    );
+    (name, version, fingerprint)
+});
+
+/// The built-in library, compiled on first use and shared by every caller.
+fn builtin_ref() -> &'static Library {
+    match &*BUILTIN {
+        Ok(lib) => lib,
+        // The default library is validated by the test suite; this cannot happen in a release.
+        Err(e) => panic!("the built-in clause library is invalid:\n{e}"),
+    }
+}
+
 /// The built-in library's files, by their display paths.
 fn builtin_files() -> Vec<(String, String)> {
     BUILTIN_FILES
@@ -360,28 +385,27 @@ fn read_folder(dir: &Path) -> Result<Vec<(String, String)>, LibraryError> {
 impl Library {
     /// The default library compiled into the binary.
     pub fn builtin() -> Library {
-        match &*BUILTIN {
-            Ok(lib) => lib.clone(),
-            // The default library is validated by the test suite; this cannot happen in a release.
-            Err(e) => panic!("the built-in clause library is invalid:\n{e}"),
-        }
+        builtin_ref().clone()
     }
 
-    /// The default library, with the rules in `custom` (a folder in the same format as
-    /// `clause-library/`) added over it when given.
-    pub fn load(custom: Option<&Path>) -> Result<Library, LibraryError> {
-        match custom {
-            None => Ok(Library::builtin()),
-            Some(dir) => {
-                let files = read_folder(dir)?;
-                Library::from_files(&files)
-            }
-        }
+    /// The default library with the rules in `dir` (a folder in the same format as
+    /// `clause-library/`) added over it.
+    pub fn load(dir: &Path) -> Result<Library, LibraryError> {
+        Library::from_files(&read_folder(dir)?)
     }
 
     /// The default library with custom files (display path, contents) over it.
     pub fn from_files(custom: &[(String, String)]) -> Result<Library, LibraryError> {
         compile(&builtin_files(), custom, true)
+    }
+
+    /// The library's name, version and fingerprint.
+    pub fn identity(&self) -> Identity<'_> {
+        Identity {
+            name: &self.name,
+            version: &self.version,
+            fingerprint: &self.fingerprint,
+        }
     }
 
     /// The rule with this id.
@@ -403,6 +427,71 @@ impl Library {
     }
 }
 
+/// What names a library in a report and in the index's settings key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Identity<'a> {
+    /// Library name.
+    pub name: &'a str,
+    /// Library version.
+    pub version: &'a str,
+    /// Digest of every file it was compiled from.
+    pub fingerprint: &'a str,
+}
+
+/// The library a run checks against. The built-in one is compiled when first used, so a run that
+/// analyses nothing (an `index` re-run where no file changed) does not pay for compiling it; a
+/// custom one is compiled when loaded, so that its errors stop the run before any file is read.
+/// It dereferences to the compiled library, as a lazily built value does.
+#[derive(Debug)]
+pub enum Choice {
+    /// The default library compiled into the binary.
+    Builtin,
+    /// The default library with a custom library's files over it.
+    Custom(Box<Library>),
+}
+
+impl Choice {
+    /// The default library, or `custom` (a folder in the format of `clause-library/`) over it.
+    pub fn load(custom: Option<&Path>) -> Result<Choice, LibraryError> {
+        match custom {
+            None => Ok(Choice::Builtin),
+            Some(dir) => Ok(Choice::Custom(Box::new(Library::load(dir)?))),
+        }
+    }
+
+    /// The library's name, version and fingerprint, without compiling the built-in library.
+    pub fn identity(&self) -> Identity<'_> {
+        match self {
+            Choice::Builtin => {
+                let (name, version, fingerprint) = &*BUILTIN_IDENTITY;
+                Identity {
+                    name,
+                    version,
+                    fingerprint,
+                }
+            }
+            Choice::Custom(lib) => lib.identity(),
+        }
+    }
+}
+
+impl From<Library> for Choice {
+    fn from(library: Library) -> Choice {
+        Choice::Custom(Box::new(library))
+    }
+}
+
+impl std::ops::Deref for Choice {
+    type Target = Library;
+
+    fn deref(&self) -> &Library {
+        match self {
+            Choice::Builtin => builtin_ref(),
+            Choice::Custom(lib) => lib,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -414,5 +503,12 @@ mod tests {
         if let Err(e) = compile(&builtin_files(), &[], true) {
             panic!("the built-in library does not compile:\n{e}");
         }
+    }
+
+    /// The built-in library names itself the same whether read without compiling or compiled.
+    #[test]
+    fn builtin_identity_is_the_compiled_one() {
+        assert_eq!(Choice::Builtin.identity(), builtin_ref().identity());
+        assert!(!Choice::Builtin.identity().name.is_empty());
     }
 }

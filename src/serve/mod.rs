@@ -38,7 +38,7 @@ use tokio::sync::Semaphore;
 use crate::extract::Limits;
 use crate::extract::ocr::Ocr;
 use crate::index::{IndexError, Indexer};
-use crate::library::Library;
+use crate::library::Choice;
 use store::{Store, StoreError};
 
 /// Default folder of the workspace.
@@ -66,7 +66,7 @@ pub struct ServeConfig {
     /// Port (0: any free port).
     pub port: u16,
     /// The clause library.
-    pub library: Library,
+    pub library: Choice,
     /// OCR of scans.
     pub ocr: Ocr,
     /// Extraction limits, as `scan` applies them.
@@ -115,7 +115,7 @@ pub struct App {
     store: Mutex<Store>,
     indexer: Mutex<Indexer>,
     index_dir: PathBuf,
-    library: Library,
+    library: Choice,
     ocr: Ocr,
     limits: Limits,
     uploads: UploadLimits,
