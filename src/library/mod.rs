@@ -153,13 +153,11 @@ static BUILTIN_IDENTITY: LazyLock<(String, String, String)> = LazyLock::new(|| {
         .find(|(path, _)| *path == "library.toml")
         .and_then(|(_, text)| toml::from_str::<Manifest>(text).ok());
     let (name, version) = manifest.map_or_else(Default::default, |m| (m.name, m.version));
-    let fingerprint = fingerprint(
-        BUILTIN_FILES
-            .iter()
-            .flat_map(|(path, text)| [file_name(path), *text])
-            .chain([lexicon::BUILTIN]),
-    );
-    (name, version, fingerprint)
+    (
+        name,
+        version,
+        files_fingerprint(BUILTIN_FILES.iter().copied()),
+    )
 });
 
 /// The built-in library, compiled on first use and shared by every caller.
@@ -318,15 +316,24 @@ fn compile(base: &Files, custom: &Files, eager: bool) -> Result<Library, Library
             matcher,
             core,
             words,
-            fingerprint: fingerprint(
+            fingerprint: files_fingerprint(
                 base.iter()
                     .chain(custom)
-                    .flat_map(|(path, text)| [file_name(path), text.as_str()])
-                    .chain([lexicon::BUILTIN]),
+                    .map(|(path, text)| (path.as_str(), text.as_str())),
             ),
         }),
         _ => Err(LibraryError::Invalid(errors)),
     }
+}
+
+/// The fingerprint of a library compiled from these files (display path, contents) and the
+/// built-in AI lexicon: what names it in reports and in the index's settings key.
+fn files_fingerprint<'a>(files: impl Iterator<Item = (&'a str, &'a str)>) -> String {
+    fingerprint(
+        files
+            .flat_map(|(path, text)| [file_name(path), text])
+            .chain([lexicon::BUILTIN]),
+    )
 }
 
 /// Short hex digest of text parts (each length-prefixed, so part boundaries count).
