@@ -1,6 +1,6 @@
 //! The compiled vocabulary of a clause library: every literal term of every concept and rule in one
-//! Aho-Corasick automaton (walked once from each place a word may start, over a whole block, which is
-//! then split into its sentences), plus the few regular expressions the library declares, each
+//! Aho-Corasick automaton whose matches start at word starts (one pass over a whole block, which is
+//! then split into its sentences; see [`WordStartDfa`]), plus the few regular expressions the library declares, each
 //! compiled when first used (a custom library's when it is read).
 //!
 //! Term syntax in the library files:
@@ -17,12 +17,10 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::automaton::Automaton;
-use aho_corasick::nfa::contiguous::{self, NFA};
-use aho_corasick::{Anchored, MatchKind};
 use regex::Regex;
 
 use super::lazy::LazyRegex;
+use super::wordstart::{WordStartDfa, is_word_byte};
 
 /// Index of a concept in the library.
 pub type ConceptId = usize;
@@ -158,9 +156,8 @@ pub struct Raw {
 /// The compiled vocabulary.
 #[derive(Debug, Clone)]
 pub struct Matcher {
-    /// Every term, as a compact automaton walked (anchored) from each position where a term may
-    /// start; compact beats a full DFA here, whose table does not stay in cache.
-    automaton: Option<NFA>,
+    /// Every term, in one automaton whose matches start at word starts.
+    automaton: WordStartDfa,
     /// Per term: whether it is a prefix (no word boundary needed at its end).
     prefix: Vec<bool>,
     /// Per term: the concepts it belongs to.
@@ -171,52 +168,6 @@ pub struct Matcher {
     gate_only: Vec<bool>,
     /// Concept regular expressions: (concept, regex).
     concept_regexes: Vec<(ConceptId, Gated)>,
-    /// The longest term, in bytes.
-    longest: usize,
-    /// Which (lower-cased) first two bytes some term begins with, and which first bytes begin a
-    /// term of one byte: a walk is started only where one can succeed (most words begin no term).
-    starts: Starts,
-}
-
-/// The pairs of bytes that begin a term, as a bit set indexed by `first << 8 | second`, and the
-/// bytes that are a whole term.
-#[derive(Debug, Clone)]
-struct Starts {
-    pairs: Box<[u64; 1024]>,
-    single: [bool; 256],
-}
-
-impl Starts {
-    fn of(terms: &[String]) -> Starts {
-        let mut starts = Starts {
-            pairs: Box::new([0; 1024]),
-            single: [false; 256],
-        };
-        for t in terms {
-            match t.as_bytes() {
-                [] => {}
-                [b] => starts.single[usize::from(*b)] = true,
-                [a, b, ..] => {
-                    let i = usize::from(*a) << 8 | usize::from(*b);
-                    starts.pairs[i >> 6] |= 1 << (i & 63);
-                }
-            }
-        }
-        starts
-    }
-
-    /// Whether a term may begin at the start of `rest` (lower-cased as the walk reads it).
-    fn may_begin(&self, rest: &[u8]) -> bool {
-        match rest {
-            [] => false,
-            [a] => self.single[usize::from(a.to_ascii_lowercase())],
-            [a, b, ..] => {
-                let a = a.to_ascii_lowercase();
-                let i = usize::from(a) << 8 | usize::from(b.to_ascii_lowercase());
-                self.pairs[i >> 6] & (1 << (i & 63)) != 0 || self.single[usize::from(a)]
-            }
-        }
-    }
 }
 
 impl Matcher {
@@ -295,7 +246,7 @@ impl Matcher {
         let mut found = lead_raw.clone();
         // Terms that start in the lead-in and end past it (the longest term reaches back
         // furthest).
-        let from = lead.len().saturating_sub(self.longest);
+        let from = lead.len().saturating_sub(self.automaton.longest());
         for r in self.occurrences(&text, from, lead.len()) {
             if r.end as usize > lead.len() {
                 self.push_if_whole(&mut found, text.as_bytes(), &r, 0);
@@ -335,55 +286,22 @@ impl Matcher {
 
     /// Every occurrence of every term in `text` that starts at the start or after a byte that is
     /// not a word character (no other occurrence can pass the word-boundary test), ordered by
-    /// start. The automaton is walked from each such position for as long as some term continues,
-    /// which reads each byte only a few times, instead of an unanchored pass that reports every
-    /// term inside every word ("no" in "notice").
+    /// start, in one pass of the automaton (see [`WordStartDfa`]).
     ///
     /// Only occurrences starting in `from..until` are given (the byte before `from` still decides
     /// whether a term may start there).
     fn occurrences(&self, text: &str, from: usize, until: usize) -> Vec<Hit> {
-        let mut out = Vec::new();
-        let Some(dfa) = &self.automaton else {
-            return out;
-        };
-        let Ok(start) = dfa.start_state(Anchored::Yes) else {
-            return out;
-        };
-        let bytes = text.as_bytes();
-        let until = until.min(bytes.len());
-        let mut prev_word = from > 0 && is_word_byte(bytes[from - 1]);
-        // (An index loop: the iterator adaptors cost a third of the pass.)
-        let mut p = from;
-        while p < until {
-            let can_start = !prev_word;
-            prev_word = WORD_BYTE[usize::from(bytes[p])];
-            if !can_start || !self.starts.may_begin(&bytes[p..]) {
-                p += 1;
-                continue;
-            }
-            let mut sid = start;
-            for (k, &c) in bytes[p..].iter().enumerate() {
-                sid = dfa.next_state(Anchored::Yes, sid, c.to_ascii_lowercase());
-                if dfa.is_dead(sid) {
-                    break;
-                }
-                if dfa.is_match(sid) {
-                    for i in 0..dfa.match_len(sid) {
-                        let pid = dfa.match_pattern(sid, i);
-                        // Match lists include shorter terms ending here that start later.
-                        if dfa.pattern_len(pid) == k + 1 {
-                            out.push(Hit {
-                                start: p as u32,
-                                end: (p + k + 1) as u32,
-                                term: pid.as_u32(),
-                            });
-                        }
-                    }
-                }
-            }
-            p += 1;
-        }
-        out
+        let mut found = Vec::new();
+        self.automaton
+            .occurrences(text.as_bytes(), from, until, &mut found);
+        found
+            .into_iter()
+            .map(|(start, end, term)| Hit {
+                start: start as u32,
+                end: end as u32,
+                term,
+            })
+            .collect()
     }
 
     /// Orders the literal hits of one text, drops concept terms inside longer ones, and adds the
@@ -467,22 +385,6 @@ impl Matcher {
         }
     }
 }
-
-fn is_word_byte(b: u8) -> bool {
-    WORD_BYTE[usize::from(b)]
-}
-
-/// [`is_word_byte`] as a table: ASCII letters, digits and the underscore.
-static WORD_BYTE: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        t[b] = c.is_ascii_alphanumeric() || c == b'_';
-        b += 1;
-    }
-    t
-};
 
 /// Builds a [`Matcher`]: concepts first, then rule terms.
 #[derive(Debug, Default)]
@@ -639,23 +541,10 @@ impl MatcherBuilder {
 
     /// Compiles the automaton.
     pub fn build(self) -> Result<Matcher, String> {
-        let dfa = if self.terms.is_empty() {
-            None
-        } else {
-            Some(
-                // The terms are lower case and the walk lower-cases each byte it reads: half
-                // the transitions of an ASCII case-insensitive automaton.
-                contiguous::Builder::new()
-                    .match_kind(MatchKind::Standard)
-                    .build(&self.terms)
-                    .map_err(|e| format!("the term list could not be compiled: {e}"))?,
-            )
-        };
-        let longest = dfa.as_ref().map_or(0, |d| d.max_pattern_len());
+        let automaton = WordStartDfa::new(&self.terms)
+            .map_err(|e| format!("the term list could not be compiled: {e}"))?;
         Ok(Matcher {
-            longest,
-            starts: Starts::of(&self.terms),
-            automaton: dfa,
+            automaton,
             prefix: self.prefix,
             term_concepts: self.term_concepts,
             term_gates: self.term_gates,

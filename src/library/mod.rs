@@ -16,6 +16,7 @@ pub mod matcher;
 pub mod register;
 pub mod rules;
 pub mod words;
+pub mod wordstart;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

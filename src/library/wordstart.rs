@@ -1,0 +1,381 @@
+//! An Aho-Corasick automaton whose matches start only at word starts: one table lookup per byte
+//! of the text, with no walk restarted at each word.
+//!
+//! A term of the vocabulary can begin only at the start of the text or after a byte that is not
+//! a word character (an ASCII letter, digit or underscore); the word test at its end is the
+//! caller's. Plain Aho-Corasick reports every term inside every word ("no" in "piano"), and an
+//! anchored walk from each word start reads most bytes several times. This automaton keeps, in
+//! its state, only the partial terms that began at a word start: its failure link from a partial
+//! term is the longest proper suffix that is also a partial term *and* begins after a non-word
+//! byte. Those suffixes are determined by the partial term itself (the byte before a suffix lies
+//! inside it), so there is one state per trie node, plus two for "no partial term": after a word
+//! byte (no term may start at the next byte) and after a non-word byte or at the start.
+//!
+//! Bytes are read case-free for ASCII (the terms are lower case); the table is indexed by byte
+//! classes (the bytes the terms use, and two classes for all the others: word and non-word).
+
+use std::collections::BTreeMap;
+
+/// Largest transition table built, in entries (4 bytes each): a custom library whose terms
+/// would need more is refused with a message instead of using the memory.
+const MAX_TABLE_ENTRIES: usize = 16 * 1024 * 1024;
+
+/// No partial term, and the last byte read was a word byte: no term may start at the next one.
+const IN_WORD: usize = 0;
+/// No partial term, and a term may start at the next byte (the start of the text, or after a
+/// non-word byte). Also the trie's root.
+const AT_START: usize = 1;
+
+/// The compiled automaton.
+#[derive(Debug, Clone)]
+pub struct WordStartDfa {
+    /// Byte to class.
+    classes: [u8; 256],
+    /// Number of classes (the stride of the table).
+    stride: usize,
+    /// Transitions: entry `state + class`, states premultiplied by the stride.
+    table: Vec<u32>,
+    /// Premultiplied states at or above this one have matches.
+    first_match: u32,
+    /// Per state with matches (indexed by `(state - first_match) / stride`): its range in
+    /// `outputs`.
+    output_ranges: Vec<(u32, u32)>,
+    /// (term, length in bytes) of every term ending in a state, longest first.
+    outputs: Vec<(u32, u32)>,
+    /// The longest term, in bytes.
+    longest: usize,
+    /// The premultiplied states IN_WORD and AT_START.
+    roots: [u32; 2],
+}
+
+/// One occurrence: start, end (exclusive) and term.
+pub type Occurrence = (usize, usize, u32);
+
+impl WordStartDfa {
+    /// Builds the automaton of `terms` (lower case; term ids are their indexes). The error says
+    /// why it could not be built.
+    pub fn new(terms: &[String]) -> Result<WordStartDfa, String> {
+        // The trie: node 0 stands for IN_WORD (no children), node 1 is the root.
+        let mut children: Vec<BTreeMap<u8, usize>> = vec![BTreeMap::new(), BTreeMap::new()];
+        let mut own: Vec<Vec<u32>> = vec![Vec::new(), Vec::new()];
+        let mut depth: Vec<usize> = vec![0, 0];
+        let mut last: Vec<u8> = vec![0, 0];
+        for (id, t) in terms.iter().enumerate() {
+            let mut node = AT_START;
+            for &b in t.as_bytes() {
+                node = match children[node].get(&b) {
+                    Some(&n) => n,
+                    None => {
+                        let n = children.len();
+                        children.push(BTreeMap::new());
+                        own.push(Vec::new());
+                        depth.push(depth[node] + 1);
+                        last.push(b);
+                        children[node].insert(b, n);
+                        n
+                    }
+                };
+            }
+            let id = u32::try_from(id).map_err(|_| "too many terms".to_string())?;
+            own[node].push(id);
+        }
+        let longest = depth.iter().copied().max().unwrap_or(0);
+
+        // Byte classes: each byte a term uses (upper-case ASCII goes with its lower case), and
+        // two for the rest: word and non-word bytes.
+        let mut used = [false; 256];
+        for t in terms {
+            for &b in t.as_bytes() {
+                used[usize::from(b)] = true;
+            }
+        }
+        let mut classes = [0u8; 256];
+        let mut representative = vec![b'a', b' '];
+        for b in 0..=255u8 {
+            if used[usize::from(b)] {
+                classes[usize::from(b)] = u8::try_from(representative.len())
+                    .map_err(|_| "the terms use too many distinct bytes".to_string())?;
+                representative.push(b);
+            }
+        }
+        for b in 0..=255u8 {
+            let lower = b.to_ascii_lowercase();
+            if !used[usize::from(b)] {
+                classes[usize::from(b)] = if used[usize::from(lower)] {
+                    classes[usize::from(lower)]
+                } else {
+                    u8::from(!is_word_byte(b))
+                };
+            }
+        }
+        // (A class no byte is in keeps its placeholder: its transitions are never read.)
+        for c in 0..2u8 {
+            if let Some(b) = (0..=255u8).find(|&b| classes[usize::from(b)] == c) {
+                representative[usize::from(c)] = b;
+            }
+        }
+        let stride = representative.len();
+
+        let states = children.len();
+        if states.saturating_mul(stride) > MAX_TABLE_ENTRIES {
+            return Err(format!(
+                "the term list is too large to compile ({states} states of {stride} byte classes)"
+            ));
+        }
+        // Transitions and failure links, breadth first (a failure link is shallower).
+        let mut delta = vec![0usize; states * stride];
+        let mut fail = vec![IN_WORD; states];
+        let root_after = |b: u8| if is_word_byte(b) { IN_WORD } else { AT_START };
+        for (c, &b) in representative.iter().enumerate() {
+            delta[IN_WORD * stride + c] = root_after(b);
+            delta[AT_START * stride + c] = children[AT_START]
+                .get(&b)
+                .copied()
+                .unwrap_or_else(|| root_after(b));
+        }
+        let mut queue: std::collections::VecDeque<usize> =
+            children[AT_START].values().copied().collect();
+        for &n in &queue {
+            fail[n] = root_after(last[n]);
+        }
+        while let Some(n) = queue.pop_front() {
+            for (c, &b) in representative.iter().enumerate() {
+                delta[n * stride + c] = match children[n].get(&b) {
+                    Some(&child) => child,
+                    None => delta[fail[n] * stride + c],
+                };
+            }
+            for (&b, &child) in &children[n] {
+                let c = usize::from(classes[usize::from(b)]);
+                fail[child] = delta[fail[n] * stride + c];
+                queue.push_back(child);
+            }
+        }
+
+        // Outputs: a state's own terms, then its failure link's (breadth-first order means the
+        // link's list is complete first).
+        let mut order: Vec<usize> = (0..states).collect();
+        order.sort_by_key(|&n| depth[n]);
+        let mut all: Vec<Vec<(u32, u32)>> = vec![Vec::new(); states];
+        for &n in &order {
+            if n == IN_WORD || n == AT_START {
+                continue;
+            }
+            let d = depth[n] as u32;
+            let mut out: Vec<(u32, u32)> = own[n].iter().map(|&t| (t, d)).collect();
+            out.extend_from_slice(&all[fail[n]]);
+            all[n] = out;
+        }
+
+        // Renumber: states without matches first, so a match is one comparison per byte.
+        let mut renumber = vec![0usize; states];
+        let mut next = 0;
+        for with_matches in [false, true] {
+            for n in 0..states {
+                if all[n].is_empty() != with_matches {
+                    renumber[n] = next;
+                    next += 1;
+                }
+            }
+        }
+        let first_match_index = states - all.iter().filter(|o| !o.is_empty()).count();
+        let mut table = vec![0u32; states * stride];
+        let mut output_ranges = vec![(0u32, 0u32); states - first_match_index];
+        let mut outputs = Vec::new();
+        let premultiplied = |s: usize| {
+            u32::try_from(s * stride).map_err(|_| "the term list is too large".to_string())
+        };
+        for n in 0..states {
+            let r = renumber[n];
+            for c in 0..stride {
+                table[r * stride + c] = premultiplied(renumber[delta[n * stride + c]])?;
+            }
+            if r >= first_match_index {
+                let start = outputs.len() as u32;
+                outputs.extend_from_slice(&all[n]);
+                output_ranges[r - first_match_index] = (start, outputs.len() as u32);
+            }
+        }
+        Ok(WordStartDfa {
+            classes,
+            stride,
+            table,
+            first_match: premultiplied(first_match_index)?,
+            output_ranges,
+            outputs,
+            longest,
+            roots: [
+                premultiplied(renumber[IN_WORD])?,
+                premultiplied(renumber[AT_START])?,
+            ],
+        })
+    }
+
+    /// The longest term, in bytes.
+    pub fn longest(&self) -> usize {
+        self.longest
+    }
+
+    /// Every occurrence of a term in `bytes` that starts in `from..until` at the start of the
+    /// text or after a non-word byte (the byte before `from` decides for `from`), ordered by
+    /// start, then end, then term. Whether a term *ends* at a word boundary is not tested.
+    pub fn occurrences(&self, bytes: &[u8], from: usize, until: usize, out: &mut Vec<Occurrence>) {
+        let until = until.min(bytes.len());
+        if from >= until {
+            return;
+        }
+        let end = until.saturating_add(self.longest).min(bytes.len());
+        let before_word = from > 0 && is_word_byte(bytes[from - 1]);
+        let mut state = self.roots[usize::from(!before_word)];
+        let first = out.len();
+        for (p, &b) in bytes.iter().enumerate().take(end).skip(from) {
+            state = self.table[state as usize + usize::from(self.classes[usize::from(b)])];
+            if state >= self.first_match {
+                let (lo, hi) =
+                    self.output_ranges[(state - self.first_match) as usize / self.stride];
+                for &(term, len) in &self.outputs[lo as usize..hi as usize] {
+                    let start = p + 1 - len as usize;
+                    if start < until {
+                        out.push((start, p + 1, term));
+                    }
+                }
+            }
+        }
+        // (Found by end; wanted by start. Nearly sorted already.)
+        out[first..].sort_unstable();
+    }
+}
+
+/// Whether a byte is a word character: an ASCII letter, digit or underscore.
+pub fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every occurrence the automaton should give, found the slow way: each term compared
+    /// (ASCII case-free) at each position in `from..until` where a term may start.
+    fn naive(terms: &[String], bytes: &[u8], from: usize, until: usize) -> Vec<Occurrence> {
+        let mut out = Vec::new();
+        for p in from..until.min(bytes.len()) {
+            if p > 0 && is_word_byte(bytes[p - 1]) {
+                continue;
+            }
+            for (id, t) in terms.iter().enumerate() {
+                let t = t.as_bytes();
+                if bytes.len() - p >= t.len() && bytes[p..p + t.len()].eq_ignore_ascii_case(t) {
+                    out.push((p, p + t.len(), id as u32));
+                }
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+
+    fn terms(list: &[&str]) -> Vec<String> {
+        list.iter().map(|t| (*t).to_string()).collect()
+    }
+
+    fn found(dfa: &WordStartDfa, text: &str, from: usize, until: usize) -> Vec<Occurrence> {
+        let mut out = Vec::new();
+        dfa.occurrences(text.as_bytes(), from, until, &mut out);
+        out
+    }
+
+    #[test]
+    fn matches_start_only_at_word_starts() {
+        let t = terms(&["no", "not", "notice", "ice", "a"]);
+        let dfa = WordStartDfa::new(&t).unwrap();
+        let text = "Piano notice: no NOTICE, a nice ice.";
+        let got = found(&dfa, text, 0, text.len());
+        assert_eq!(got, naive(&t, text.as_bytes(), 0, text.len()));
+        // "no" in "Piano" and "ice" in "notice" and "nice" are not word starts.
+        assert!(got.iter().all(|&(s, _, _)| s != 3));
+        assert_eq!(
+            got.iter().filter(|&&(_, _, term)| term == 3).count(),
+            1,
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn terms_with_spaces_and_punctuation_restart_inside_a_partial_term() {
+        // "data-processing" fails at "-x", where "processing" may still begin (after "-").
+        let t = terms(&[
+            "data-processing agreement",
+            "processing",
+            "agreement",
+            "x-ray",
+            "-",
+        ]);
+        let dfa = WordStartDfa::new(&t).unwrap();
+        for text in [
+            "the data-processor; data-processing agreement and data-x-ray",
+            "DATA-PROCESSING AGREEMENT-processing--x-ray",
+            "",
+            "-",
+            "é data-processing é-agreement",
+        ] {
+            assert_eq!(
+                found(&dfa, text, 0, text.len()),
+                naive(&t, text.as_bytes(), 0, text.len()),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn bounds_keep_starts_in_range_and_read_the_byte_before() {
+        let t = terms(&["term", "long term", "terms of use"]);
+        let dfa = WordStartDfa::new(&t).unwrap();
+        let text = "a long term; the terms of use, xterm term";
+        for from in 0..text.len() {
+            for until in from..=text.len() + 2 {
+                assert_eq!(
+                    found(&dfa, text, from, until),
+                    naive(&t, text.as_bytes(), from, until),
+                    "{from}..{until}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn agrees_with_the_slow_way_on_a_large_vocabulary() {
+        // Every lower-case word and two-word phrase of the fixture text as a term: a large
+        // vocabulary with many shared prefixes and suffixes.
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/make/examples/council-call-off-terms.md"
+        ))
+        .unwrap();
+        let words: Vec<&str> = text
+            .split(|c: char| !c.is_ascii_alphanumeric() && c != '-')
+            .filter(|w| !w.is_empty())
+            .collect();
+        let mut list: Vec<String> = words.iter().map(|w| w.to_ascii_lowercase()).collect();
+        list.extend(
+            words
+                .windows(2)
+                .step_by(7)
+                .map(|p| format!("{} {}", p[0], p[1]).to_ascii_lowercase()),
+        );
+        list.sort();
+        list.dedup();
+        let dfa = WordStartDfa::new(&list).unwrap();
+        assert_eq!(dfa.longest(), list.iter().map(String::len).max().unwrap());
+        assert_eq!(
+            found(&dfa, &text, 0, text.len()),
+            naive(&list, text.as_bytes(), 0, text.len())
+        );
+    }
+
+    #[test]
+    fn no_terms_find_nothing() {
+        let dfa = WordStartDfa::new(&[]).unwrap();
+        assert_eq!(found(&dfa, "any text", 0, 8), Vec::new());
+        assert_eq!(dfa.longest(), 0);
+    }
+}
