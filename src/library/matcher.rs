@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use regex::Regex;
 
 use super::lazy::LazyRegex;
-use super::wordstart::{WordStartDfa, is_word_byte};
+use super::wordstart::{Occurrence, WordStartDfa, is_word_byte};
 
 /// Index of a concept in the library.
 pub type ConceptId = usize;
@@ -114,6 +114,22 @@ pub struct Hit {
     pub term: u32,
 }
 
+impl From<Occurrence> for Hit {
+    fn from((start, end, term): Occurrence) -> Hit {
+        // (Texts are limited far below 4 GiB.)
+        Hit {
+            start: start as u32,
+            end: end as u32,
+            term,
+        }
+    }
+}
+
+/// Every occurrence of a term in one text that starts at a word start, by start (not yet
+/// tested for a word boundary at its end): what [`Matcher::scan`] gives per text.
+#[derive(Debug, Clone, Default)]
+pub struct Scanned(Vec<Hit>);
+
 /// What the library's vocabulary finds in one text (a sentence or a heading).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Annotation {
@@ -173,33 +189,39 @@ pub struct Matcher {
 impl Matcher {
     /// Finds every term of the vocabulary in `text`.
     pub fn annotate(&self, text: &str) -> Annotation {
-        self.annotate_sentences(text, &[(0, text.len())])
+        let whole = [(0, text.len())];
+        self.annotate_scanned(text, &self.occurrences(text, 0, text.len()), &whole, false)
             .pop()
+            .map(|(a, _)| a)
             .unwrap_or_default()
     }
 
-    /// Finds every term of the vocabulary in each range of `text` (the sentences of one block, in
-    /// order, not overlapping), as [`Matcher::annotate`] would in each range on its own, with one
-    /// pass of the automaton over the whole text.
-    ///
-    /// The ranges must be bounded by the text's ends, white space or punctuation (as sentences
-    /// are), so that a word boundary at a range's edge reads the same inside the text.
-    pub fn annotate_sentences(&self, text: &str, ranges: &[(usize, usize)]) -> Vec<Annotation> {
-        self.annotate_sentences_keeping(text, ranges, false)
+    /// The occurrences of every term in each of `texts` (the blocks of a document), from one
+    /// reading of them all, for [`Matcher::annotate_scanned`].
+    pub fn scan(&self, texts: &[&str]) -> Vec<Scanned> {
+        let bytes: Vec<&[u8]> = texts.iter().map(|t| t.as_bytes()).collect();
+        self.automaton
+            .occurrences_each(&bytes)
             .into_iter()
-            .map(|(a, _)| a)
+            .map(|found| Scanned(found.into_iter().map(Hit::from).collect()))
             .collect()
     }
 
-    /// As [`Matcher::annotate_sentences`], also giving each range's [`Raw`] hits when `keep`
-    /// (for [`Matcher::annotate_joined`]).
-    pub fn annotate_sentences_keeping(
+    /// Every term of the vocabulary in each range of `text` (the sentences of one block, in
+    /// order, not overlapping), as [`Matcher::annotate`] finds them in each range on its own,
+    /// from the occurrences [`Matcher::scan`] found in the whole text; with each range's [`Raw`]
+    /// hits too when `keep` (for [`Matcher::annotate_joined`]).
+    ///
+    /// The ranges must be bounded by the text's ends, white space or punctuation (as sentences
+    /// are), so that a word boundary at a range's edge reads the same inside the text.
+    pub fn annotate_scanned(
         &self,
         text: &str,
+        scanned: &Scanned,
         ranges: &[(usize, usize)],
         keep: bool,
     ) -> Vec<(Annotation, Option<Raw>)> {
-        let raw = self.occurrences(text, 0, text.len());
+        let raw = &scanned.0;
         // Per ungated concept regular expression, whether it matches the text at all (asked once,
         // when a range first needs it): a match inside a range is a match in the text. (A gated
         // one runs only on the ranges its gate opens, which is cheaper than the whole text.)
@@ -247,9 +269,9 @@ impl Matcher {
         // Terms that start in the lead-in and end past it (the longest term reaches back
         // furthest).
         let from = lead.len().saturating_sub(self.automaton.longest());
-        for r in self.occurrences(&text, from, lead.len()) {
+        for r in &self.occurrences(&text, from, lead.len()).0 {
             if r.end as usize > lead.len() {
-                self.push_if_whole(&mut found, text.as_bytes(), &r, 0);
+                self.push_if_whole(&mut found, text.as_bytes(), r, 0);
             }
         }
         found.gates.extend_from_slice(&item_raw.gates);
@@ -290,18 +312,11 @@ impl Matcher {
     ///
     /// Only occurrences starting in `from..until` are given (the byte before `from` still decides
     /// whether a term may start there).
-    fn occurrences(&self, text: &str, from: usize, until: usize) -> Vec<Hit> {
+    fn occurrences(&self, text: &str, from: usize, until: usize) -> Scanned {
         let mut found = Vec::new();
         self.automaton
             .occurrences(text.as_bytes(), from, until, &mut found);
-        found
-            .into_iter()
-            .map(|(start, end, term)| Hit {
-                start: start as u32,
-                end: end as u32,
-                term,
-            })
-            .collect()
+        Scanned(found.into_iter().map(Hit::from).collect())
     }
 
     /// Orders the literal hits of one text, drops concept terms inside longer ones, and adds the
@@ -622,6 +637,52 @@ fn compile_regex(pattern: &str) -> Result<Regex, String> {
 mod tests {
     use super::*;
 
+    /// The non-blank lines of the evaluation fixtures (text and Markdown).
+    fn eval_lines() -> Vec<String> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/eval");
+        let mut texts = Vec::new();
+        let mut dirs = vec![root];
+        while let Some(dir) = dirs.pop() {
+            for path in std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()) {
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "txt" || e == "md")
+                    && let Ok(text) = std::fs::read_to_string(&path)
+                {
+                    texts.extend(
+                        text.lines()
+                            .filter(|l| !l.trim().is_empty())
+                            .map(String::from),
+                    );
+                }
+            }
+        }
+        assert!(texts.len() > 100, "{} lines", texts.len());
+        texts
+    }
+
+    /// The blocks of a document scanned in one reading are annotated as each alone, on the
+    /// built-in library and the lines of the examples (blocks of every length).
+    #[test]
+    fn blocks_scanned_together_read_as_each_alone() {
+        let library = crate::library::Library::builtin();
+        let m = &library.matcher;
+        let mut texts = eval_lines();
+        // A block ending where a term could go on, and empty blocks.
+        texts.extend(["data".into(), String::new(), "processing agreement".into()]);
+        texts.push(texts.concat());
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let scanned = m.scan(&texts);
+        assert_eq!(scanned.len(), texts.len());
+        let mut hits = 0;
+        for (t, s) in texts.iter().zip(&scanned) {
+            let (got, _) = m.annotate_scanned(t, s, &[(0, t.len())], false).remove(0);
+            assert_eq!(got, m.annotate(t), "{t:?}");
+            hits += got.hits.len();
+        }
+        assert!(hits > 1000, "{hits} hits");
+    }
+
     /// A list item read with its lead-in: the composed annotation is the one of the joined text,
     /// with terms that run across the junction ("shall not" + "use", a regular expression over
     /// both), on the built-in library and every pair of neighbouring sentences of the examples.
@@ -640,26 +701,9 @@ mod tests {
             "artificial".into(),
             "intelligence".into(),
         ];
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/eval");
-        let mut dirs = vec![root];
-        while let Some(dir) = dirs.pop() {
-            for path in std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()) {
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if path.extension().is_some_and(|e| e == "txt" || e == "md")
-                    && let Ok(text) = std::fs::read_to_string(&path)
-                {
-                    texts.extend(
-                        text.lines()
-                            .filter(|l| !l.trim().is_empty())
-                            .map(String::from),
-                    );
-                }
-            }
-        }
-        assert!(texts.len() > 100, "{} lines", texts.len());
+        texts.extend(eval_lines());
         let raw = |t: &str| {
-            m.annotate_sentences_keeping(t, &[(0, t.len())], true)
+            m.annotate_scanned(t, &m.scan(&[t])[0], &[(0, t.len())], true)
                 .pop()
                 .and_then(|(_, r)| r)
                 .unwrap()

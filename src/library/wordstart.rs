@@ -20,6 +20,9 @@ use std::collections::BTreeMap;
 /// would need more is refused with a message instead of using the memory.
 const MAX_TABLE_ENTRIES: usize = 16 * 1024 * 1024;
 
+/// The bit of a transition that says its target state has matches (one test per byte).
+const HAS_MATCHES: u32 = 1 << 31;
+
 /// No partial term, and the last byte read was a word byte: no term may start at the next one.
 const IN_WORD: usize = 0;
 /// No partial term, and a term may start at the next byte (the start of the text, or after a
@@ -33,12 +36,10 @@ pub struct WordStartDfa {
     classes: [u8; 256],
     /// Number of classes (the stride of the table).
     stride: usize,
-    /// Transitions: entry `state + class`, states premultiplied by the stride.
+    /// Transitions: entry `state + class`, states premultiplied by the stride, with
+    /// [`HAS_MATCHES`] set on a target some term ends in.
     table: Vec<u32>,
-    /// Premultiplied states at or above this one have matches.
-    first_match: u32,
-    /// Per state with matches (indexed by `(state - first_match) / stride`): its range in
-    /// `outputs`.
+    /// Per state (indexed by the premultiplied state over the stride): its range in `outputs`.
     output_ranges: Vec<(u32, u32)>,
     /// (term, length in bytes) of every term ending in a state, longest first.
     outputs: Vec<(u32, u32)>,
@@ -46,6 +47,9 @@ pub struct WordStartDfa {
     longest: usize,
     /// The premultiplied states IN_WORD and AT_START.
     roots: [u32; 2],
+    /// A byte no term uses that is not a word character: texts joined with it read as each
+    /// on its own (no term runs across it, and a term may start after it).
+    separator: Option<u8>,
 }
 
 /// One occurrence: start, end (exclusive) and term.
@@ -167,40 +171,42 @@ impl WordStartDfa {
             all[n] = out;
         }
 
-        // Renumber: states without matches first, so a match is one comparison per byte.
+        // Renumber breadth first: the shallow states, where a scan spends most bytes, share
+        // cache lines and pages (in insertion order, each term's states would lie apart).
         let mut renumber = vec![0usize; states];
-        let mut next = 0;
-        for with_matches in [false, true] {
-            for n in 0..states {
-                if all[n].is_empty() != with_matches {
-                    renumber[n] = next;
-                    next += 1;
-                }
-            }
+        for (r, &n) in order.iter().enumerate() {
+            renumber[n] = r;
         }
-        let first_match_index = states - all.iter().filter(|o| !o.is_empty()).count();
         let mut table = vec![0u32; states * stride];
-        let mut output_ranges = vec![(0u32, 0u32); states - first_match_index];
+        let mut output_ranges = vec![(0u32, 0u32); states];
         let mut outputs = Vec::new();
-        let premultiplied = |s: usize| {
-            u32::try_from(s * stride).map_err(|_| "the term list is too large".to_string())
+        let premultiplied = |s: usize| -> Result<u32, String> {
+            u32::try_from(s * stride)
+                .ok()
+                .filter(|&s| s < HAS_MATCHES)
+                .ok_or_else(|| "the term list is too large".to_string())
         };
         for n in 0..states {
             let r = renumber[n];
             for c in 0..stride {
-                table[r * stride + c] = premultiplied(renumber[delta[n * stride + c]])?;
+                let target = delta[n * stride + c];
+                let flag = if all[target].is_empty() {
+                    0
+                } else {
+                    HAS_MATCHES
+                };
+                table[r * stride + c] = premultiplied(renumber[target])? | flag;
             }
-            if r >= first_match_index {
-                let start = outputs.len() as u32;
-                outputs.extend_from_slice(&all[n]);
-                output_ranges[r - first_match_index] = (start, outputs.len() as u32);
-            }
+            let start = outputs.len() as u32;
+            outputs.extend_from_slice(&all[n]);
+            output_ranges[r] = (start, outputs.len() as u32);
         }
+        let separator = (0..=255u8).find(|&b| classes[usize::from(b)] == 1);
         Ok(WordStartDfa {
+            separator,
             classes,
             stride,
             table,
-            first_match: premultiplied(first_match_index)?,
             output_ranges,
             outputs,
             longest,
@@ -219,31 +225,123 @@ impl WordStartDfa {
     /// Every occurrence of a term in `bytes` that starts in `from..until` at the start of the
     /// text or after a non-word byte (the byte before `from` decides for `from`), ordered by
     /// start, then end, then term. Whether a term *ends* at a word boundary is not tested.
+    ///
+    /// A long range is read as four pieces at once, each piece scanned on past its end for
+    /// as long as a term starting in it may run: each byte's step waits on the table load of the
+    /// byte before, and the pieces' loads overlap (the table is larger than the fastest caches).
     pub fn occurrences(&self, bytes: &[u8], from: usize, until: usize, out: &mut Vec<Occurrence>) {
         let until = until.min(bytes.len());
         if from >= until {
             return;
         }
-        let end = until.saturating_add(self.longest).min(bytes.len());
-        let before_word = from > 0 && is_word_byte(bytes[from - 1]);
-        let mut state = self.roots[usize::from(!before_word)];
         let first = out.len();
-        for (p, &b) in bytes.iter().enumerate().take(end).skip(from) {
-            state = self.table[state as usize + usize::from(self.classes[usize::from(b)])];
-            if state >= self.first_match {
-                let (lo, hi) =
-                    self.output_ranges[(state - self.first_match) as usize / self.stride];
-                for &(term, len) in &self.outputs[lo as usize..hi as usize] {
-                    let start = p + 1 - len as usize;
-                    if start < until {
-                        out.push((start, p + 1, term));
-                    }
+        let piece = (until - from).div_ceil(LANES);
+        let mut lanes: [Lane; LANES] = std::array::from_fn(|k| {
+            let from = (from + k * piece).min(until);
+            let until = (from + piece).min(until);
+            let before_word = from > 0 && is_word_byte(bytes[from - 1]);
+            Lane {
+                p: from,
+                end: if from < until {
+                    until.saturating_add(self.longest).min(bytes.len())
+                } else {
+                    from
+                },
+                until,
+                state: self.roots[usize::from(!before_word)],
+            }
+        });
+        if piece < MIN_PIECE {
+            for lane in &mut lanes[1..] {
+                lane.end = lane.p;
+            }
+            lanes[0].until = until;
+            lanes[0].end = until.saturating_add(self.longest).min(bytes.len());
+        }
+        // All pieces in step while each has bytes left, then each on its own.
+        let common = lanes.iter().map(|l| l.end - l.p).min().unwrap_or(0);
+        for _ in 0..common {
+            for lane in &mut lanes {
+                self.step(bytes, lane, out);
+            }
+        }
+        for lane in &mut lanes {
+            while lane.p < lane.end {
+                self.step(bytes, lane, out);
+            }
+        }
+        // (Found by end, piece by piece; wanted by start.)
+        out[first..].sort_unstable();
+    }
+
+    /// The occurrences of each of `texts` (as [`WordStartDfa::occurrences`] gives them for the
+    /// whole text), from one reading of them all: a document's blocks are short, and its pieces
+    /// are read at once only in a text long enough to cut into pieces.
+    pub fn occurrences_each(&self, texts: &[&[u8]]) -> Vec<Vec<Occurrence>> {
+        let alone = |t: &[u8]| {
+            let mut found = Vec::new();
+            self.occurrences(t, 0, t.len(), &mut found);
+            found
+        };
+        let Some(separator) = self.separator else {
+            return texts.iter().map(|t| alone(t)).collect();
+        };
+        let mut joined = Vec::with_capacity(texts.iter().map(|t| t.len() + 1).sum());
+        let mut starts = Vec::with_capacity(texts.len());
+        for t in texts {
+            starts.push(joined.len());
+            joined.extend_from_slice(t);
+            joined.push(separator);
+        }
+        let mut all = Vec::new();
+        self.occurrences(&joined, 0, joined.len(), &mut all);
+        let mut rest = all.as_slice();
+        texts
+            .iter()
+            .zip(starts)
+            .map(|(t, start)| {
+                let n = rest.partition_point(|o| o.0 < start + t.len());
+                let (here, after) = rest.split_at(n);
+                rest = after;
+                here.iter()
+                    .map(|&(s, e, term)| (s - start, e - start, term))
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Reads the next byte of a piece, adding the occurrences that end there.
+    #[inline(always)]
+    fn step(&self, bytes: &[u8], lane: &mut Lane, out: &mut Vec<Occurrence>) {
+        let p = lane.p;
+        lane.p += 1;
+        let class = self.classes[usize::from(bytes[p])];
+        lane.state = self.table[(lane.state & !HAS_MATCHES) as usize + usize::from(class)];
+        if lane.state & HAS_MATCHES != 0 {
+            let (lo, hi) = self.output_ranges[(lane.state & !HAS_MATCHES) as usize / self.stride];
+            for &(term, len) in &self.outputs[lo as usize..hi as usize] {
+                let start = p + 1 - len as usize;
+                if start < lane.until {
+                    out.push((start, p + 1, term));
                 }
             }
         }
-        // (Found by end; wanted by start. Nearly sorted already.)
-        out[first..].sort_unstable();
     }
+}
+
+/// Pieces a long text is read in at once.
+const LANES: usize = 4;
+
+/// Shortest piece worth a lane of its own, in bytes (below it, one lane reads the whole range).
+const MIN_PIECE: usize = 256;
+
+/// One piece of a text being read: the next byte, where reading stops, where its occurrences
+/// must start before, and the state.
+struct Lane {
+    p: usize,
+    end: usize,
+    until: usize,
+    state: u32,
 }
 
 /// Whether a byte is a word character: an ASCII letter, digit or underscore.
@@ -370,6 +468,37 @@ mod tests {
             found(&dfa, &text, 0, text.len()),
             naive(&list, text.as_bytes(), 0, text.len())
         );
+    }
+
+    #[test]
+    fn texts_read_together_give_each_text_alone() {
+        let t = terms(&["data", "data processing", "processing", "a"]);
+        let dfa = WordStartDfa::new(&t).unwrap();
+        let long = "data processing, a data-processing ".repeat(200);
+        let texts: Vec<&[u8]> = ["data", "", "processing a", "xdata", "a", &long]
+            .iter()
+            .map(|t| t.as_bytes())
+            .collect();
+        let each = dfa.occurrences_each(&texts);
+        assert_eq!(each.len(), texts.len());
+        for (text, got) in texts.iter().zip(each) {
+            assert_eq!(got, naive(&t, text, 0, text.len()));
+        }
+    }
+
+    #[test]
+    fn a_long_text_read_in_pieces_misses_nothing_at_their_edges() {
+        let t = terms(&["term", "long term", "terms of use", "of"]);
+        let dfa = WordStartDfa::new(&t).unwrap();
+        let text = "a long term; the terms of use, xterm term of ".repeat(300);
+        assert!(text.len() > LANES * MIN_PIECE * 4);
+        for (from, until) in [(0, text.len()), (1, text.len() - 1), (777, 9000), (5, 5000)] {
+            assert_eq!(
+                found(&dfa, &text, from, until),
+                naive(&t, text.as_bytes(), from, until),
+                "{from}..{until}"
+            );
+        }
     }
 
     #[test]

@@ -439,17 +439,22 @@ pub fn read<'d>(library: &'d Library, doc: &'d Document) -> Reading<'d> {
         lead_in.iter().flatten().for_each(|&l| v[l] = true);
         v
     };
-    // One pass of the vocabulary per block, split into its sentences; the raw hits of list items
-    // and lead-ins are kept to compose their joined reading from.
+    // One pass of the vocabulary over the blocks, split into their sentences; the raw hits of
+    // list items and lead-ins are kept to compose their joined reading from.
     let mut anns: Vec<Annotation> = Vec::with_capacity(doc.sentences.len());
     let mut raws: Vec<Option<Raw>> = Vec::with_capacity(doc.sentences.len());
     let mut ranges: Vec<(usize, usize)> = Vec::new();
-    for run in doc.sentences.chunk_by(|a, b| a.block == b.block) {
+    let runs: Vec<&[Sentence]> = doc.sentences.chunk_by(|a, b| a.block == b.block).collect();
+    let texts: Vec<&str> = runs
+        .iter()
+        .map(|run| doc.blocks[run[0].block].text.as_str())
+        .collect();
+    for (run, scanned) in runs.iter().zip(m.scan(&texts)) {
         let block = run[0].block;
         let keep = lead_in[block].is_some() || is_lead[block];
         ranges.clear();
         ranges.extend(run.iter().map(|s| (s.start, s.end)));
-        for (a, raw) in m.annotate_sentences_keeping(&doc.blocks[block].text, &ranges, keep) {
+        for (a, raw) in m.annotate_scanned(&doc.blocks[block].text, &scanned, &ranges, keep) {
             anns.push(a);
             raws.push(raw);
         }
