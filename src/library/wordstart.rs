@@ -234,7 +234,6 @@ impl WordStartDfa {
         if from >= until {
             return;
         }
-        let first = out.len();
         let piece = (until - from).div_ceil(LANES);
         let mut lanes: [Lane; LANES] = std::array::from_fn(|k| {
             let from = (from + k * piece).min(until);
@@ -249,6 +248,7 @@ impl WordStartDfa {
                 },
                 until,
                 state: self.roots[usize::from(!before_word)],
+                found: Vec::new(),
             }
         });
         if piece < MIN_PIECE {
@@ -262,16 +262,16 @@ impl WordStartDfa {
         let common = lanes.iter().map(|l| l.end - l.p).min().unwrap_or(0);
         for _ in 0..common {
             for lane in &mut lanes {
-                self.step(bytes, lane, out);
+                self.step(bytes, lane);
             }
         }
         for lane in &mut lanes {
             while lane.p < lane.end {
-                self.step(bytes, lane, out);
+                self.step(bytes, lane);
             }
+            out.append(&mut lane.found);
         }
-        // (Found by end, piece by piece; wanted by start.)
-        out[first..].sort_unstable();
+        // (Each piece's in order; the pieces' starts are in order.)
     }
 
     /// The occurrences of each of `texts` (as [`WordStartDfa::occurrences`] gives them for the
@@ -312,7 +312,7 @@ impl WordStartDfa {
 
     /// Reads the next byte of a piece, adding the occurrences that end there.
     #[inline(always)]
-    fn step(&self, bytes: &[u8], lane: &mut Lane, out: &mut Vec<Occurrence>) {
+    fn step(&self, bytes: &[u8], lane: &mut Lane) {
         let p = lane.p;
         lane.p += 1;
         let class = self.classes[usize::from(bytes[p])];
@@ -322,7 +322,17 @@ impl WordStartDfa {
             for &(term, len) in &self.outputs[lo as usize..hi as usize] {
                 let start = p + 1 - len as usize;
                 if start < lane.until {
-                    out.push((start, p + 1, term));
+                    // Kept in order by start, then end: an occurrence found later (by its
+                    // end) can start only a term's length earlier, so this moves it a few
+                    // places at most. (Those with the same start and end are of terms with the
+                    // same text, found in the order of their ids.)
+                    let found = &mut lane.found;
+                    let mut i = found.len();
+                    found.push((start, p + 1, term));
+                    while i > 0 && (found[i - 1].0, found[i - 1].1) > (start, p + 1) {
+                        found.swap(i - 1, i);
+                        i -= 1;
+                    }
                 }
             }
         }
@@ -336,12 +346,13 @@ const LANES: usize = 4;
 const MIN_PIECE: usize = 256;
 
 /// One piece of a text being read: the next byte, where reading stops, where its occurrences
-/// must start before, and the state.
+/// must start before, the state, and the occurrences found.
 struct Lane {
     p: usize,
     end: usize,
     until: usize,
     state: u32,
+    found: Vec<Occurrence>,
 }
 
 /// Whether a byte is a word character: an ASCII letter, digit or underscore.
