@@ -13,6 +13,9 @@
 //!
 //! Bytes are read case-free for ASCII (the terms are lower case); the table is indexed by byte
 //! classes (the bytes the terms use, and two classes for all the others: word and non-word).
+//!
+//! A long text is read in four pieces at once, whose table loads overlap, and many short texts
+//! (the blocks of a document) as one text joined by a byte no term uses.
 
 use std::collections::BTreeMap;
 
