@@ -1,7 +1,8 @@
 //! The compiled vocabulary of a clause library: every literal term of every concept and rule in one
-//! Aho-Corasick automaton whose matches start at word starts (one pass over a whole block, which is
-//! then split into its sentences; see [`WordStartDfa`]), plus the few regular expressions the library declares, each
-//! compiled when first used (a custom library's when it is read).
+//! Aho-Corasick automaton whose matches start at word starts (see [`WordStartDfa`]; one pass over
+//! all the blocks of a document, whose hits are then split into sentences), plus the few regular
+//! expressions the library declares, each compiled when first used (a custom library's when it is
+//! read).
 //!
 //! Term syntax in the library files:
 //! - `word` or `two words`: a whole-word, case-insensitive literal;
