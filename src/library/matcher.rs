@@ -21,7 +21,8 @@ use std::collections::HashMap;
 use regex::Regex;
 
 use super::lazy::LazyRegex;
-use super::wordstart::{Occurrence, WordStartDfa, is_word_byte};
+pub use super::wordstart::Hit;
+use super::wordstart::{WordStartDfa, is_word_byte};
 
 /// Index of a concept in the library.
 pub type ConceptId = usize;
@@ -104,28 +105,6 @@ impl TermSet {
     }
 }
 
-/// One literal found in a text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Hit {
-    /// Byte offset of the start.
-    pub start: u32,
-    /// Byte offset one past the end.
-    pub end: u32,
-    /// Term id.
-    pub term: u32,
-}
-
-impl From<Occurrence> for Hit {
-    fn from((start, end, term): Occurrence) -> Hit {
-        // (Texts are limited far below 4 GiB.)
-        Hit {
-            start: start as u32,
-            end: end as u32,
-            term,
-        }
-    }
-}
-
 /// Every occurrence of a term in one text that starts at a word start, by start (not yet
 /// tested for a word boundary at its end): what [`Matcher::scan`] gives per text.
 #[derive(Debug, Clone, Default)]
@@ -204,7 +183,7 @@ impl Matcher {
         self.automaton
             .occurrences_each(&bytes)
             .into_iter()
-            .map(|found| Scanned(found.into_iter().map(Hit::from).collect()))
+            .map(Scanned)
             .collect()
     }
 
@@ -317,7 +296,7 @@ impl Matcher {
         let mut found = Vec::new();
         self.automaton
             .occurrences(text.as_bytes(), from, until, &mut found);
-        Scanned(found.into_iter().map(Hit::from).collect())
+        Scanned(found)
     }
 
     /// Orders the literal hits of one text, drops concept terms inside longer ones, and adds the

@@ -50,13 +50,22 @@ pub struct WordStartDfa {
     longest: usize,
     /// The premultiplied states IN_WORD and AT_START.
     roots: [u32; 2],
-    /// A byte no term uses that is not a word character: texts joined with it read as each
-    /// on its own (no term runs across it, and a term may start after it).
-    separator: Option<u8>,
 }
 
-/// One occurrence: start, end (exclusive) and term.
-pub type Occurrence = (usize, usize, u32);
+/// One occurrence of a term in a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Hit {
+    /// Byte offset of the start.
+    pub start: u32,
+    /// Byte offset one past the end.
+    pub end: u32,
+    /// Term id.
+    pub term: u32,
+}
+
+/// The byte texts are joined with to be read at once: it never occurs in UTF-8 (so no term
+/// uses it) and is not a word character (so a term may start after it).
+const SEPARATOR: u8 = 0xFF;
 
 impl WordStartDfa {
     /// Builds the automaton of `terms` (lower case; term ids are their indexes). The error says
@@ -83,8 +92,8 @@ impl WordStartDfa {
                     }
                 };
             }
-            let id = u32::try_from(id).map_err(|_| "too many terms".to_string())?;
-            own[node].push(id);
+            // (The table limit below is far under 2^32 terms.)
+            own[node].push(id as u32);
         }
         let longest = depth.iter().copied().max().unwrap_or(0);
 
@@ -100,8 +109,8 @@ impl WordStartDfa {
         let mut representative = vec![b'a', b' '];
         for b in 0..=255u8 {
             if used[usize::from(b)] {
-                classes[usize::from(b)] = u8::try_from(representative.len())
-                    .map_err(|_| "the terms use too many distinct bytes".to_string())?;
+                // (At most 243 byte values occur in UTF-8: with the two others, a u8.)
+                classes[usize::from(b)] = representative.len() as u8;
                 representative.push(b);
             }
         }
@@ -126,7 +135,9 @@ impl WordStartDfa {
         let states = children.len();
         if states.saturating_mul(stride) > MAX_TABLE_ENTRIES {
             return Err(format!(
-                "the term list is too large to compile ({states} states of {stride} byte classes)"
+                "its terms are too many or too long to search for together ({states} automaton \
+                 states of {stride} byte classes, more than the {MAX_TABLE_ENTRIES} entries \
+                 allowed); remove or shorten some terms"
             ));
         }
         // Transitions and failure links, breadth first (a failure link is shallower).
@@ -183,12 +194,8 @@ impl WordStartDfa {
         let mut table = vec![0u32; states * stride];
         let mut output_ranges = vec![(0u32, 0u32); states];
         let mut outputs = Vec::new();
-        let premultiplied = |s: usize| -> Result<u32, String> {
-            u32::try_from(s * stride)
-                .ok()
-                .filter(|&s| s < HAS_MATCHES)
-                .ok_or_else(|| "the term list is too large".to_string())
-        };
+        // (Below the table limit, so below HAS_MATCHES.)
+        let premultiplied = |s: usize| (s * stride) as u32;
         for n in 0..states {
             let r = renumber[n];
             for c in 0..stride {
@@ -198,15 +205,13 @@ impl WordStartDfa {
                 } else {
                     HAS_MATCHES
                 };
-                table[r * stride + c] = premultiplied(renumber[target])? | flag;
+                table[r * stride + c] = premultiplied(renumber[target]) | flag;
             }
             let start = outputs.len() as u32;
             outputs.extend_from_slice(&all[n]);
             output_ranges[r] = (start, outputs.len() as u32);
         }
-        let separator = (0..=255u8).find(|&b| classes[usize::from(b)] == 1);
         Ok(WordStartDfa {
-            separator,
             classes,
             stride,
             table,
@@ -214,8 +219,8 @@ impl WordStartDfa {
             outputs,
             longest,
             roots: [
-                premultiplied(renumber[IN_WORD])?,
-                premultiplied(renumber[AT_START])?,
+                premultiplied(renumber[IN_WORD]),
+                premultiplied(renumber[AT_START]),
             ],
         })
     }
@@ -232,35 +237,38 @@ impl WordStartDfa {
     /// A long range is read as four pieces at once, each piece scanned on past its end for
     /// as long as a term starting in it may run: each byte's step waits on the table load of the
     /// byte before, and the pieces' loads overlap (the table is larger than the fastest caches).
-    pub fn occurrences(&self, bytes: &[u8], from: usize, until: usize, out: &mut Vec<Occurrence>) {
+    pub fn occurrences(&self, bytes: &[u8], from: usize, until: usize, out: &mut Vec<Hit>) {
         let until = until.min(bytes.len());
         if from >= until {
             return;
         }
-        let piece = (until - from).div_ceil(LANES);
+        let pieces = if until - from >= LANES * MIN_PIECE {
+            LANES
+        } else {
+            1
+        };
+        let piece = (until - from).div_ceil(pieces);
         let mut lanes: [Lane; LANES] = std::array::from_fn(|k| {
-            let from = (from + k * piece).min(until);
-            let until = (from + piece).min(until);
-            let before_word = from > 0 && is_word_byte(bytes[from - 1]);
+            let start = (from + k * piece).min(until);
+            let until = if k < pieces {
+                (start + piece).min(until)
+            } else {
+                start
+            };
+            let before_word = start > 0 && is_word_byte(bytes[start - 1]);
             Lane {
-                p: from,
-                end: if from < until {
+                p: start,
+                // (A piece that is empty reads nothing.)
+                end: if start < until {
                     until.saturating_add(self.longest).min(bytes.len())
                 } else {
-                    from
+                    start
                 },
                 until,
                 state: self.roots[usize::from(!before_word)],
                 found: Vec::new(),
             }
         });
-        if piece < MIN_PIECE {
-            for lane in &mut lanes[1..] {
-                lane.end = lane.p;
-            }
-            lanes[0].until = until;
-            lanes[0].end = until.saturating_add(self.longest).min(bytes.len());
-        }
         // All pieces in step while each has bytes left, then each on its own.
         let common = lanes.iter().map(|l| l.end - l.p).min().unwrap_or(0);
         for _ in 0..common {
@@ -268,33 +276,25 @@ impl WordStartDfa {
                 self.step(bytes, lane);
             }
         }
+        // (Each piece's occurrences are in order, and the pieces' starts are.)
         for lane in &mut lanes {
             while lane.p < lane.end {
                 self.step(bytes, lane);
             }
             out.append(&mut lane.found);
         }
-        // (Each piece's in order; the pieces' starts are in order.)
     }
 
     /// The occurrences of each of `texts` (as [`WordStartDfa::occurrences`] gives them for the
-    /// whole text), from one reading of them all: a document's blocks are short, and its pieces
-    /// are read at once only in a text long enough to cut into pieces.
-    pub fn occurrences_each(&self, texts: &[&[u8]]) -> Vec<Vec<Occurrence>> {
-        let alone = |t: &[u8]| {
-            let mut found = Vec::new();
-            self.occurrences(t, 0, t.len(), &mut found);
-            found
-        };
-        let Some(separator) = self.separator else {
-            return texts.iter().map(|t| alone(t)).collect();
-        };
+    /// whole text), from one reading of them all joined by a byte that never occurs in UTF-8: a document's blocks
+    /// are short, and only a long text is cut into pieces read at once.
+    pub fn occurrences_each(&self, texts: &[&[u8]]) -> Vec<Vec<Hit>> {
         let mut joined = Vec::with_capacity(texts.iter().map(|t| t.len() + 1).sum());
         let mut starts = Vec::with_capacity(texts.len());
         for t in texts {
-            starts.push(joined.len());
+            starts.push(joined.len() as u32);
             joined.extend_from_slice(t);
-            joined.push(separator);
+            joined.push(SEPARATOR);
         }
         let mut all = Vec::new();
         self.occurrences(&joined, 0, joined.len(), &mut all);
@@ -303,11 +303,15 @@ impl WordStartDfa {
             .iter()
             .zip(starts)
             .map(|(t, start)| {
-                let n = rest.partition_point(|o| o.0 < start + t.len());
+                let n = rest.partition_point(|h| h.start < start + t.len() as u32);
                 let (here, after) = rest.split_at(n);
                 rest = after;
                 here.iter()
-                    .map(|&(s, e, term)| (s - start, e - start, term))
+                    .map(|h| Hit {
+                        start: h.start - start,
+                        end: h.end - start,
+                        term: h.term,
+                    })
                     .collect()
             })
             .collect()
@@ -329,10 +333,16 @@ impl WordStartDfa {
                     // end) can start only a term's length earlier, so this moves it a few
                     // places at most. (Those with the same start and end are of terms with the
                     // same text, found in the order of their ids.)
+                    // (Texts are limited far below 4 GiB.)
+                    let hit = Hit {
+                        start: start as u32,
+                        end: (p + 1) as u32,
+                        term,
+                    };
                     let found = &mut lane.found;
                     let mut i = found.len();
-                    found.push((start, p + 1, term));
-                    while i > 0 && (found[i - 1].0, found[i - 1].1) > (start, p + 1) {
+                    found.push(hit);
+                    while i > 0 && (found[i - 1].start, found[i - 1].end) > (hit.start, hit.end) {
                         found.swap(i - 1, i);
                         i -= 1;
                     }
@@ -355,7 +365,7 @@ struct Lane {
     end: usize,
     until: usize,
     state: u32,
-    found: Vec<Occurrence>,
+    found: Vec<Hit>,
 }
 
 /// Whether a byte is a word character: an ASCII letter, digit or underscore.
@@ -369,7 +379,7 @@ mod tests {
 
     /// Every occurrence the automaton should give, found the slow way: each term compared
     /// (ASCII case-free) at each position in `from..until` where a term may start.
-    fn naive(terms: &[String], bytes: &[u8], from: usize, until: usize) -> Vec<Occurrence> {
+    fn naive(terms: &[String], bytes: &[u8], from: usize, until: usize) -> Vec<Hit> {
         let mut out = Vec::new();
         for p in from..until.min(bytes.len()) {
             if p > 0 && is_word_byte(bytes[p - 1]) {
@@ -378,7 +388,11 @@ mod tests {
             for (id, t) in terms.iter().enumerate() {
                 let t = t.as_bytes();
                 if bytes.len() - p >= t.len() && bytes[p..p + t.len()].eq_ignore_ascii_case(t) {
-                    out.push((p, p + t.len(), id as u32));
+                    out.push(Hit {
+                        start: p as u32,
+                        end: (p + t.len()) as u32,
+                        term: id as u32,
+                    });
                 }
             }
         }
@@ -390,7 +404,7 @@ mod tests {
         list.iter().map(|t| (*t).to_string()).collect()
     }
 
-    fn found(dfa: &WordStartDfa, text: &str, from: usize, until: usize) -> Vec<Occurrence> {
+    fn found(dfa: &WordStartDfa, text: &str, from: usize, until: usize) -> Vec<Hit> {
         let mut out = Vec::new();
         dfa.occurrences(text.as_bytes(), from, until, &mut out);
         out
@@ -404,12 +418,8 @@ mod tests {
         let got = found(&dfa, text, 0, text.len());
         assert_eq!(got, naive(&t, text.as_bytes(), 0, text.len()));
         // "no" in "Piano" and "ice" in "notice" and "nice" are not word starts.
-        assert!(got.iter().all(|&(s, _, _)| s != 3));
-        assert_eq!(
-            got.iter().filter(|&&(_, _, term)| term == 3).count(),
-            1,
-            "{got:?}"
-        );
+        assert!(got.iter().all(|h| h.start != 3));
+        assert_eq!(got.iter().filter(|h| h.term == 3).count(), 1, "{got:?}");
     }
 
     #[test]
@@ -513,6 +523,29 @@ mod tests {
                 "{from}..{until}"
             );
         }
+    }
+
+    #[test]
+    fn a_vocabulary_too_large_to_compile_is_refused_with_what_to_do() {
+        // 100,000 terms of twelve letters: about 900,000 states of 28 byte classes.
+        let letters = b"abcdefghijklmnopqrstuvwxyz";
+        let list: Vec<String> = (0..100_000u64)
+            .map(|i| {
+                let mut x = i.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+                (0..12)
+                    .map(|_| {
+                        x ^= x << 13;
+                        x ^= x >> 7;
+                        x ^= x << 17;
+                        char::from(letters[(x % 26) as usize])
+                    })
+                    .collect()
+            })
+            .collect();
+        let err = WordStartDfa::new(&list).unwrap_err();
+        assert!(err.contains("remove or shorten some terms"), "{err}");
+        // A tenth of them compiles.
+        assert!(WordStartDfa::new(&list[..10_000]).is_ok());
     }
 
     #[test]
