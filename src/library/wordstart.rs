@@ -286,8 +286,8 @@ impl WordStartDfa {
     }
 
     /// The occurrences of each of `texts` (as [`WordStartDfa::occurrences`] gives them for the
-    /// whole text), from one reading of them all joined by a byte that never occurs in UTF-8: a document's blocks
-    /// are short, and only a long text is cut into pieces read at once.
+    /// whole text), from one reading of them all, joined by a byte that never occurs in UTF-8:
+    /// a document's blocks are short, and only a long text is cut into pieces read at once.
     pub fn occurrences_each(&self, texts: &[&[u8]]) -> Vec<Vec<Hit>> {
         let mut joined = Vec::with_capacity(texts.iter().map(|t| t.len() + 1).sum());
         let mut starts = Vec::with_capacity(texts.len());
