@@ -35,8 +35,10 @@ pub struct ToUnicode {
     ranges: Vec<RangeMap>,
     /// When no two ranges overlap, their indices ordered by first code, for a binary search
     /// (fonts with hundreds of ranges are common; a scan of them per glyph was a tenth of PDF
-    /// reading); empty otherwise, and the ranges are scanned, the last matching one winning.
-    disjoint: Vec<u32>,
+    /// reading); empty otherwise, and the ranges are scanned, the last matching one winning. Each
+    /// is kept with its first code, so the search reads one array (not the ranges themselves,
+    /// whose loads missed the cache and were most of the cost of a glyph).
+    disjoint: Vec<(u32, u32)>,
 }
 
 impl ToUnicode {
@@ -97,10 +99,8 @@ impl ToUnicode {
         if self.disjoint.is_empty() {
             return self.ranges_scanned(code);
         }
-        let at = self
-            .disjoint
-            .partition_point(|&k| self.ranges[k as usize].lo <= code);
-        let r = &self.ranges[self.disjoint[at.checked_sub(1)?] as usize];
+        let at = self.disjoint.partition_point(|&(lo, _)| lo <= code);
+        let r = &self.ranges[self.disjoint[at.checked_sub(1)?].1 as usize];
         (code <= r.hi).then_some(r)
     }
 
@@ -119,7 +119,14 @@ impl ToUnicode {
         let overlap = order
             .windows(2)
             .any(|w| self.ranges[w[1] as usize].lo <= self.ranges[w[0] as usize].hi);
-        self.disjoint = if overlap { Vec::new() } else { order };
+        self.disjoint = if overlap {
+            Vec::new()
+        } else {
+            order
+                .into_iter()
+                .map(|k| (self.ranges[k as usize].lo, k))
+                .collect()
+        };
     }
 
     /// Whether the map has any entry at all.
